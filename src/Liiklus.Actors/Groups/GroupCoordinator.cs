@@ -1,0 +1,232 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Liiklus.Storage.Records;
+
+namespace Liiklus.Actors.Groups;
+
+/// <summary>
+/// The sharded entity of one (topic, group name): knows the topic's partitions and the live subscriptions of
+/// every version of the name, gives each partition to exactly one subscription, rebalances stickily when
+/// members come and go (found out by death watch), and tells each claimed Receive stream when its partition
+/// leaves its session.
+/// </summary>
+public sealed class GroupCoordinator : ReceiveActor, IWithStash
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IRecordsStorage _records;
+    private readonly TimeSpan _idleTimeout;
+    private readonly List<Member> _members = [];
+    private readonly Dictionary<int, Claim> _claims = [];
+    private string?[] _owners = [];
+    private string _topic = "";
+
+    public GroupCoordinator(IRecordsStorage records, TimeSpan idleTimeout)
+    {
+        _records = records;
+        _idleTimeout = idleTimeout;
+        LearningPartitions();
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(IRecordsStorage records, TimeSpan idleTimeout) =>
+        Akka.Actor.Props.Create(() => new GroupCoordinator(records, idleTimeout));
+
+    private void LearningPartitions()
+    {
+        Receive<IGroupCommand>(command =>
+        {
+            if (_topic.Length == 0)
+            {
+                _topic = command.Topic;
+                _records.GetPartitionCountAsync(command.Topic, CancellationToken.None)
+                    .PipeTo(Self, success: count => new PartitionsLearned(count), failure: e => new PartitionsUnknown(e));
+            }
+
+            Stash.Stash();
+        });
+        Receive<PartitionsLearned>(learned =>
+        {
+            _owners = new string?[learned.Count];
+            _log.Info("Group coordinator for topic {0} ready with {1} partitions", _topic, learned.Count);
+            Become(Coordinating);
+            Stash.UnstashAll();
+        });
+        Receive<PartitionsUnknown>(unknown =>
+        {
+            _log.Warning(unknown.Cause, "Could not learn the partitions of topic {0}", _topic);
+            Stash.UnstashAll();
+            Become(Unavailable(unknown.Cause.Message));
+        });
+    }
+
+    private Action Unavailable(string reason) => () =>
+    {
+        // Answer what was waiting, then stop, so the next subscription tries the storage again.
+        Receive<IGroupCommand>(command => ReplyTo(command).Tell(new GroupUnavailable(reason)));
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    };
+
+    private void Coordinating()
+    {
+        Receive<JoinGroup>(join =>
+        {
+            var existing = _members.FindIndex(m => m.SessionId == join.SessionId);
+            if (existing >= 0)
+            {
+                _members[existing] = _members[existing] with { Subscriber = join.Subscriber };
+            }
+            else
+            {
+                _members.Add(new Member(join.SessionId, join.Subscriber));
+            }
+
+            Context.Watch(join.Subscriber);
+            Rebalance();
+            if (existing >= 0)
+            {
+                // A re-join (e.g. after a hand-over) learns its current partitions again.
+                join.Subscriber.Tell(new PartitionsAssigned(join.SessionId, PartitionsOf(join.SessionId)));
+            }
+        });
+        Receive<LeaveGroup>(leave => RemoveMember(leave.SessionId));
+        Receive<ClaimPartition>(OnClaim);
+        Receive<GetGroupState>(_ => Sender.Tell(new GroupState(
+            _owners.Length,
+            _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)))));
+        Receive<Terminated>(terminated =>
+        {
+            if (_members.Find(m => m.Subscriber.Equals(terminated.ActorRef)) is { } member)
+            {
+                RemoveMember(member.SessionId);
+            }
+
+            foreach (var (partition, claim) in _claims.Where(c => c.Value.Stream.Equals(terminated.ActorRef)).ToList())
+            {
+                _claims.Remove(partition);
+            }
+
+            UpdateIdleTimeout();
+        });
+        Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+    }
+
+    private void OnClaim(ClaimPartition claim)
+    {
+        if (_members.All(m => m.SessionId != claim.SessionId))
+        {
+            claim.Stream.Tell(new SessionUnknown(claim.SessionId));
+            return;
+        }
+
+        if (claim.Partition < 0 || claim.Partition >= _owners.Length || _owners[claim.Partition] != claim.SessionId)
+        {
+            claim.Stream.Tell(new PartitionNotOwned(claim.SessionId, claim.Partition));
+            return;
+        }
+
+        // One stream per partition: a newer Receive for the same partition replaces the older one.
+        if (_claims.TryGetValue(claim.Partition, out var previous) && !previous.Stream.Equals(claim.Stream))
+        {
+            previous.Stream.Tell(new ClaimRevoked(previous.SessionId, claim.Partition));
+        }
+
+        _claims[claim.Partition] = new Claim(claim.SessionId, claim.Stream);
+        Context.Watch(claim.Stream);
+        claim.Stream.Tell(new PartitionClaimed(claim.SessionId, claim.Partition));
+    }
+
+    private void RemoveMember(string sessionId)
+    {
+        var index = _members.FindIndex(m => m.SessionId == sessionId);
+        if (index < 0)
+        {
+            return;
+        }
+
+        _members.RemoveAt(index);
+        Rebalance();
+        UpdateIdleTimeout();
+    }
+
+    private void Rebalance()
+    {
+        var next = StickyAssignment.Rebalance(_owners, _members.Select(m => m.SessionId).ToList());
+        var revoked = new Dictionary<string, List<int>>();
+        var assigned = new Dictionary<string, List<int>>();
+        for (var partition = 0; partition < next.Length; partition++)
+        {
+            var before = _owners[partition];
+            var after = next[partition];
+            if (before == after)
+            {
+                continue;
+            }
+
+            if (before is not null)
+            {
+                Add(revoked, before, partition);
+                if (_claims.Remove(partition, out var claim))
+                {
+                    claim.Stream.Tell(new ClaimRevoked(claim.SessionId, partition));
+                }
+            }
+
+            if (after is not null)
+            {
+                Add(assigned, after, partition);
+            }
+        }
+
+        _owners = next;
+        foreach (var member in _members)
+        {
+            if (revoked.TryGetValue(member.SessionId, out var lost))
+            {
+                member.Subscriber.Tell(new PartitionsRevoked(member.SessionId, lost));
+            }
+
+            if (assigned.TryGetValue(member.SessionId, out var gained))
+            {
+                member.Subscriber.Tell(new PartitionsAssigned(member.SessionId, gained));
+            }
+        }
+
+        if (revoked.Count > 0 || assigned.Count > 0)
+        {
+            _log.Info("Rebalanced topic {0} over {1} members: {2} partitions moved", _topic, _members.Count, assigned.Values.Sum(p => p.Count));
+        }
+    }
+
+    private IActorRef ReplyTo(IGroupCommand command) => command switch
+    {
+        JoinGroup join => join.Subscriber,
+        ClaimPartition claim => claim.Stream,
+        _ => Sender,
+    };
+
+    private IReadOnlyList<int> PartitionsOf(string sessionId) =>
+        Enumerable.Range(0, _owners.Length).Where(p => _owners[p] == sessionId).ToList();
+
+    private void UpdateIdleTimeout() =>
+        Context.SetReceiveTimeout(_members.Count == 0 && _claims.Count == 0 ? _idleTimeout : null);
+
+    private static void Add(Dictionary<string, List<int>> bySession, string sessionId, int partition)
+    {
+        if (!bySession.TryGetValue(sessionId, out var partitions))
+        {
+            bySession[sessionId] = partitions = [];
+        }
+
+        partitions.Add(partition);
+    }
+
+    private sealed record Member(string SessionId, IActorRef Subscriber);
+
+    private sealed record Claim(string SessionId, IActorRef Stream);
+
+    private sealed record PartitionsLearned(int Count);
+
+    private sealed record PartitionsUnknown(Exception Cause);
+}

@@ -1,0 +1,42 @@
+using Akka.Actor;
+
+namespace Liiklus.Actors.Groups;
+
+/// <summary>A message for the coordinator of one (topic, group name); routed by the shard region.</summary>
+public interface IGroupCommand
+{
+    string Topic { get; }
+    string GroupName { get; }
+}
+
+/// <summary>Adds a subscription to the group; its partitions arrive as <see cref="PartitionsAssigned"/>.</summary>
+public sealed record JoinGroup(string Topic, string GroupName, string SessionId, IActorRef Subscriber) : IGroupCommand;
+
+public sealed record LeaveGroup(string Topic, string GroupName, string SessionId) : IGroupCommand;
+
+/// <summary>
+/// A Receive stream asks to read a partition of its session; answered by <see cref="PartitionClaimed"/>,
+/// <see cref="PartitionNotOwned"/> or <see cref="SessionUnknown"/>. A claimed stream is told
+/// <see cref="ClaimRevoked"/> when the partition leaves its session.
+/// </summary>
+public sealed record ClaimPartition(string Topic, string GroupName, string SessionId, int Partition, IActorRef Stream) : IGroupCommand;
+
+public sealed record PartitionsAssigned(string SessionId, IReadOnlyList<int> Partitions);
+
+public sealed record PartitionsRevoked(string SessionId, IReadOnlyList<int> Partitions);
+
+public sealed record PartitionClaimed(string SessionId, int Partition);
+
+public sealed record PartitionNotOwned(string SessionId, int Partition);
+
+public sealed record SessionUnknown(string SessionId);
+
+public sealed record ClaimRevoked(string SessionId, int Partition);
+
+/// <summary>The group could not learn its topic's partitions (storage down): the subscription fails.</summary>
+public sealed record GroupUnavailable(string Reason);
+
+/// <summary>What the coordinator owns right now, for diagnostics and tests.</summary>
+public sealed record GetGroupState(string Topic, string GroupName) : IGroupCommand;
+
+public sealed record GroupState(int PartitionCount, IReadOnlyDictionary<string, IReadOnlyList<int>> AssignmentsBySession);

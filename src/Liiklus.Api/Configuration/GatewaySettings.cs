@@ -1,0 +1,39 @@
+using Akka.Configuration;
+using Liiklus.Actors.Hosting;
+using Liiklus.Actors.Receiving;
+using Liiklus.Storage.Records.Memory;
+
+namespace Liiklus.Api.Configuration;
+
+/// <summary>The gateway's settings, read from the <c>liiklus</c> section of the HOCON configuration.</summary>
+public sealed record GatewaySettings(
+    string GrpcAddress,
+    int GrpcPort,
+    int MaxRecordSizeBytes,
+    string RecordsStorageType,
+    string PositionsStorageType,
+    InMemoryRecordsOptions Memory,
+    int SubscribeBufferSize,
+    ReceiveSettings Receive,
+    GroupCoordinatorSettings Groups,
+    ClusterSettings Cluster)
+{
+    public static GatewaySettings From(Config config)
+    {
+        var liiklus = config.GetConfig("liiklus");
+        return new GatewaySettings(
+            liiklus.GetString("grpc.address"),
+            liiklus.GetInt("grpc.port"),
+            liiklus.GetInt("publish.max-record-size-bytes"),
+            liiklus.GetString("storage.records.type").Trim().ToUpperInvariant(),
+            liiklus.GetString("storage.positions.type").Trim().ToUpperInvariant(),
+            new InMemoryRecordsOptions(
+                liiklus.GetInt("storage.memory.partitions-per-topic"),
+                liiklus.GetInt("storage.memory.retention-per-partition")),
+            liiklus.GetInt("subscribe.buffer-size"),
+            new ReceiveSettings(liiklus.GetTimeSpan("receive.claim-timeout"), liiklus.GetInt("receive.buffer-size")),
+            new GroupCoordinatorSettings(liiklus.GetInt("groups.max-shards"), liiklus.GetTimeSpan("groups.idle-timeout")),
+            new ClusterSettings(liiklus.GetString("cluster.seed-nodes", "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+    }
+}

@@ -1,0 +1,37 @@
+using Liiklus.Storage.Positions;
+using Liiklus.Storage.Positions.Memory;
+using Liiklus.Storage.Records;
+using Liiklus.Storage.Records.Memory;
+
+namespace Liiklus.Api.Configuration;
+
+/// <summary>Picks the records and positions storages named by the settings.</summary>
+public static class StorageRegistration
+{
+    private static readonly Dictionary<string, Action<IServiceCollection, GatewaySettings>> RecordsStorages = new()
+    {
+        ["MEMORY"] = (services, settings) => services.AddSingleton<IRecordsStorage>(new InMemoryRecordsStorage(settings.Memory)),
+    };
+
+    private static readonly Dictionary<string, Action<IServiceCollection, GatewaySettings>> PositionsStorages = new()
+    {
+        ["MEMORY"] = (services, _) => services.AddSingleton<IPositionsStorage>(new InMemoryPositionsStorage()),
+    };
+
+    /// <exception cref="InvalidOperationException">a storage type is unknown; the message lists the valid ones</exception>
+    public static IServiceCollection AddStorages(this IServiceCollection services, GatewaySettings settings)
+    {
+        Pick(RecordsStorages, settings.RecordsStorageType, "storage_records_type")(services, settings);
+        Pick(PositionsStorages, settings.PositionsStorageType, "storage_positions_type")(services, settings);
+        return services;
+    }
+
+    private static Action<IServiceCollection, GatewaySettings> Pick(
+        Dictionary<string, Action<IServiceCollection, GatewaySettings>> choices,
+        string type,
+        string variable) =>
+        choices.TryGetValue(type, out var register)
+            ? register
+            : throw new InvalidOperationException(
+                $"{variable} '{type}' is not a known storage type; valid types: {string.Join(", ", choices.Keys)}");
+}

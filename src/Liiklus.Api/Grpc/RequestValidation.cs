@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Liiklus.Actors.Sessions;
+using Liiklus.Protocol;
+using Liiklus.Storage.Events;
+using Liiklus.Storage.Positions;
+using Liiklus.Storage.Records;
+
+namespace Liiklus.Api.Grpc;
+
+/// <summary>
+/// Turns requests into the core's terms, or fails with INVALID_ARGUMENT (naming the field), NOT_FOUND or
+/// RESOURCE_EXHAUSTED. Nothing invalid reaches the actors or the storages.
+/// </summary>
+public static partial class RequestValidation
+{
+    public static (string Topic, OutgoingRecord Record) Publish(PublishRequest request, int maxRecordSizeBytes, DateTimeOffset now)
+    {
+        var topic = Required(request.Topic, "topic");
+        var key = request.Key.IsEmpty ? null : request.Key.ToByteArray();
+        OutgoingRecord record;
+        if (request.EventCase == PublishRequest.EventOneofCase.LiiklusEvent)
+        {
+            var cloudEvent = Event(request.LiiklusEvent);
+            record = new OutgoingRecord(key, cloudEvent.Data, cloudEvent.ToHeaders(), now);
+        }
+        else
+        {
+#pragma warning disable CS0612 // the legacy raw value is still part of the contract
+            if (request.Value.IsEmpty)
+            {
+                throw Invalid("liiklusEvent", "one of liiklusEvent or value must be set");
+            }
+
+            record = new OutgoingRecord(key, request.Value.ToByteArray(), [], now);
+#pragma warning restore CS0612
+        }
+
+        if (record.SizeInBytes > maxRecordSizeBytes)
+        {
+            throw new RpcException(new Status(
+                StatusCode.ResourceExhausted,
+                $"record of {record.SizeInBytes} bytes exceeds the maximum of {maxRecordSizeBytes} bytes"));
+        }
+
+        return (topic, record);
+    }
+
+    public static (string Topic, GroupId Group, OffsetReset Reset) Subscribe(SubscribeRequest request)
+    {
+        var topic = Required(request.Topic, "topic");
+        var group = Required(request.Group, "group");
+        var reset = request.AutoOffsetReset switch
+        {
+            SubscribeRequest.Types.AutoOffsetReset.Earliest => OffsetReset.Earliest,
+            SubscribeRequest.Types.AutoOffsetReset.Latest => OffsetReset.Latest,
+            var unknown => throw Invalid("auto_offset_reset", $"{(int)unknown} is not EARLIEST (0) or LATEST (1)"),
+        };
+        return (topic, GroupId.FromWire(group, request.GroupVersion), reset);
+    }
+
+    public static (SessionToken Session, string SessionId, int Partition, ReceiveRequest.Types.ContentFormat Format) Receive(ReceiveRequest request)
+    {
+        if (request.Assignment is null)
+        {
+            throw Invalid("assignment", "must be set");
+        }
+
+        var (session, sessionId) = Session(request.Assignment);
+        var format = request.Format switch
+        {
+            ReceiveRequest.Types.ContentFormat.Binary or ReceiveRequest.Types.ContentFormat.LiiklusEvent => request.Format,
+            var unknown => throw Invalid("format", $"{(int)unknown} is not BINARY (0) or LIIKLUS_EVENT (1)"),
+        };
+        return (session, sessionId, Partition(request.Assignment.Partition, "assignment.partition"), format);
+    }
+
+    public static (string Topic, GroupId Group, int Partition, long Offset) Ack(AckRequest request)
+    {
+        var offset = Offset(request.Offset, "offset");
+#pragma warning disable CS0612 // the legacy session-bound ack is still part of the contract
+        if (request.Topic.Length == 0 && request.Assignment is { } assignment)
+        {
+            var (session, _) = Session(assignment);
+            return (session.Topic, session.Group, Partition(assignment.Partition, "assignment.partition"), offset);
+        }
+#pragma warning restore CS0612
+
+        var topic = Required(request.Topic, "topic");
+        var group = Required(request.Group, "group");
+        return (topic, GroupId.FromWire(group, request.GroupVersion), Partition(request.Partition, "partition"), offset);
+    }
+
+    public static (string Topic, GroupId Group) GetOffsets(GetOffsetsRequest request) =>
+        (Required(request.Topic, "topic"), GroupId.FromWire(Required(request.Group, "group"), request.GroupVersion));
+
+    public static string GetEndOffsets(GetEndOffsetsRequest request) => Required(request.Topic, "topic");
+
+    private static CloudEvent Event(LiiklusEvent e)
+    {
+        Required(e.Id, "liiklusEvent.id");
+        Required(e.Type, "liiklusEvent.type");
+        Required(e.Source, "liiklusEvent.source");
+        if (e.Time.Length > 0 && !DateTimeOffset.TryParse(e.Time, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _))
+        {
+            throw Invalid("liiklusEvent.time", $"'{e.Time}' is not an RFC 3339 timestamp");
+        }
+
+        foreach (var name in e.Extensions.Keys)
+        {
+            if (!ExtensionName().IsMatch(name) || CloudEvent.ReservedAttributeNames.Contains(name))
+            {
+                throw Invalid(
+                    $"liiklusEvent.extensions['{name}']",
+                    "extension names are lower-case letters and digits and must not be a CloudEvents attribute name");
+            }
+        }
+
+        return new CloudEvent(
+            e.Id,
+            e.Type,
+            e.Source,
+            e.Time.Length > 0 ? e.Time : null,
+            e.DataContentType.Length > 0 ? e.DataContentType : null,
+            e.Data.ToByteArray(),
+            new Dictionary<string, string>(e.Extensions));
+    }
+
+    private static (SessionToken Session, string SessionId) Session(Assignment assignment)
+    {
+        var sessionId = Required(assignment.SessionId, "assignment.session_id");
+        return SessionToken.TryDecode(sessionId, out var session)
+            ? (session, sessionId)
+            : throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' is unknown; subscribe again"));
+    }
+
+    private static string Required(string value, string field) =>
+        value.Length > 0 ? value : throw Invalid(field, "must not be empty");
+
+    private static int Partition(uint partition, string field) =>
+        partition <= int.MaxValue ? (int)partition : throw Invalid(field, $"{partition} is out of range");
+
+    private static long Offset(ulong offset, string field) =>
+        offset <= long.MaxValue ? (long)offset : throw Invalid(field, $"{offset} is out of range");
+
+    private static RpcException Invalid(string field, string problem) =>
+        new(new Status(StatusCode.InvalidArgument, $"{field}: {problem}"));
+
+    [GeneratedRegex("^[a-z0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ExtensionName();
+}

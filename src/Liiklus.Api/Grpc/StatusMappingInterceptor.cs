@@ -1,0 +1,64 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Liiklus.Actors.Sessions;
+using Liiklus.Storage;
+
+namespace Liiklus.Api.Grpc;
+
+/// <summary>
+/// Gives every failure a status a client can act on, never UNKNOWN: storage outages are UNAVAILABLE, an
+/// ended session NOT_FOUND, an oversized record RESOURCE_EXHAUSTED, anything unexpected INTERNAL.
+/// </summary>
+public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ToRpcException(e, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ToRpcException(e, context);
+        }
+    }
+
+    private RpcException ToRpcException(Exception e, ServerCallContext context)
+    {
+        var status = e switch
+        {
+            StorageUnavailableException => new Status(StatusCode.Unavailable, e.Message),
+            SessionNotFoundException => new Status(StatusCode.NotFound, e.Message),
+            RecordTooLargeException => new Status(StatusCode.ResourceExhausted, e.Message),
+            OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
+                new Status(StatusCode.Cancelled, "the call was cancelled"),
+            OperationCanceledException => new Status(StatusCode.DeadlineExceeded, "the storage did not answer in time"),
+            _ => new Status(StatusCode.Internal, $"{e.GetType().Name}: {e.Message}"),
+        };
+        if (status.StatusCode == StatusCode.Internal)
+        {
+            logger.LogError(e, "{Method} failed unexpectedly", context.Method);
+        }
+
+        return new RpcException(status);
+    }
+}

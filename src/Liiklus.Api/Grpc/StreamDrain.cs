@@ -1,0 +1,32 @@
+using System.Threading.Channels;
+using Grpc.Core;
+
+namespace Liiklus.Api.Grpc;
+
+internal static class StreamDrain
+{
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+
+    /// <summary>
+    /// Writes everything the core hands over until it completes the channel; a channel completed with an error
+    /// rethrows it. While more items are already waiting, writes are hinted so several share one flush; the
+    /// last one at hand is written unhinted, so a quiet stream never leaves a record unsent.
+    /// </summary>
+    public static async Task DrainAsync<T, TReply>(
+        ChannelReader<T> reader,
+        IServerStreamWriter<TReply> writer,
+        Func<T, TReply> toReply,
+        CancellationToken cancellationToken)
+    {
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (reader.TryRead(out var item))
+            {
+                writer.WriteOptions = reader.TryPeek(out _) ? Buffered : null;
+                await writer.WriteAsync(toReply(item), cancellationToken);
+            }
+        }
+
+        await reader.Completion;
+    }
+}

@@ -1,0 +1,4 @@
+using Liiklus.Api.Hosting;
+
+var app = GatewayHost.Build(args);
+await app.RunAsync();

@@ -1,0 +1,19 @@
+namespace Liiklus.Storage.Positions;
+
+/// <summary>
+/// Where consumer groups keep "the last processed offset" per partition. Updates are last write wins.
+/// </summary>
+public interface IPositionsStorage
+{
+    /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken);
+
+    /// <summary>Partition → last acked offset of exactly this group version.</summary>
+    Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken);
+
+    /// <summary>Version → (partition → last acked offset) for every version of the group name.</summary>
+    Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
+        string topic,
+        string groupName,
+        CancellationToken cancellationToken);
+}

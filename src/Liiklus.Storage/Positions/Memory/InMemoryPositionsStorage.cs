@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace Liiklus.Storage.Positions.Memory;
+
+/// <summary>Positions kept in this process: lost on restart, for development and tests.</summary>
+public sealed class InMemoryPositionsStorage : IPositionsStorage
+{
+    private readonly ConcurrentDictionary<(string Topic, string GroupName), ConcurrentDictionary<uint, ConcurrentDictionary<int, long>>> _groups = new();
+
+    public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken)
+    {
+        var versions = _groups.GetOrAdd((topic, group.Name), _ => new ConcurrentDictionary<uint, ConcurrentDictionary<int, long>>());
+        versions.GetOrAdd(group.Version, _ => new ConcurrentDictionary<int, long>())[partition] = offset;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<int, long> positions =
+            _groups.TryGetValue((topic, group.Name), out var versions) && versions.TryGetValue(group.Version, out var partitions)
+                ? new Dictionary<int, long>(partitions)
+                : new Dictionary<int, long>();
+        return Task.FromResult(positions);
+    }
+
+    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
+        string topic,
+        string groupName,
+        CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<uint, IReadOnlyDictionary<int, long>>();
+        if (_groups.TryGetValue((topic, groupName), out var versions))
+        {
+            foreach (var (version, partitions) in versions)
+            {
+                all[version] = new Dictionary<int, long>(partitions);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>>(all);
+    }
+}

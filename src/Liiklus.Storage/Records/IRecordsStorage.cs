@@ -1,0 +1,34 @@
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace Liiklus.Storage.Records;
+
+/// <summary>
+/// Where events live. Implementations must be safe to call concurrently and must never push records
+/// faster than the stream that reads a partition pulls them.
+/// </summary>
+public interface IRecordsStorage
+{
+    /// <summary>Appends a record; answers where it landed.</summary>
+    /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    /// <exception cref="RecordTooLargeException">the record exceeds the storage's maximum size</exception>
+    Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The topic's partition count, for the group coordinator. Follows the storage's topic creation policy:
+    /// a storage that creates topics on first use does so here.
+    /// </summary>
+    Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Partition → offset of the last record, or -1 for a partition without records.
+    /// An unknown topic answers an empty map and is not created.
+    /// </summary>
+    Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A source of one partition's records from <paramref name="start"/> on, in offset order, that keeps tailing
+    /// new records and never completes by itself. It reads only as far as downstream demand reaches.
+    /// </summary>
+    Source<StoredRecord, NotUsed> PartitionSource(string topic, int partition, StartPosition start);
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace Liiklus.Storage.Records.Memory;
+
+public sealed record InMemoryRecordsOptions(int PartitionsPerTopic = 32, int RetentionPerPartition = 100_000);
+
+/// <summary>
+/// Records kept in this process, per node: topics are created on first use, keyed records are partitioned as
+/// Kafka's Java producer does, null keys spread round-robin, and each partition keeps a bounded tail.
+/// </summary>
+public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRecordsStorage
+{
+    private readonly ConcurrentDictionary<string, PartitionLog[]> _topics = new();
+    private int _roundRobin = -1;
+
+    public Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
+    {
+        var partitions = GetOrCreate(topic);
+        var partition = record.Key is { Length: > 0 } key
+            ? Murmur2Partitioner.PartitionFor(key, partitions.Length)
+            : (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)partitions.Length);
+        var offset = partitions[partition].Append(record);
+        return Task.FromResult(new PublishResult(partition, offset));
+    }
+
+    public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) =>
+        Task.FromResult(GetOrCreate(topic).Length);
+
+    public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken)
+    {
+        var endOffsets = new Dictionary<int, long>();
+        if (_topics.TryGetValue(topic, out var partitions))
+        {
+            foreach (var log in partitions)
+            {
+                endOffsets[log.Partition] = log.Watermarks.NextOffset - 1;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<int, long>>(endOffsets);
+    }
+
+    public Source<StoredRecord, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+    {
+        var partitions = GetOrCreate(topic);
+        if (partition < 0 || partition >= partitions.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partition), partition, $"topic '{topic}' has {partitions.Length} partitions");
+        }
+
+        return Source.FromGraph(new PartitionLogSource(partitions[partition], start));
+    }
+
+    private PartitionLog[] GetOrCreate(string topic) =>
+        _topics.GetOrAdd(topic, _ => Enumerable.Range(0, options.PartitionsPerTopic)
+            .Select(p => new PartitionLog(p, options.RetentionPerPartition))
+            .ToArray());
+}

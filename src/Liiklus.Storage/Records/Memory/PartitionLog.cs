@@ -1,0 +1,113 @@
+namespace Liiklus.Storage.Records.Memory;
+
+/// <summary>
+/// One in-memory partition: an append-only log that keeps at most <c>retention</c> records (the oldest are
+/// dropped, so the low watermark moves) and wakes readers that wait at its end.
+/// </summary>
+internal sealed class PartitionLog(int partition, int retention)
+{
+    private readonly Lock _lock = new();
+    private readonly List<Action> _waiters = [];
+    private StoredRecord[] _ring = new StoredRecord[Math.Min(retention, 64)];
+    private long _lowWatermark;
+    private long _nextOffset;
+
+    public int Partition { get; } = partition;
+
+    public (long LowWatermark, long NextOffset) Watermarks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_lowWatermark, _nextOffset);
+            }
+        }
+    }
+
+    public long Append(OutgoingRecord record)
+    {
+        Action[] toWake;
+        long offset;
+        lock (_lock)
+        {
+            offset = _nextOffset;
+            if (_nextOffset - _lowWatermark == _ring.Length)
+            {
+                if (_ring.Length < retention)
+                {
+                    Grow();
+                }
+                else
+                {
+                    _lowWatermark++;
+                }
+            }
+
+            _ring[offset % _ring.Length] = new StoredRecord(Partition, offset, record.Key, record.Value, record.Headers, record.Timestamp);
+            _nextOffset++;
+            toWake = _waiters.Count == 0 ? [] : [.. _waiters];
+            _waiters.Clear();
+        }
+
+        foreach (var wake in toWake)
+        {
+            wake();
+        }
+
+        return offset;
+    }
+
+    /// <summary>
+    /// Reads the record at <paramref name="offset"/>, or the oldest retained one when that offset was dropped.
+    /// At the end of the log, registers <paramref name="wakeOnAppend"/> to be called once by the next append.
+    /// </summary>
+    public StoredRecord? ReadOrWait(long offset, Action wakeOnAppend)
+    {
+        lock (_lock)
+        {
+            var effective = Math.Max(offset, _lowWatermark);
+            if (effective < _nextOffset)
+            {
+                return _ring[effective % _ring.Length];
+            }
+
+            _waiters.Add(wakeOnAppend);
+            return null;
+        }
+    }
+
+    public void StopWaiting(Action wakeOnAppend)
+    {
+        lock (_lock)
+        {
+            _waiters.Remove(wakeOnAppend);
+        }
+    }
+
+    /// <summary>Resolves a start position to the offset to read first.</summary>
+    public long Resolve(StartPosition start)
+    {
+        lock (_lock)
+        {
+            return start switch
+            {
+                StartPosition.OffsetPosition at => Math.Max(at.Offset, _lowWatermark),
+                StartPosition.LatestPosition => _nextOffset,
+                _ => _lowWatermark,
+            };
+        }
+    }
+
+    // Offsets map to slots by offset % length, so re-home every retained record when the ring doubles.
+    private void Grow()
+    {
+        var grown = new StoredRecord[Math.Min(_ring.Length * 2, retention)];
+        for (var offset = _lowWatermark; offset < _nextOffset; offset++)
+        {
+            grown[offset % grown.Length] = _ring[offset % _ring.Length];
+        }
+
+        _ring = grown;
+    }
+}

@@ -1,0 +1,200 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Liiklus.Actors.Groups;
+using Liiklus.Storage.Records.Memory;
+using Xunit;
+
+namespace Liiklus.Tests.Actors;
+
+public sealed class GroupCoordinatorSpecs : TestKit
+{
+    private const string Topic = "orders";
+    private const string Group = "billing";
+    private readonly IActorRef _coordinator;
+
+    public GroupCoordinatorSpecs()
+    {
+        var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 8));
+        _coordinator = Sys.ActorOf(GroupCoordinator.Props(records, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void First_member_gets_every_partition()
+    {
+        var member = Join("a");
+
+        Assert.Equal(Enumerable.Range(0, 8), member.ExpectMsg<PartitionsAssigned>().Partitions.Order());
+    }
+
+    [Fact]
+    public void Second_member_takes_half_of_the_partitions_disjoint_from_the_first()
+    {
+        var first = Join("a");
+        first.ExpectMsg<PartitionsAssigned>();
+        var second = Join("b");
+
+        var revoked = first.ExpectMsg<PartitionsRevoked>().Partitions;
+        var taken = second.ExpectMsg<PartitionsAssigned>().Partitions;
+
+        Assert.Equal(4, taken.Count);
+        Assert.Equal(revoked.Order(), taken.Order());
+        var state = State();
+        Assert.Equal(4, state.AssignmentsBySession["a"].Count);
+        Assert.Empty(state.AssignmentsBySession["a"].Intersect(state.AssignmentsBySession["b"]));
+        Assert.Equal(Enumerable.Range(0, 8), state.AssignmentsBySession.Values.SelectMany(p => p).Order());
+    }
+
+    [Fact]
+    public void Leaving_member_partitions_move_to_the_survivor_at_once()
+    {
+        var first = Join("a");
+        first.ExpectMsg<PartitionsAssigned>();
+        var second = Join("b");
+        second.ExpectMsg<PartitionsAssigned>();
+        first.ExpectMsg<PartitionsRevoked>();
+
+        Watch(first.Ref);
+        Sys.Stop(first.Ref);
+        ExpectTerminated(first.Ref);
+
+        var regained = second.ExpectMsg<PartitionsAssigned>().Partitions;
+        Assert.Equal(4, regained.Count);
+        Assert.Equal(Enumerable.Range(0, 8), State().AssignmentsBySession["b"].Order());
+    }
+
+    [Fact]
+    public void Explicit_leave_hands_the_partitions_over()
+    {
+        var first = Join("a");
+        first.ExpectMsg<PartitionsAssigned>();
+        var second = Join("b");
+        second.ExpectMsg<PartitionsAssigned>();
+
+        _coordinator.Tell(new LeaveGroup(Topic, Group, "a"));
+
+        second.ExpectMsg<PartitionsAssigned>();
+        Assert.Equal(["b"], State().AssignmentsBySession.Keys);
+    }
+
+    [Fact]
+    public void Rebalance_on_join_moves_only_the_partitions_the_newcomer_needs()
+    {
+        var members = new[] { "a", "b", "c" }.Select(Join).ToList();
+        foreach (var member in members)
+        {
+            member.FishForMessage(m => m is PartitionsAssigned);
+        }
+
+        var before = State().AssignmentsBySession;
+        Join("d").ExpectMsg<PartitionsAssigned>();
+        var after = State().AssignmentsBySession;
+
+        // 8 partitions over 3 members is 3/3/2; over 4 it is 2 each, so exactly two partitions move.
+        Assert.Equal(2, after["d"].Count);
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            Assert.Subset(before[name].ToHashSet(), after[name].ToHashSet());
+        }
+    }
+
+    [Fact]
+    public void Claimed_stream_is_told_when_its_partition_moves_to_another_member()
+    {
+        var first = Join("a");
+        first.ExpectMsg<PartitionsAssigned>();
+        var stream = CreateTestProbe();
+        _coordinator.Tell(new ClaimPartition(Topic, Group, "a", 7, stream.Ref));
+        stream.ExpectMsg<PartitionClaimed>();
+
+        var second = Join("b");
+        var moved = second.ExpectMsg<PartitionsAssigned>().Partitions;
+
+        if (moved.Contains(7))
+        {
+            Assert.Equal(7, stream.ExpectMsg<ClaimRevoked>().Partition);
+        }
+        else
+        {
+            stream.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            Assert.Contains(7, State().AssignmentsBySession["a"]);
+        }
+    }
+
+    [Fact]
+    public void Claimed_stream_is_told_when_its_session_ends()
+    {
+        var member = Join("a");
+        member.ExpectMsg<PartitionsAssigned>();
+        var stream = CreateTestProbe();
+        _coordinator.Tell(new ClaimPartition(Topic, Group, "a", 3, stream.Ref));
+        stream.ExpectMsg<PartitionClaimed>();
+
+        Sys.Stop(member.Ref);
+
+        Assert.Equal(3, stream.ExpectMsg<ClaimRevoked>().Partition);
+    }
+
+    [Fact]
+    public void Newer_receive_of_the_same_partition_replaces_the_older_one()
+    {
+        Join("a").ExpectMsg<PartitionsAssigned>();
+        var older = CreateTestProbe();
+        var newer = CreateTestProbe();
+
+        _coordinator.Tell(new ClaimPartition(Topic, Group, "a", 0, older.Ref));
+        older.ExpectMsg<PartitionClaimed>();
+        _coordinator.Tell(new ClaimPartition(Topic, Group, "a", 0, newer.Ref));
+
+        older.ExpectMsg<ClaimRevoked>();
+        newer.ExpectMsg<PartitionClaimed>();
+    }
+
+    [Fact]
+    public void Claim_of_an_unknown_session_is_answered_session_unknown()
+    {
+        Join("a").ExpectMsg<PartitionsAssigned>();
+        var stream = CreateTestProbe();
+
+        _coordinator.Tell(new ClaimPartition(Topic, Group, "stale", 0, stream.Ref));
+
+        Assert.Equal("stale", stream.ExpectMsg<SessionUnknown>().SessionId);
+    }
+
+    [Fact]
+    public void Claim_of_a_partition_owned_by_another_session_is_refused()
+    {
+        Join("a").ExpectMsg<PartitionsAssigned>();
+        Join("b").ExpectMsg<PartitionsAssigned>();
+        var foreign = State().AssignmentsBySession["a"][0];
+        var stream = CreateTestProbe();
+
+        _coordinator.Tell(new ClaimPartition(Topic, Group, "b", foreign, stream.Ref));
+
+        Assert.Equal(foreign, stream.ExpectMsg<PartitionNotOwned>().Partition);
+    }
+
+    [Fact]
+    public void Rejoining_session_learns_its_current_partitions_again()
+    {
+        var member = Join("a");
+        member.ExpectMsg<PartitionsAssigned>();
+
+        _coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
+
+        Assert.Equal(Enumerable.Range(0, 8), member.ExpectMsg<PartitionsAssigned>().Partitions.Order());
+    }
+
+    private TestProbe Join(string sessionId)
+    {
+        var member = CreateTestProbe();
+        _coordinator.Tell(new JoinGroup(Topic, Group, sessionId, member.Ref));
+        return member;
+    }
+
+    private GroupState State()
+    {
+        _coordinator.Tell(new GetGroupState(Topic, Group), TestActor);
+        return ExpectMsg<GroupState>();
+    }
+}

@@ -1,0 +1,109 @@
+using Liiklus.Storage.Positions;
+using Xunit;
+
+namespace Liiklus.Tests.Storage;
+
+/// <summary>What every positions storage must do; each implementation runs it by deriving from it.</summary>
+public abstract class PositionsStorageContract
+{
+    private readonly Lazy<IPositionsStorage> _storage;
+
+    protected PositionsStorageContract() => _storage = new Lazy<IPositionsStorage>(CreateStorage);
+
+    protected IPositionsStorage Storage => _storage.Value;
+
+    protected abstract IPositionsStorage CreateStorage();
+
+    protected static string NewTopic() => $"topic-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task A_group_that_never_acked_has_no_positions()
+    {
+        Assert.Empty(await Storage.GetAsync(NewTopic(), new GroupId("g", 0), CancellationToken.None));
+        Assert.Empty(await Storage.GetAllVersionsAsync(NewTopic(), "g", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Stored_positions_are_read_back_per_partition()
+    {
+        var topic = NewTopic();
+        var group = new GroupId("g", 0);
+
+        await Storage.UpdateAsync(topic, group, 0, 5, CancellationToken.None);
+        await Storage.UpdateAsync(topic, group, 3, 0, CancellationToken.None);
+        await Storage.UpdateAsync(topic, group, 31, long.MaxValue, CancellationToken.None);
+
+        Assert.Equal(
+            new Dictionary<int, long> { [0] = 5, [3] = 0, [31] = long.MaxValue },
+            await Storage.GetAsync(topic, group, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Last_write_wins_even_when_it_goes_backwards()
+    {
+        var topic = NewTopic();
+        var group = new GroupId("g", 0);
+
+        foreach (var offset in new long[] { 10, 200, 100 })
+        {
+            await Storage.UpdateAsync(topic, group, 1, offset, CancellationToken.None);
+        }
+
+        Assert.Equal(100, (await Storage.GetAsync(topic, group, CancellationToken.None))[1]);
+    }
+
+    [Fact]
+    public async Task Each_version_keeps_its_own_positions()
+    {
+        var topic = NewTopic();
+
+        await Storage.UpdateAsync(topic, new GroupId("g", 1), 0, 10, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 2), 0, 20, CancellationToken.None);
+
+        Assert.Equal(10, (await Storage.GetAsync(topic, new GroupId("g", 1), CancellationToken.None))[0]);
+        Assert.Equal(20, (await Storage.GetAsync(topic, new GroupId("g", 2), CancellationToken.None))[0]);
+        Assert.Empty(await Storage.GetAsync(topic, new GroupId("g", 0), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task All_versions_of_a_group_name_are_listed_and_other_names_are_not()
+    {
+        var topic = NewTopic();
+        await Storage.UpdateAsync(topic, new GroupId("g", 0), 0, 1, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 3), 2, 30, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 3), 5, 35, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("other", 1), 0, 99, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g-other", 1), 0, 98, CancellationToken.None);
+
+        var all = await Storage.GetAllVersionsAsync(topic, "g", CancellationToken.None);
+
+        Assert.Equal([0u, 3u], all.Keys.Order());
+        Assert.Equal(new Dictionary<int, long> { [0] = 1 }, all[0]);
+        Assert.Equal(new Dictionary<int, long> { [2] = 30, [5] = 35 }, all[3]);
+    }
+
+    [Fact]
+    public async Task Groups_of_different_topics_do_not_see_each_other()
+    {
+        var first = NewTopic();
+        var second = NewTopic();
+        var group = new GroupId("g", 0);
+
+        await Storage.UpdateAsync(first, group, 0, 7, CancellationToken.None);
+
+        Assert.Empty(await Storage.GetAsync(second, group, CancellationToken.None));
+        Assert.Empty(await Storage.GetAllVersionsAsync(second, "g", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_of_different_partitions_are_all_kept()
+    {
+        var topic = NewTopic();
+        var group = new GroupId("g", 0);
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(p => Storage.UpdateAsync(topic, group, p, p * 10, CancellationToken.None)));
+
+        var positions = await Storage.GetAsync(topic, group, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 32).ToDictionary(p => p, p => (long)p * 10), positions);
+    }
+}

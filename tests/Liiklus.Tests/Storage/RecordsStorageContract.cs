@@ -1,0 +1,205 @@
+using System.Text;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.TestKit.Xunit2;
+using Liiklus.Storage.Records;
+using Xunit;
+
+namespace Liiklus.Tests.Storage;
+
+/// <summary>
+/// What every records storage must do, after Liiklus's own storage TCK. Each implementation runs it by
+/// deriving from it.
+/// </summary>
+public abstract class RecordsStorageContract : TestKit
+{
+    protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(50);
+    private readonly Lazy<IRecordsStorage> _storage;
+
+    protected RecordsStorageContract()
+    {
+        _storage = new Lazy<IRecordsStorage>(CreateStorage);
+        Materializer = Sys.Materializer();
+    }
+
+    protected IRecordsStorage Storage => _storage.Value;
+
+    protected IMaterializer Materializer { get; }
+
+    protected abstract IRecordsStorage CreateStorage();
+
+    protected static string NewTopic() => $"topic-{Guid.NewGuid():N}";
+
+    protected static OutgoingRecord Record(string value, string? key = null, params RecordHeader[] headers) =>
+        new(key is null ? null : Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value), headers, DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task Records_with_one_key_land_on_one_partition_at_consecutive_offsets()
+    {
+        var topic = NewTopic();
+
+        var results = new List<PublishResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            results.Add(await Storage.PublishAsync(topic, Record($"v{i}", "same-key"), CancellationToken.None));
+        }
+
+        Assert.Single(results.Select(r => r.Partition).Distinct());
+        Assert.Equal(Enumerable.Range((int)results[0].Offset, 5).Select(o => (long)o), results.Select(r => r.Offset));
+    }
+
+    [Fact]
+    public async Task Keyed_records_land_on_the_partition_a_java_producer_chooses()
+    {
+        var topic = NewTopic();
+        var partitions = await Storage.GetPartitionCountAsync(topic, CancellationToken.None);
+
+        foreach (var key in new[] { "21", "foobar", "user-42", "abc" })
+        {
+            var result = await Storage.PublishAsync(topic, Record("v", key), CancellationToken.None);
+            Assert.Equal(Murmur2Partitioner.PartitionFor(Encoding.UTF8.GetBytes(key), partitions), result.Partition);
+        }
+    }
+
+    [Fact]
+    public async Task Records_without_key_spread_over_partitions()
+    {
+        var topic = NewTopic();
+
+        var used = new HashSet<int>();
+        for (var i = 0; i < 64; i++)
+        {
+            used.Add((await Storage.PublishAsync(topic, Record($"v{i}"), CancellationToken.None)).Partition);
+        }
+
+        Assert.True(used.Count > 1, "all 64 records without key went to one partition");
+    }
+
+    [Fact]
+    public async Task Earliest_reads_a_partition_in_offset_order_with_key_value_headers_and_timestamp()
+    {
+        var topic = NewTopic();
+        var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123);
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 10; i++)
+        {
+            var record = Record($"value-{i}", "k", new RecordHeader("h", [(byte)i])) with { Timestamp = timestamp };
+            published.Add(await Storage.PublishAsync(topic, record, CancellationToken.None));
+        }
+
+        var read = await Read(topic, published[0].Partition, StartPosition.Earliest, 10);
+
+        Assert.Equal(published.Select(p => p.Offset), read.Select(r => r.Offset));
+        Assert.All(read, r => Assert.Equal("k", Encoding.UTF8.GetString(r.Key!)));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"value-{i}"), read.Select(r => Encoding.UTF8.GetString(r.Value)));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (byte)i), read.Select(r => r.Headers.Single(h => h.Name == "h").Value.Single()));
+        Assert.All(read, r => Assert.Equal(timestamp, r.Timestamp));
+        Assert.All(read, r => Assert.Equal(published[0].Partition, r.Partition));
+    }
+
+    [Fact]
+    public async Task Null_key_reads_back_as_no_key()
+    {
+        var topic = NewTopic();
+        var published = await Storage.PublishAsync(topic, Record("v"), CancellationToken.None);
+
+        var read = await Read(topic, published.Partition, StartPosition.Earliest, 1);
+
+        Assert.True(read[0].Key is null || read[0].Key!.Length == 0);
+    }
+
+    [Fact]
+    public async Task Offset_start_position_reads_from_that_offset()
+    {
+        var topic = NewTopic();
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 6; i++)
+        {
+            published.Add(await Storage.PublishAsync(topic, Record($"v{i}", "k"), CancellationToken.None));
+        }
+
+        var read = await Read(topic, published[0].Partition, StartPosition.At(published[3].Offset), 3);
+
+        Assert.Equal(published.Skip(3).Select(p => p.Offset), read.Select(r => r.Offset));
+    }
+
+    [Fact]
+    public async Task Source_keeps_tailing_records_published_after_it_started()
+    {
+        var topic = NewTopic();
+        var first = await Storage.PublishAsync(topic, Record("before", "k"), CancellationToken.None);
+        var reading = Read(topic, first.Partition, StartPosition.Earliest, 3);
+
+        await Storage.PublishAsync(topic, Record("after-1", "k"), CancellationToken.None);
+        await Storage.PublishAsync(topic, Record("after-2", "k"), CancellationToken.None);
+
+        Assert.Equal(["before", "after-1", "after-2"], (await reading).Select(r => Encoding.UTF8.GetString(r.Value)));
+    }
+
+    [Fact]
+    public async Task Latest_reads_only_records_written_after_the_source_started()
+    {
+        var topic = NewTopic();
+        var old = await Storage.PublishAsync(topic, Record("old", "k"), CancellationToken.None);
+        var reading = Read(topic, old.Partition, StartPosition.Latest, 1);
+
+        // The source resolves "latest" asynchronously: keep writing new records until one arrives.
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (!reading.IsCompleted)
+        {
+            await Storage.PublishAsync(topic, Record("new", "k"), CancellationToken.None);
+            await Task.WhenAny(reading, Task.Delay(RetryInterval, deadline.Token));
+        }
+
+        Assert.Equal("new", Encoding.UTF8.GetString((await reading).Single().Value));
+    }
+
+    [Fact]
+    public async Task End_offsets_are_the_last_offsets_and_minus_one_for_empty_partitions()
+    {
+        var topic = NewTopic();
+        var last = new Dictionary<int, long>();
+        foreach (var key in new[] { "a", "a", "b" })
+        {
+            var published = await Storage.PublishAsync(topic, Record("v", key), CancellationToken.None);
+            last[published.Partition] = published.Offset;
+        }
+
+        var endOffsets = await Storage.GetEndOffsetsAsync(topic, CancellationToken.None);
+
+        Assert.Equal(await Storage.GetPartitionCountAsync(topic, CancellationToken.None), endOffsets.Count);
+        foreach (var (partition, offset) in endOffsets)
+        {
+            Assert.Equal(last.GetValueOrDefault(partition, -1), offset);
+        }
+    }
+
+    [Fact]
+    public async Task End_offsets_of_an_unknown_topic_are_empty()
+    {
+        Assert.Empty(await Storage.GetEndOffsetsAsync(NewTopic(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Several_readers_of_one_partition_each_read_everything()
+    {
+        var topic = NewTopic();
+        var first = await Storage.PublishAsync(topic, Record("v0", "k"), CancellationToken.None);
+        for (var i = 1; i < 20; i++)
+        {
+            await Storage.PublishAsync(topic, Record($"v{i}", "k"), CancellationToken.None);
+        }
+
+        var reads = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Read(topic, first.Partition, StartPosition.Earliest, 20)));
+
+        Assert.All(reads, read => Assert.Equal(Enumerable.Range((int)first.Offset, 20).Select(o => (long)o), read.Select(r => r.Offset)));
+    }
+
+    protected Task<List<StoredRecord>> Read(string topic, int partition, StartPosition start, int count) =>
+        Storage.PartitionSource(topic, partition, start)
+            .Take(count)
+            .RunWith(Sink.Seq<StoredRecord>(), Materializer)
+            .WaitAsync(Deadline)
+            .ContinueWith(t => t.Result.ToList(), TaskContinuationOptions.ExecuteSynchronously);
+}
