@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what is missing, builds, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+dotnet build Liiklus.sln -c Release --nologo -v quiet
+
+log=$(mktemp)
+status=0
+dotnet test Liiklus.sln -c Release --no-build --nologo \
+  --blame-hang-timeout 5m \
+  2>&1 | tee "$log" || status=$?
+
+# One closing line any CI can read: "N passed, N failed".
+awk '/(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
+     } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit $status
