@@ -1,0 +1,149 @@
+using System.Text;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Liiklus.Actors.Groups;
+using Liiklus.Actors.Receiving;
+using Liiklus.Actors.Sessions;
+using Liiklus.Storage;
+using Liiklus.Storage.Positions;
+using Liiklus.Storage.Positions.Memory;
+using Liiklus.Storage.Records;
+using Liiklus.Storage.Records.Memory;
+using Xunit;
+
+namespace Liiklus.Tests.Actors;
+
+public sealed class PartitionStreamActorSpecs : TestKit
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly InMemoryRecordsStorage _records = new(new InMemoryRecordsOptions(PartitionsPerTopic: 1));
+    private readonly InMemoryPositionsStorage _positions = new();
+    private readonly TestProbe _groups;
+    private readonly SessionToken _session = SessionToken.New("topic", new GroupId("group", 2), OffsetReset.Earliest);
+    private readonly Channel<ReceivedRecord> _received = Channel.CreateBounded<ReceivedRecord>(16);
+
+    public PartitionStreamActorSpecs() => _groups = CreateTestProbe();
+
+    [Fact]
+    public async Task Claimed_partition_streams_from_after_the_group_versions_last_ack()
+    {
+        await Publish(5);
+        await _positions.UpdateAsync("topic", _session.Group, 0, 2, CancellationToken.None);
+        StartStream();
+
+        Claim();
+
+        Assert.Equal([3L, 4L], await Read(2));
+    }
+
+    [Fact]
+    public async Task Revoked_partition_completes_its_receive_stream()
+    {
+        await Publish(1);
+        StartStream();
+        var (_, stream) = Claim();
+        await Read(1);
+
+        stream.Tell(new ClaimRevoked(_session.Encode(), 0));
+
+        await _received.Reader.Completion.WaitAsync(Deadline);
+    }
+
+    [Fact]
+    public async Task Coordinator_end_completes_the_receive_stream()
+    {
+        StartStream();
+        var (coordinator, _) = Claim();
+
+        Sys.Stop(coordinator.Ref);
+
+        await _received.Reader.Completion.WaitAsync(Deadline);
+    }
+
+    [Fact]
+    public async Task Unknown_session_fails_the_stream_with_session_not_found()
+    {
+        StartStream();
+        _groups.ExpectMsg<ClaimPartition>();
+
+        _groups.Reply(new SessionUnknown(_session.Encode()));
+
+        await Assert.ThrowsAsync<SessionNotFoundException>(() => _received.Reader.Completion.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task Unreadable_positions_fail_the_stream_as_unavailable()
+    {
+        StartStream(new UnreachablePositions());
+
+        Claim();
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => _received.Reader.Completion.WaitAsync(Deadline));
+        Assert.Contains("group", error.Message);
+    }
+
+    [Fact]
+    public async Task Silent_coordinator_fails_the_stream_as_unavailable_after_the_claim_timeout()
+    {
+        StartStream(claimTimeout: TimeSpan.FromMilliseconds(300));
+
+        _groups.ExpectMsg<ClaimPartition>();
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => _received.Reader.Completion.WaitAsync(Deadline));
+    }
+
+    private void StartStream(IPositionsStorage? positions = null, TimeSpan? claimTimeout = null)
+    {
+        var dependencies = new ReceiveDependencies(
+            _groups.Ref,
+            _records,
+            positions ?? _positions,
+            Sys.Materializer(),
+            new ReceiveSettings(claimTimeout ?? Deadline, 16));
+        Sys.ActorOf(PartitionStreamActor.Props(_session, _session.Encode(), 0, dependencies, _received.Writer));
+    }
+
+    /// <summary>Answers the stream's claim as its coordinator; the probe stands for that coordinator.</summary>
+    private (TestProbe Coordinator, IActorRef Stream) Claim()
+    {
+        var claim = _groups.ExpectMsg<ClaimPartition>();
+        var coordinator = CreateTestProbe();
+        claim.Stream.Tell(new PartitionClaimed(claim.SessionId, claim.Partition), coordinator.Ref);
+        return (coordinator, claim.Stream);
+    }
+
+    private async Task Publish(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await _records.PublishAsync("topic", new OutgoingRecord(null, Encoding.UTF8.GetBytes($"v{i}"), [], DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+    }
+
+    private async Task<List<long>> Read(int count)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        var offsets = new List<long>();
+        while (offsets.Count < count)
+        {
+            offsets.Add((await _received.Reader.ReadAsync(timeout.Token)).Record.Offset);
+        }
+
+        return offsets;
+    }
+
+    private sealed class UnreachablePositions : IPositionsStorage
+    {
+        public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken) =>
+            throw new StorageUnavailableException("positions storage unreachable");
+
+        public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
+            throw new StorageUnavailableException("positions storage unreachable");
+
+        public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(string topic, string groupName, CancellationToken cancellationToken) =>
+            Task.FromException<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>>(new StorageUnavailableException("positions storage unreachable"));
+    }
+}

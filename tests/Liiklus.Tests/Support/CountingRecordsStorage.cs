@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using Akka;
+using Akka.Streams.Dsl;
+using Liiklus.Storage.Records;
+
+namespace Liiklus.Tests.Support;
+
+/// <summary>A real records storage that also counts what each partition's readers pulled out of it.</summary>
+public sealed class CountingRecordsStorage(IRecordsStorage inner) : IRecordsStorage
+{
+    private readonly ConcurrentDictionary<(string Topic, int Partition), StrongBox> _pulled = new();
+
+    public long PulledFrom(string topic, int partition) =>
+        _pulled.TryGetValue((topic, partition), out var count) ? Interlocked.Read(ref count.Value) : 0;
+
+    public Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken) =>
+        inner.PublishAsync(topic, record, cancellationToken);
+
+    public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) =>
+        inner.GetPartitionCountAsync(topic, cancellationToken);
+
+    public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+        inner.GetEndOffsetsAsync(topic, cancellationToken);
+
+    public Source<StoredRecord, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+    {
+        var count = _pulled.GetOrAdd((topic, partition), _ => new StrongBox());
+        return inner.PartitionSource(topic, partition, start).Select(record =>
+        {
+            Interlocked.Increment(ref count.Value);
+            return record;
+        });
+    }
+
+    private sealed class StrongBox
+    {
+        public long Value;
+    }
+}
