@@ -83,12 +83,10 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
             }
 
             Context.Watch(join.Subscriber);
-            Rebalance();
-            if (existing >= 0)
-            {
-                // A re-join (e.g. after a hand-over) learns its current partitions again.
-                join.Subscriber.Tell(new PartitionsAssigned(join.SessionId, PartitionsOf(join.SessionId)));
-            }
+            Rebalance(joiner: join.SessionId);
+            // Every join is answered with the session's whole share, even an empty one: it acknowledges a join
+            // that may have been retried, and subscribers ignore partitions they already hold.
+            join.Subscriber.Tell(new PartitionsAssigned(join.SessionId, PartitionsOf(join.SessionId)));
         });
         Receive<LeaveGroup>(leave => RemoveMember(leave.SessionId));
         Receive<ClaimPartition>(OnClaim);
@@ -150,7 +148,8 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
         UpdateIdleTimeout();
     }
 
-    private void Rebalance()
+    /// <param name="joiner">a session that is told its whole share afterwards, so gets no separate diff</param>
+    private void Rebalance(string? joiner = null)
     {
         var next = StickyAssignment.Rebalance(_owners, _members.Select(m => m.SessionId).ToList());
         var revoked = new Dictionary<string, List<int>>();
@@ -187,7 +186,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
                 member.Subscriber.Tell(new PartitionsRevoked(member.SessionId, lost));
             }
 
-            if (assigned.TryGetValue(member.SessionId, out var gained))
+            if (member.SessionId != joiner && assigned.TryGetValue(member.SessionId, out var gained))
             {
                 member.Subscriber.Tell(new PartitionsAssigned(member.SessionId, gained));
             }

@@ -1,4 +1,8 @@
+using Akka.Actor;
+using Akka.Cluster;
 using Akka.Configuration;
+using Akka.Remote;
+using Akka.Remote.Transport;
 using Grpc.Net.Client;
 using Liiklus.Api.Hosting;
 using Liiklus.Protocol;
@@ -36,6 +40,11 @@ public sealed class TestGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    public ActorSystem ActorSystem => _app.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>This node's Akka.Remote address, to give other nodes as a seed.</summary>
+    public string ClusterAddress => Cluster.Get(ActorSystem).SelfAddress.ToString();
+
     public static async Task<TestGateway> StartAsync(string hocon = "", Action<IServiceCollection>? configureServices = null)
     {
         var overrides = ConfigurationFactory.ParseString(hocon).WithFallback(ConfigurationFactory.ParseString("""
@@ -52,6 +61,32 @@ public sealed class TestGateway : IAsyncDisposable
 
     /// <summary>Stops the gateway as SIGTERM would: streams end, the node leaves its cluster.</summary>
     public async Task StopAsync() => await _app.StopAsync();
+
+    /// <summary>
+    /// Cuts this node off from <paramref name="others"/> in both directions, as a killed process or a pulled
+    /// cable would: nothing more reaches them, no leave, no death notice. Needs the throttler transport adapter
+    /// (<see cref="CrashableNodeHocon"/>) on every node.
+    /// </summary>
+    public async Task VanishFromAsync(IEnumerable<TestGateway> others)
+    {
+        foreach (var other in others)
+        {
+            await Blackhole(this, other);
+            await Blackhole(other, this);
+        }
+    }
+
+    /// <summary>Remoting through Akka's throttler adapter, so a test can black-hole a node.</summary>
+    public const string CrashableNodeHocon = "akka.remote.dot-netty.tcp.applied-adapters = [trttl]";
+
+    private static Task<bool> Blackhole(TestGateway from, TestGateway to)
+    {
+        var transport = ((RemoteActorRefProvider)((ExtendedActorSystem)from.ActorSystem).Provider).Transport;
+        return transport.ManagementCommand(new SetThrottle(
+            Cluster.Get(to.ActorSystem).SelfAddress,
+            ThrottleTransportAdapter.Direction.Both,
+            Akka.Remote.Transport.Blackhole.Instance));
+    }
 
     public async ValueTask DisposeAsync()
     {
