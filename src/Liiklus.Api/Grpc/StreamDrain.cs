@@ -22,11 +22,23 @@ internal static class StreamDrain
         {
             while (reader.TryRead(out var item))
             {
-                writer.WriteOptions = reader.TryPeek(out _) ? Buffered : null;
+                writer.WriteOptions = await MoreAtHandAsync(reader) ? Buffered : null;
                 await writer.WriteAsync(toReply(item), cancellationToken);
             }
         }
 
         await reader.Completion;
+    }
+
+    // The core hands records over from another thread; give it one turn to catch up before paying for a flush.
+    private static async ValueTask<bool> MoreAtHandAsync<T>(ChannelReader<T> reader)
+    {
+        if (reader.TryPeek(out _))
+        {
+            return true;
+        }
+
+        await Task.Yield();
+        return reader.TryPeek(out _);
     }
 }

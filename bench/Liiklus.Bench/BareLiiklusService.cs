@@ -1,0 +1,35 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Liiklus.Protocol;
+
+namespace Liiklus.Bench;
+
+/// <summary>
+/// The baseline: the same protocol served by grpc-dotnet with nothing behind it. Publish echoes at once;
+/// Receive streams <c>last_known_offset</c> pre-built 100-byte records with batched (hinted) writes — the best a
+/// bare server-streaming service does on this machine.
+/// </summary>
+public sealed class BareLiiklusService : LiiklusService.LiiklusServiceBase
+{
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+    private static readonly ByteString Value = ByteString.CopyFrom(new byte[Workload.RecordSize]);
+    private static readonly ByteString Key = ByteString.CopyFromUtf8("key");
+
+    public override Task<PublishReply> Publish(PublishRequest request, ServerCallContext context) =>
+        Task.FromResult(new PublishReply { Topic = request.Topic, Partition = 0, Offset = 0 });
+
+    public override async Task Receive(ReceiveRequest request, IServerStreamWriter<ReceiveReply> responseStream, ServerCallContext context)
+    {
+        var count = request.LastKnownOffset;
+        var timestamp = Timestamp.FromDateTime(DateTime.UtcNow);
+        for (ulong offset = 0; offset < count; offset++)
+        {
+            responseStream.WriteOptions = offset % 64 == 63 || offset == count - 1 ? null : Buffered;
+            await responseStream.WriteAsync(new ReceiveReply
+            {
+                Record = new ReceiveReply.Types.Record { Offset = offset, Key = Key, Value = Value, Timestamp = timestamp },
+            }, context.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Google.Protobuf;
+using Liiklus.Protocol;
+
+namespace Liiklus.Bench.Benchmarks;
+
+/// <summary>Publish→receive latency through the gateway ÷ a bare unary round trip (p50 and p99).</summary>
+public static class LatencyBenchmark
+{
+    public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
+    {
+        var bare = await BareRoundTripsAsync(hosts.Bare, workload.LatencySamples);
+        var gateway = await PublishToReceiveAsync(hosts, workload.LatencySamples);
+        results.Figure("latency.gateway_p50_ms", Percentile(gateway, 0.50));
+        results.Figure("latency.gateway_p99_ms", Percentile(gateway, 0.99));
+        results.Figure("latency.bare_p50_ms", Percentile(bare, 0.50));
+        results.Figure("latency.bare_p99_ms", Percentile(bare, 0.99));
+        results.Ratio("latency_p50", Percentile(gateway, 0.50) / Percentile(bare, 0.50));
+        results.Ratio("latency_p99", Percentile(gateway, 0.99) / Percentile(bare, 0.99));
+    }
+
+    private static async Task<List<double>> BareRoundTripsAsync(LiiklusService.LiiklusServiceClient client, int samples)
+    {
+        var latencies = new List<double>(samples);
+        var request = new PublishRequest { Topic = "latency", LiiklusEvent = Event() };
+        for (var i = 0; i < samples + 100; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await client.PublishAsync(request);
+            if (i >= 100)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        return latencies;
+    }
+
+    private static async Task<List<double>> PublishToReceiveAsync(BenchHosts hosts, int samples)
+    {
+        var topic = $"latency-{Guid.NewGuid():N}";
+        var key = ByteString.CopyFrom(BenchClient.KeyFor(0));
+        var (subscription, assignment) = await hosts.Gateway.SubscribeAsync(topic, $"group-{Guid.NewGuid():N}", partition: 0);
+        using var subscribed = subscription;
+        using var receive = hosts.Gateway.Receive(new ReceiveRequest { Assignment = assignment });
+        var arrivals = new ConcurrentDictionary<ulong, TaskCompletionSource<long>>();
+        var reader = Task.Run(async () =>
+        {
+            while (await receive.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                var arrived = Stopwatch.GetTimestamp();
+                arrivals.GetOrAdd(receive.ResponseStream.Current.Record.Offset, _ => new TaskCompletionSource<long>()).TrySetResult(arrived);
+            }
+        });
+
+        var latencies = new List<double>(samples);
+        for (var i = 0; i < samples + 100; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var published = await hosts.Gateway.PublishAsync(new PublishRequest { Topic = topic, Key = key, LiiklusEvent = Event() });
+            var arrived = await arrivals.GetOrAdd(published.Offset, _ => new TaskCompletionSource<long>()).Task.WaitAsync(TimeSpan.FromSeconds(30));
+            arrivals.TryRemove(published.Offset, out _);
+            if (i >= 100)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started, arrived).TotalMilliseconds);
+            }
+        }
+
+        return latencies;
+    }
+
+    private static LiiklusEvent Event() => new()
+    {
+        Id = "id",
+        Type = "bench",
+        Source = "/bench",
+        Data = ByteString.CopyFrom(new byte[Workload.RecordSize]),
+    };
+
+    private static double Percentile(List<double> values, double quantile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
+    }
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Liiklus.Protocol;
+
+namespace Liiklus.Bench.Benchmarks;
+
+/// <summary>One Receive stream of 100-byte records from in-memory storage ÷ a bare server-streaming service.</summary>
+public static class ReceiveBenchmark
+{
+    public static async Task<double> GatewayRateAsync(BenchHosts hosts, int records)
+    {
+        var topic = $"receive-{Guid.NewGuid():N}";
+        await hosts.GatewayRecords.FillAsync(topic, partition: 0, records);
+        var (subscription, assignment) = await hosts.Gateway.SubscribeAsync(topic, $"group-{Guid.NewGuid():N}", partition: 0);
+        using (subscription)
+        {
+            var clock = Stopwatch.StartNew();
+            using var receive = hosts.Gateway.Receive(new ReceiveRequest { Assignment = assignment });
+            await receive.ReadAsync(records);
+            return records / clock.Elapsed.TotalSeconds;
+        }
+    }
+
+    public static async Task<double> BareRateAsync(BenchHosts hosts, int records)
+    {
+        var clock = Stopwatch.StartNew();
+        using var receive = hosts.Bare.Receive(new ReceiveRequest { LastKnownOffset = (ulong)records });
+        await receive.ReadAsync(records);
+        return records / clock.Elapsed.TotalSeconds;
+    }
+
+    public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
+    {
+        await GatewayRateAsync(hosts, 20_000);
+        await BareRateAsync(hosts, 20_000);
+
+        var bare = await BareRateAsync(hosts, workload.ReceiveRecords);
+        var gateway = await GatewayRateAsync(hosts, workload.ReceiveRecords);
+        results.Figure("receive.gateway_records_per_s", gateway);
+        results.Figure("receive.bare_records_per_s", bare);
+        results.Ratio("receive", gateway / bare);
+    }
+}

@@ -1,0 +1,30 @@
+using Liiklus.Bench;
+using Liiklus.Bench.Benchmarks;
+
+// Every figure is a ratio to a baseline measured in this same run: these machines are noisy.
+var quick = args.Contains("--quick");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault()
+    ?? Path.Combine("bench-results", $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}{(quick ? "-quick" : "")}.json");
+var workload = Workload.For(quick);
+var results = new BenchResults();
+
+var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task> Run)[]
+{
+    ("receive", ReceiveBenchmark.RunAsync),
+    ("publish", PublishBenchmark.RunAsync),
+    ("latency", LatencyBenchmark.RunAsync),
+    ("slow_consumer", SlowConsumerBenchmark.RunAsync),
+    ("fan_out", FanOutBenchmark.RunAsync),
+};
+
+await using (var hosts = await BenchHosts.StartAsync())
+{
+    foreach (var (name, run) in benchmarks.Where(b => only is null || b.Name == only))
+    {
+        Console.Error.WriteLine($"{name}...");
+        await run(hosts, workload, results);
+    }
+}
+
+await results.WriteAsync(output, workload);

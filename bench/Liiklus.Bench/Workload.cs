@@ -1,0 +1,19 @@
+namespace Liiklus.Bench;
+
+/// <summary>Sizes of one run: <c>--quick</c> keeps the whole run under a minute for CI.</summary>
+public sealed record Workload(
+    bool Quick,
+    int ReceiveRecords,
+    int PublishCallers,
+    TimeSpan PublishDuration,
+    int LatencySamples,
+    int SlowConsumerRecords,
+    int FanOutStreams,
+    int FanOutRecordsPerStream)
+{
+    public const int RecordSize = 100;
+
+    public static Workload For(bool quick) => quick
+        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 100, 1_000)
+        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 1_000, 5_000);
+}
