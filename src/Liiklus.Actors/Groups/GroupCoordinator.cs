@@ -52,6 +52,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
             _log.Info("Group coordinator for topic {0} ready with {1} partitions", _topic, learned.Count);
             Become(Coordinating);
             Stash.UnstashAll();
+            UpdateIdleTimeout();
         });
         Receive<PartitionsUnknown>(unknown =>
         {
@@ -87,6 +88,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
             // Every join is answered with the session's whole share, even an empty one: it acknowledges a join
             // that may have been retried, and subscribers ignore partitions they already hold.
             join.Subscriber.Tell(new PartitionsAssigned(join.SessionId, PartitionsOf(join.SessionId)));
+            UpdateIdleTimeout();
         });
         Receive<LeaveGroup>(leave => RemoveMember(leave.SessionId));
         Receive<ClaimPartition>(OnClaim);
@@ -133,6 +135,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
         _claims[claim.Partition] = new Claim(claim.SessionId, claim.Stream);
         Context.Watch(claim.Stream);
         claim.Stream.Tell(new PartitionClaimed(claim.SessionId, claim.Partition));
+        UpdateIdleTimeout();
     }
 
     private void RemoveMember(string sessionId)

@@ -17,7 +17,7 @@ public static partial class RequestValidation
 {
     public static (string Topic, OutgoingRecord Record) Publish(PublishRequest request, int maxRecordSizeBytes, DateTimeOffset now)
     {
-        var topic = Required(request.Topic, "topic");
+        var topic = Topic(request.Topic);
         var key = request.Key.IsEmpty ? null : request.Key.ToByteArray();
         OutgoingRecord record;
         if (request.EventCase == PublishRequest.EventOneofCase.LiiklusEvent)
@@ -49,7 +49,7 @@ public static partial class RequestValidation
 
     public static (string Topic, GroupId Group, OffsetReset Reset) Subscribe(SubscribeRequest request)
     {
-        var topic = Required(request.Topic, "topic");
+        var topic = Topic(request.Topic);
         var group = Required(request.Group, "group");
         var reset = request.AutoOffsetReset switch
         {
@@ -87,15 +87,15 @@ public static partial class RequestValidation
         }
 #pragma warning restore CS0612
 
-        var topic = Required(request.Topic, "topic");
+        var topic = Topic(request.Topic);
         var group = Required(request.Group, "group");
         return (topic, GroupId.FromWire(group, request.GroupVersion), Partition(request.Partition, "partition"), offset);
     }
 
     public static (string Topic, GroupId Group) GetOffsets(GetOffsetsRequest request) =>
-        (Required(request.Topic, "topic"), GroupId.FromWire(Required(request.Group, "group"), request.GroupVersion));
+        (Topic(request.Topic), GroupId.FromWire(Required(request.Group, "group"), request.GroupVersion));
 
-    public static string GetEndOffsets(GetEndOffsetsRequest request) => Required(request.Topic, "topic");
+    public static string GetEndOffsets(GetEndOffsetsRequest request) => Topic(request.Topic);
 
     private static CloudEvent Event(LiiklusEvent e)
     {
@@ -135,6 +135,12 @@ public static partial class RequestValidation
             : throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' is unknown; subscribe again"));
     }
 
+    // Kafka's rules for topic names, so that a name accepted here is accepted by every records storage.
+    private static string Topic(string topic) =>
+        Required(topic, "topic") is { Length: <= 249 } valid && TopicName().IsMatch(valid) && valid is not ("." or "..")
+            ? valid
+            : throw Invalid("topic", $"'{topic}' is not a valid topic name: letters, digits, '.', '_' and '-', at most 249");
+
     private static string Required(string value, string field) =>
         value.Length > 0 ? value : throw Invalid(field, "must not be empty");
 
@@ -146,6 +152,9 @@ public static partial class RequestValidation
 
     private static RpcException Invalid(string field, string problem) =>
         new(new Status(StatusCode.InvalidArgument, $"{field}: {problem}"));
+
+    [GeneratedRegex("^[a-zA-Z0-9._-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TopicName();
 
     [GeneratedRegex("^[a-z0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex ExtensionName();

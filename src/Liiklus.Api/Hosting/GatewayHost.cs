@@ -54,10 +54,13 @@ public static class GatewayHost
             // Leave room above the record limit so an oversized record gets the gateway's own clear status.
             grpc.MaxReceiveMessageSize = settings.MaxRecordSizeBytes + 64 * 1024;
         });
+        // grpc.health.v1 for load balancers and orchestrators: SERVING once the node has joined its cluster.
+        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterMembershipHealthCheck>("cluster");
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapGrpcService<LiiklusGrpcService>();
+        app.MapGrpcHealthChecksService();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Liiklus.Actors.Groups;
@@ -183,6 +184,22 @@ public sealed class GroupCoordinatorSpecs : TestKit
         _coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
 
         Assert.Equal(Enumerable.Range(0, 8), member.ExpectMsg<PartitionsAssigned>().Partitions.Order());
+    }
+
+    [Fact]
+    public void Coordinator_left_without_members_asks_to_be_passivated()
+    {
+        var shard = CreateTestProbe();
+        var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 2));
+        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, TimeSpan.FromMilliseconds(300)));
+        var member = CreateTestProbe();
+        coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
+        member.ExpectMsg<PartitionsAssigned>();
+        shard.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
+
+        coordinator.Tell(new LeaveGroup(Topic, Group, "a"));
+
+        shard.ExpectMsg<Passivate>();
     }
 
     private TestProbe Join(string sessionId)

@@ -35,6 +35,18 @@ public sealed class BadInputSpecs(GatewayFixture fixture) : IClassFixture<Gatewa
         await GatewayStillServes();
     }
 
+    [Theory]
+    [InlineData("orders/eu")]
+    [InlineData("..")]
+    [InlineData("with space")]
+    public async Task Topic_kafka_would_refuse_is_answered_invalid_argument(string topic)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.PublishAsync(topic, "v"));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("topic:", error.Status.Detail);
+    }
+
     [Fact]
     public async Task Record_over_the_maximum_size_is_answered_resource_exhausted()
     {
