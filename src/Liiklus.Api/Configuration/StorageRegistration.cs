@@ -21,7 +21,7 @@ public static class StorageRegistration
         // One multiplexer per node; the container disposes it when the gateway stops.
         ["REDIS"] = (services, settings) => services
             .AddSingleton<IConnectionMultiplexer>(provider =>
-                RedisConnection.Connect(settings.Redis, provider.GetService<ILoggerFactory>()))
+                RedisConnection.Connect(settings.Redis, provider.GetRequiredService<ILogger<RedisPositionsStorage>>()))
             .AddSingleton<IPositionsStorage>(provider =>
                 new RedisPositionsStorage(provider.GetRequiredService<IConnectionMultiplexer>(), settings.Redis))
             .AddHostedService<RedisConnectionWarmUp>(),
