@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The Redis specs start their own redis-server (no global one); install it where missing.
+if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
+
 dotnet build Liiklus.sln -c Release --nologo -v quiet
 
 log=$(mktemp)

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
+using Liiklus.Storage.Positions.Redis;
 using Liiklus.Storage.Records.Memory;
 
 namespace Liiklus.Api.Configuration;
@@ -16,7 +17,8 @@ public sealed record GatewaySettings(
     int SubscribeBufferSize,
     ReceiveSettings Receive,
     GroupCoordinatorSettings Groups,
-    ClusterSettings Cluster)
+    ClusterSettings Cluster,
+    RedisPositionsOptions Redis)
 {
     public static GatewaySettings From(Config config)
     {
@@ -34,6 +36,18 @@ public sealed record GatewaySettings(
             new ReceiveSettings(liiklus.GetTimeSpan("receive.claim-timeout"), liiklus.GetInt("receive.buffer-size")),
             new GroupCoordinatorSettings(liiklus.GetInt("groups.max-shards"), liiklus.GetTimeSpan("groups.idle-timeout")),
             new ClusterSettings(liiklus.GetString("cluster.seed-nodes", "")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+            RedisFrom(liiklus.GetConfig("storage.redis")));
     }
+
+    private static RedisPositionsOptions RedisFrom(Config redis) => new()
+    {
+        Host = redis.GetString("host"),
+        Port = redis.GetInt("port"),
+        Password = redis.GetString("password", "") is { Length: > 0 } password ? password : null,
+        Database = redis.GetInt("database"),
+        Ssl = redis.GetBoolean("ssl"),
+        ConnectTimeout = redis.GetTimeSpan("connect-timeout"),
+        CommandTimeout = redis.GetTimeSpan("command-timeout"),
+    };
 }

@@ -1,7 +1,9 @@
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
+using Liiklus.Storage.Positions.Redis;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Memory;
+using StackExchange.Redis;
 
 namespace Liiklus.Api.Configuration;
 
@@ -16,6 +18,13 @@ public static class StorageRegistration
     private static readonly Dictionary<string, Action<IServiceCollection, GatewaySettings>> PositionsStorages = new()
     {
         ["MEMORY"] = (services, _) => services.AddSingleton<IPositionsStorage>(new InMemoryPositionsStorage()),
+        // One multiplexer per node; the container disposes it when the gateway stops.
+        ["REDIS"] = (services, settings) => services
+            .AddSingleton<IConnectionMultiplexer>(provider =>
+                RedisConnection.Connect(settings.Redis, provider.GetRequiredService<ILogger<RedisPositionsStorage>>()))
+            .AddSingleton<IPositionsStorage>(provider =>
+                new RedisPositionsStorage(provider.GetRequiredService<IConnectionMultiplexer>(), settings.Redis))
+            .AddHostedService<RedisConnectionWarmUp>(),
     };
 
     /// <exception cref="InvalidOperationException">a storage type is unknown; the message lists the valid ones</exception>

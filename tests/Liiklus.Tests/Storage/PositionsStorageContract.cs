@@ -83,6 +83,46 @@ public abstract class PositionsStorageContract
     }
 
     [Fact]
+    public async Task Listing_versions_ignores_names_that_only_start_with_the_name()
+    {
+        var topic = NewTopic();
+        await Storage.UpdateAsync(topic, new GroupId("g", 1), 0, 10, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g:x", 2), 0, 20, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g:5", 0), 0, 30, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("gg", 4), 0, 50, CancellationToken.None);
+
+        var g = await Storage.GetAllVersionsAsync(topic, "g", CancellationToken.None);
+        var gx = await Storage.GetAllVersionsAsync(topic, "g:x", CancellationToken.None);
+
+        Assert.Equal([1u], g.Keys);
+        Assert.Equal(10, g[1][0]);
+        Assert.Equal([2u], gx.Keys);
+        Assert.Equal(20, gx[2][0]);
+        Assert.Empty(await Storage.GetAsync(topic, new GroupId("g", 5), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Glob_characters_in_topic_and_group_names_are_taken_literally()
+    {
+        var plain = NewTopic();
+        var topic = plain + @"*?[a-z]\";
+        string[] names = ["g*", "g?", "g[ab]", @"g\", "*", "ga", "gb"];
+        for (var i = 0; i < names.Length; i++)
+        {
+            await Storage.UpdateAsync(topic, new GroupId(names[i], (uint)i + 1), 0, i, CancellationToken.None);
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            var all = await Storage.GetAllVersionsAsync(topic, names[i], CancellationToken.None);
+            Assert.Equal([(uint)i + 1], all.Keys);
+            Assert.Equal(i, all[(uint)i + 1][0]);
+        }
+
+        Assert.Empty(await Storage.GetAllVersionsAsync(plain + "*", "g*", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Groups_of_different_topics_do_not_see_each_other()
     {
         var first = NewTopic();
