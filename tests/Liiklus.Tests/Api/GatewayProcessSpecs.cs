@@ -1,0 +1,38 @@
+using Grpc.Core;
+using Liiklus.Tests.Support;
+using Xunit;
+using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
+
+namespace Liiklus.Tests.Api;
+
+/// <summary>The gateway as the run command starts it: its own process, configured by environment variables.</summary>
+public sealed class GatewayProcessSpecs
+{
+    [Fact]
+    public async Task Sigterm_ends_open_streams_normally_and_exits_cleanly()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>(), GatewayProcess.FreePort(), seedNodes: null);
+        var topic = NewName("topic");
+        var published = await gateway.Client.PublishAsync(topic, "v", key: "k");
+        using var subscription = gateway.Client.Subscribe(topic, NewName("group"));
+        using var receive = gateway.Client.Receive(await AssignmentFor(subscription, published.Partition));
+        await receive.ReadAsync(1);
+
+        await gateway.TerminateAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Empty(await receive.ReadToEndAsync());
+        Assert.Equal(StatusCode.OK, receive.GetStatus().StatusCode);
+        await subscription.Completion.WaitAsync(LiiklusClientExtensions.Deadline);
+        Assert.Contains("Application is shutting down", gateway.Log);
+        Assert.Contains("Exiting completed", gateway.Log);
+    }
+
+    [Fact]
+    public async Task Unknown_storage_type_stops_start_up_with_the_valid_types()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayProcess.StartAsync(
+            new Dictionary<string, string> { ["storage_records_type"] = "CASSANDRA" }, GatewayProcess.FreePort(), seedNodes: null));
+
+        Assert.Contains("storage_records_type 'CASSANDRA' is not a known storage type; valid types: MEMORY", error.Message);
+    }
+}

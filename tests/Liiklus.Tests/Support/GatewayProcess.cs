@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Liiklus.Protocol;
+
+namespace Liiklus.Tests.Support;
+
+/// <summary>
+/// The gateway as its own process: the program the README's run command starts (<c>dotnet run</c> runs this
+/// same app host as a child), configured only through Liiklus's environment variables.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly GrpcChannel _channel;
+    private readonly StringWriter _log = new();
+
+    private GatewayProcess(Process process, int grpcPort, int remotePort)
+    {
+        _process = process;
+        GrpcPort = grpcPort;
+        RemotePort = remotePort;
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Client = new LiiklusService.LiiklusServiceClient(_channel);
+        process.OutputDataReceived += (_, line) => Append(line.Data);
+        process.ErrorDataReceived += (_, line) => Append(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int GrpcPort { get; }
+
+    public int RemotePort { get; }
+
+    public string ClusterAddress => $"akka.tcp://liiklus@127.0.0.1:{RemotePort}";
+
+    public LiiklusService.LiiklusServiceClient Client { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What the gateway logged so far, for a failing test's message.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <param name="environment">Liiklus's variables; ports are chosen here</param>
+    /// <param name="seedNodes">cluster seed addresses, or null for a node of its own</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
+    {
+        var appHost = Path.Combine(AppContext.BaseDirectory, "Liiklus.Api");
+        var start = new ProcessStartInfo(appHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        var grpcPort = FreePort();
+        start.Environment["grpc_port"] = grpcPort.ToString();
+        start.Environment["akka_remote_port"] = remotePort.ToString();
+        start.Environment["akka_remote_hostname"] = "127.0.0.1";
+        if (seedNodes is not null)
+        {
+            start.Environment["akka_cluster_seed_nodes"] = seedNodes;
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var gateway = new GatewayProcess(Process.Start(start)!, grpcPort, remotePort);
+        await gateway.WaitUntilServingAsync();
+        return gateway;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>SIGKILL: no shutdown of any kind, as a crash or the OOM killer would.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM, as an orchestrator stops a pod: the gateway shuts down gracefully.</summary>
+    public async Task TerminateAsync(TimeSpan deadline)
+    {
+        _ = SendSignal(_process.Id, SigTerm);
+        await _process.WaitForExitAsync().WaitAsync(deadline);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilServingAsync()
+    {
+        var health = new Health.HealthClient(_channel);
+        await Eventually.Until(
+            async () =>
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"gateway exited with {_process.ExitCode}:\n{Log}");
+                }
+
+                try
+                {
+                    return (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2))).Status;
+                }
+                catch (Grpc.Core.RpcException)
+                {
+                    return HealthCheckResponse.Types.ServingStatus.Unknown;
+                }
+            },
+            status => status == HealthCheckResponse.Types.ServingStatus.Serving,
+            "gateway process serving",
+            TimeSpan.FromSeconds(60));
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.WriteLine(line);
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Liiklus.Protocol;
+
+namespace Liiklus.Tests.Support;
+
+/// <summary>
+/// A Liiklus client as its documentation says to write one: subscribe, open a Receive per assigned partition,
+/// process each record, then ack it (at-least-once). Keeps every value it processed.
+/// </summary>
+public sealed class GroupConsumer : IDisposable
+{
+    private readonly LiiklusService.LiiklusServiceClient _client;
+    private readonly string _topic;
+    private readonly string _group;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<uint, DateTime> _assignedAt = new();
+
+    public GroupConsumer(LiiklusService.LiiklusServiceClient client, string topic, string group)
+    {
+        _client = client;
+        _topic = topic;
+        _group = group;
+        Running = Task.Run(SubscribeAsync);
+    }
+
+    public ConcurrentDictionary<string, int> Processed { get; } = new();
+
+    /// <summary>When each partition was last assigned to this consumer.</summary>
+    public IReadOnlyDictionary<uint, DateTime> AssignedAt => _assignedAt;
+
+    public Task Running { get; }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            using var subscription = _client.Subscribe(new SubscribeRequest { Topic = _topic, Group = _group }, cancellationToken: _stop.Token);
+            await foreach (var reply in subscription.ResponseStream.ReadAllAsync(_stop.Token))
+            {
+                _assignedAt[reply.Assignment.Partition] = DateTime.UtcNow;
+                _ = Task.Run(() => ReceiveAsync(reply.Assignment));
+            }
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The gateway went away or the test is over: a real client would subscribe again elsewhere.
+        }
+    }
+
+    private async Task ReceiveAsync(Assignment assignment)
+    {
+        try
+        {
+            using var receive = _client.Receive(new ReceiveRequest { Assignment = assignment }, cancellationToken: _stop.Token);
+            await foreach (var reply in receive.ResponseStream.ReadAllAsync(_stop.Token))
+            {
+                Processed.AddOrUpdate(reply.Record.Value.ToStringUtf8(), 1, (_, seen) => seen + 1);
+                await _client.AckAsync(new AckRequest
+                {
+                    Topic = _topic,
+                    Group = _group,
+                    Partition = assignment.Partition,
+                    Offset = reply.Record.Offset,
+                }, cancellationToken: _stop.Token);
+            }
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Revoked, or the gateway went away: the partition comes back through a new assignment.
+        }
+    }
+}
