@@ -13,6 +13,7 @@ namespace Liiklus.Bench;
 public sealed class BareLiiklusService : LiiklusService.LiiklusServiceBase
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+    private static readonly ulong FlushEvery = ulong.Parse(Environment.GetEnvironmentVariable("BARE_FLUSH_EVERY") ?? "64");
     private static readonly ByteString Value = ByteString.CopyFrom(new byte[Workload.RecordSize]);
     private static readonly ByteString Key = ByteString.CopyFromUtf8("key");
 
@@ -25,7 +26,7 @@ public sealed class BareLiiklusService : LiiklusService.LiiklusServiceBase
         var timestamp = Timestamp.FromDateTime(DateTime.UtcNow);
         for (ulong offset = 0; offset < count; offset++)
         {
-            responseStream.WriteOptions = offset % 64 == 63 || offset == count - 1 ? null : Buffered;
+            responseStream.WriteOptions = offset % FlushEvery == FlushEvery - 1 || offset == count - 1 ? null : Buffered;
             await responseStream.WriteAsync(new ReceiveReply
             {
                 Record = new ReceiveReply.Types.Record { Offset = offset, Key = Key, Value = Value, Timestamp = timestamp },
