@@ -15,6 +15,7 @@ public static class GatewayConfig
         ["grpc_port"] = "liiklus.grpc.port",
         ["storage_records_type"] = "liiklus.storage.records.type",
         ["storage_positions_type"] = "liiklus.storage.positions.type",
+        ["kafka_bootstrapServers"] = "liiklus.storage.kafka.bootstrap-servers",
         ["akka_cluster_seed_nodes"] = "liiklus.cluster.seed-nodes",
         ["akka_remote_hostname"] = "akka.remote.dot-netty.tcp.hostname",
         ["akka_remote_port"] = "akka.remote.dot-netty.tcp.port",

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
+using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
 
 namespace Liiklus.Api.Configuration;
@@ -16,7 +17,8 @@ public sealed record GatewaySettings(
     int SubscribeBufferSize,
     ReceiveSettings Receive,
     GroupCoordinatorSettings Groups,
-    ClusterSettings Cluster)
+    ClusterSettings Cluster,
+    KafkaRecordsOptions Kafka)
 {
     public static GatewaySettings From(Config config)
     {
@@ -34,6 +36,7 @@ public sealed record GatewaySettings(
             new ReceiveSettings(liiklus.GetTimeSpan("receive.claim-timeout"), liiklus.GetInt("receive.buffer-size")),
             new GroupCoordinatorSettings(liiklus.GetInt("groups.max-shards"), liiklus.GetTimeSpan("groups.idle-timeout")),
             new ClusterSettings(liiklus.GetString("cluster.seed-nodes", "")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+            KafkaSettings.From(liiklus));
     }
 }
