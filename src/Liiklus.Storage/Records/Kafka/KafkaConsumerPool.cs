@@ -12,6 +12,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
 {
     private readonly Lock _lock = new();
     private readonly List<PooledConsumer> _consumers = [];
+    private readonly HashSet<PartitionReader> _readers = [];
     private int _lastId;
     private bool _disposed;
 
@@ -37,6 +38,18 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         }
     }
 
+    /// <summary>Records each attached reader holds; never more than its bound.</summary>
+    public IReadOnlyList<int> BufferedRecords
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _readers.Select(r => r.Count)];
+            }
+        }
+    }
+
     public void Attach(PartitionReader reader)
     {
         lock (_lock)
@@ -52,6 +65,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
 
             consumer.Add(reader);
             reader.Consumer = consumer;
+            _readers.Add(reader);
         }
     }
 
@@ -61,6 +75,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         {
             reader.Consumer?.Remove(reader);
             reader.Consumer = null;
+            _readers.Remove(reader);
         }
     }
 

@@ -42,6 +42,9 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     /// <summary>Consumers currently open; for tests and diagnostics.</summary>
     internal int ConsumerCount => _pool.ConsumerCount;
 
+    /// <summary>Records each open partition source holds ahead of its stream.</summary>
+    internal IReadOnlyList<int> BufferedRecords => _pool.BufferedRecords;
+
     /// <summary>Records fetched before their partition's pause took effect and fetched again after it.</summary>
     internal long LateRecords => _pool.LateRecords;
 

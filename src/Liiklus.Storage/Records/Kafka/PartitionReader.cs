@@ -34,9 +34,6 @@ internal sealed class PartitionReader(
 
     public bool Paused { get; set; }
 
-    /// <summary>Records reached the poll thread after the pause and were dropped: fetch them again on resume.</summary>
-    public bool DroppedWhilePaused { get; set; }
-
     public bool Failed { get; private set; }
 
     public bool IsFull => Volatile.Read(ref _count) >= maxRecords || Interlocked.Read(ref _bytes) >= maxBytes;
