@@ -33,6 +33,9 @@ internal static class LibrdkafkaMock
     public static extern IntPtr rd_kafka_conf_new();
 
     [DllImport(Library)]
+    public static extern int rd_kafka_conf_set(IntPtr conf, string name, string value, StringBuilder errstr, UIntPtr errstrSize);
+
+    [DllImport(Library)]
     public static extern IntPtr rd_kafka_new(int type, IntPtr conf, StringBuilder errstr, UIntPtr errstrSize);
 
     [DllImport(Library)]

@@ -19,7 +19,10 @@ public sealed class MockKafkaCluster : IDisposable
     {
         LibrdkafkaMock.EnsureBound();
         var error = new StringBuilder(512);
-        _handle = LibrdkafkaMock.rd_kafka_new(0, LibrdkafkaMock.rd_kafka_conf_new(), error, (UIntPtr)error.Capacity);
+        var conf = LibrdkafkaMock.rd_kafka_conf_new();
+        // The handle only owns the cluster: its "no bootstrap.servers" notice is noise.
+        LibrdkafkaMock.rd_kafka_conf_set(conf, "log_level", "3", error, (UIntPtr)error.Capacity);
+        _handle = LibrdkafkaMock.rd_kafka_new(0, conf, error, (UIntPtr)error.Capacity);
         if (_handle == IntPtr.Zero)
         {
             throw new InvalidOperationException($"rd_kafka_new failed: {error}");

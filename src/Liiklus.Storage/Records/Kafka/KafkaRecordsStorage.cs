@@ -32,7 +32,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         }
 
         _options = options;
-        _log = log ?? (_ => { });
+        _log = WithoutScopeNotices(log ?? (_ => { }));
         _producer = BuildProducer();
         _creatingAdmin = BuildAdmin(createTopics: true);
         _lookingAdmin = BuildAdmin(createTopics: false);
@@ -240,6 +240,18 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         new AdminClientBuilder(KafkaClientConfigs.Admin(_options, createTopics))
             .SetLogHandler((_, message) => _log(message))
             .Build();
+
+    /// <summary>
+    /// Every client gets the one set of operator properties, so each warns about the properties of the other kind
+    /// ("... is a consumer property and will be ignored by this producer instance"): expected, hence dropped.
+    /// </summary>
+    private static Action<LogMessage> WithoutScopeNotices(Action<LogMessage> log) => message =>
+    {
+        if (!(message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)))
+        {
+            log(message);
+        }
+    };
 
     private static Headers? ToKafkaHeaders(IReadOnlyList<RecordHeader> headers)
     {
