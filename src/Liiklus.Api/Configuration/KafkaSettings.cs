@@ -1,14 +1,33 @@
 using Akka.Configuration.Hocon;
-using Config = Akka.Configuration.Config;
-using LogMessage = Confluent.Kafka.LogMessage;
-using LogLevelType = Confluent.Kafka.LogLevelType;
+using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
+using Config = Akka.Configuration.Config;
+using LogLevelType = Confluent.Kafka.LogLevelType;
+using LogMessage = Confluent.Kafka.LogMessage;
 
 namespace Liiklus.Api.Configuration;
 
-/// <summary>Reads <c>liiklus.storage.kafka</c>, and bridges librdkafka's log lines to ASP.NET Core logging.</summary>
+/// <summary>
+/// Reads <c>liiklus.storage.kafka</c>, registers the Kafka records storage, and bridges librdkafka's log lines to
+/// ASP.NET Core logging.
+/// </summary>
 public static class KafkaSettings
 {
+    /// <exception cref="InvalidOperationException">no bootstrap servers are configured</exception>
+    public static IServiceCollection AddKafkaRecordsStorage(this IServiceCollection services, KafkaRecordsOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        {
+            throw new InvalidOperationException(
+                "storage_records_type KAFKA needs kafka_bootstrapServers (liiklus.storage.kafka.bootstrap-servers)");
+        }
+
+        // A factory, not an instance: the container then disposes it, closing the Kafka clients on shutdown.
+        // Nothing connects here, so the gateway starts while Kafka is down.
+        return services.AddSingleton<IRecordsStorage>(provider =>
+            new KafkaRecordsStorage(options, LogTo(provider.GetRequiredService<ILogger<KafkaRecordsStorage>>())));
+    }
+
     public static KafkaRecordsOptions From(Config liiklus)
     {
         var kafka = liiklus.GetConfig("storage.kafka");
@@ -20,6 +39,7 @@ public static class KafkaSettings
             ReaderBufferRecords = kafka.GetInt("reader-buffer.records"),
             ReaderBufferBytes = kafka.GetLong("reader-buffer.bytes"),
             PollTimeout = kafka.GetTimeSpan("poll-timeout"),
+            ReadersPerConsumer = kafka.GetInt("readers-per-consumer"),
             ConsumerIdleTimeout = kafka.GetTimeSpan("consumer-idle-timeout"),
         };
     }

@@ -1,7 +1,6 @@
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records;
-using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
 
 namespace Liiklus.Api.Configuration;
@@ -12,10 +11,7 @@ public static class StorageRegistration
     private static readonly Dictionary<string, Action<IServiceCollection, GatewaySettings>> RecordsStorages = new()
     {
         ["MEMORY"] = (services, settings) => services.AddSingleton<IRecordsStorage>(new InMemoryRecordsStorage(settings.Memory)),
-        // A factory, not an instance: the container then disposes it, closing the Kafka clients on shutdown.
-        ["KAFKA"] = (services, settings) => services.AddSingleton<IRecordsStorage>(provider => new KafkaRecordsStorage(
-            settings.Kafka,
-            KafkaSettings.LogTo(provider.GetRequiredService<ILogger<KafkaRecordsStorage>>()))),
+        ["KAFKA"] = (services, settings) => services.AddKafkaRecordsStorage(settings.Kafka),
     };
 
     private static readonly Dictionary<string, Action<IServiceCollection, GatewaySettings>> PositionsStorages = new()

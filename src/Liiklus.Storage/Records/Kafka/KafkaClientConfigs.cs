@@ -35,6 +35,8 @@ internal static class KafkaClientConfigs
             ["fetch.wait.max.ms"] = "50",
             // Prefetch is per consumer, which serves many partitions: keep it to a few MB.
             ["queued.max.messages.kbytes"] = "16384",
+            // A fetch burst must fit well within a reader's buffer (see ReaderBufferBytes).
+            ["max.partition.fetch.bytes"] = "262144",
         }));
         config.GroupId = UnusedGroupId;
         config.EnableAutoCommit = false;

@@ -5,8 +5,9 @@ namespace Liiklus.Storage.Records.Kafka;
 /// <summary>
 /// The node's Kafka consumers, shared by every partition source. A reader goes to the first consumer that does
 /// not already hold its topic-partition (one consumer can hold a partition only once, but two groups may read
-/// the same partition at different offsets), so the pool grows only for concurrent readers of one partition, and
-/// a consumer left without readers closes itself after an idle timeout.
+/// the same partition at different offsets) and has room, so the pool grows only for concurrent readers of one
+/// partition or past <see cref="KafkaRecordsOptions.ReadersPerConsumer"/>, and a consumer left without readers
+/// closes itself after an idle timeout.
 /// </summary>
 internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogMessage> log) : IDisposable
 {
@@ -55,7 +56,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var consumer = _consumers.FirstOrDefault(c => !c.Holds(reader.TopicPartition));
+            var consumer = _consumers.FirstOrDefault(c => c.ReaderCount < options.ReadersPerConsumer && !c.Holds(reader.TopicPartition));
             if (consumer is null)
             {
                 consumer = new PooledConsumer(++_lastId, this, options, log);
