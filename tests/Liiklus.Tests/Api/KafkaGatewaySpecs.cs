@@ -26,6 +26,19 @@ public sealed class KafkaGatewaySpecs(MockKafkaCluster cluster) : IClassFixture<
     }
 
     [Fact]
+    public async Task Subscribe_on_a_topic_the_brokers_do_not_create_answers_unavailable()
+    {
+        await using var gateway = await TestGateway.StartAsync(cluster.GatewayHocon);
+        var topic = NewName("topic");
+        cluster.AnswerUnknownTopic(topic);
+        using var subscription = gateway.Client.Subscribe(topic, NewName("group"));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => subscription.Completion.WaitAsync(LiiklusClientExtensions.Deadline));
+
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Receive_resumes_after_the_last_ack_on_a_restarted_gateway()
     {
         var positions = new InMemoryPositionsStorage();
@@ -81,7 +94,8 @@ public sealed class KafkaGatewaySpecs(MockKafkaCluster cluster) : IClassFixture<
     public async Task A_client_that_stops_reading_one_partition_does_not_hold_back_the_others()
     {
         const int perPartition = 2000;
-        await using var gateway = await TestGateway.StartAsync(cluster.GatewayHocon);
+        // A small reader buffer, so the stalled partition is paused in Kafka rather than only held in buffers.
+        await using var gateway = await TestGateway.StartAsync(cluster.GatewayHocon + "\nliiklus.storage.kafka.reader-buffer.records = 100");
         var topic = NewName("topic");
         cluster.CreateTopic(topic, 4);
         using (var producer = PlainKafkaClients.Producer(cluster))

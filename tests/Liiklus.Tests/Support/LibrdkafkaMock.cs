@@ -54,6 +54,9 @@ internal static class LibrdkafkaMock
     public static extern int rd_kafka_mock_topic_create(IntPtr cluster, string topic, int partitionCount, int replicationFactor);
 
     [DllImport(Library)]
+    public static extern void rd_kafka_mock_topic_set_error(IntPtr cluster, string topic, int error);
+
+    [DllImport(Library)]
     public static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
 
     [DllImport(Library)]

@@ -11,6 +11,7 @@ namespace Liiklus.Tests.Support;
 /// </summary>
 public sealed class MockKafkaCluster : IDisposable
 {
+    private const int UnknownTopicOrPartition = 3;
     private readonly IntPtr _handle;
     private readonly IntPtr _cluster;
 
@@ -92,6 +93,13 @@ public sealed class MockKafkaCluster : IDisposable
             throw new InvalidOperationException($"rd_kafka_mock_topic_create({topic}, {partitions}) failed with error {error}");
         }
     }
+
+    /// <summary>
+    /// Metadata requests for <paramref name="topic"/> answer UNKNOWN_TOPIC_OR_PARTITION, as from brokers that do not
+    /// create topics on first use.
+    /// </summary>
+    public void AnswerUnknownTopic(string topic) =>
+        LibrdkafkaMock.rd_kafka_mock_topic_set_error(_cluster, topic, UnknownTopicOrPartition);
 
     /// <summary>Closes the broker's connections and refuses new ones until <see cref="SetBrokerUp"/>.</summary>
     public void SetBrokerDown(int brokerId = 1) =>

@@ -67,6 +67,18 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public async Task Partition_count_of_a_topic_the_brokers_do_not_create_answers_unavailable()
+    {
+        using var storage = NewStorage();
+        var topic = $"unknown-{Guid.NewGuid():N}";
+        _cluster.AnswerUnknownTopic(topic);
+
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.GetPartitionCountAsync(topic, CancellationToken.None));
+
+        Assert.Contains("does not exist", refused.Message);
+    }
+
+    [Fact]
     public async Task End_offsets_of_an_unknown_topic_do_not_create_it()
     {
         using var storage = NewStorage();
