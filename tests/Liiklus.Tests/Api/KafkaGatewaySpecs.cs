@@ -74,6 +74,17 @@ public sealed class KafkaGatewaySpecs(MockKafkaCluster cluster) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_record_kafka_refuses_as_too_large_answers_resource_exhausted()
+    {
+        // Below the gateway's own 1 MiB limit, above the producer's message.max.bytes passed through from HOCON.
+        await using var gateway = await TestGateway.StartAsync(cluster.GatewayHocon + "\nliiklus.storage.kafka.properties { \"message.max.bytes\" = 10000 }");
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => gateway.Client.PublishAsync(NewName("topic"), new string('x', 20_000), key: "k"));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task End_offsets_are_the_last_offsets_with_empty_partitions_as_max_uint64()
     {
         await using var gateway = await TestGateway.StartAsync(cluster.GatewayHocon);

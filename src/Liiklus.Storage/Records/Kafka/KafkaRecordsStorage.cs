@@ -23,7 +23,8 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     private IProducer<byte[]?, byte[]> _producer;
 
     /// <param name="log">where librdkafka's and the storage's own log lines go; dropped when null</param>
-    /// <exception cref="ArgumentException">no bootstrap servers, or a property librdkafka does not accept</exception>
+    /// <exception cref="ArgumentException">no bootstrap servers</exception>
+    /// <exception cref="InvalidOperationException">a property librdkafka does not accept</exception>
     public KafkaRecordsStorage(KafkaRecordsOptions options, Action<LogMessage>? log = null)
     {
         if (string.IsNullOrWhiteSpace(options.BootstrapServers))
@@ -58,7 +59,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
             Timestamp = new Timestamp(record.Timestamp),
             Headers = ToKafkaHeaders(record.Headers),
         };
-        var producer = _producer;
+        var producer = Volatile.Read(ref _producer);
         try
         {
             var delivered = await producer.ProduceAsync(topic, message, cancellationToken);
@@ -223,7 +224,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
             }
 
             _log(new LogMessage("producer", SyslogLevel.Error, "FATAL", $"replacing the producer after a fatal error: {error}"));
-            _producer = BuildProducer();
+            Volatile.Write(ref _producer, BuildProducer());
         }
 
         // Records still queued in the failed producer fail on its own; dispose it away from the caller.

@@ -83,7 +83,7 @@ internal sealed class PooledConsumer
 
     private void Run()
     {
-        var idleSince = DateTime.UtcNow;
+        var idleSince = Environment.TickCount64;
         try
         {
             while (!_stopping)
@@ -92,10 +92,10 @@ internal sealed class PooledConsumer
                 ResumeDrained();
                 if (_readers.Count > 0)
                 {
-                    idleSince = DateTime.UtcNow;
+                    idleSince = Environment.TickCount64;
                     Poll();
                 }
-                else if (DateTime.UtcNow - idleSince >= _options.ConsumerIdleTimeout && _pool.TryRetire(this))
+                else if (Environment.TickCount64 - idleSince >= _options.ConsumerIdleTimeout.TotalMilliseconds && _pool.TryRetire(this))
                 {
                     break;
                 }
@@ -119,7 +119,23 @@ internal sealed class PooledConsumer
                 reader.Fail(cause);
             }
 
+            CloseConsumer();
+        }
+    }
+
+    private void CloseConsumer()
+    {
+        try
+        {
+            // Leaves no group (none was joined) and commits nothing (auto-commit is off).
             _consumer.Close();
+        }
+        catch (KafkaException e)
+        {
+            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "CLOSE", $"closing failed: {e.Error}"));
+        }
+        finally
+        {
             _consumer.Dispose();
         }
     }
@@ -228,9 +244,16 @@ internal sealed class PooledConsumer
     /// </summary>
     private void Pause(PartitionReader reader)
     {
-        _consumer.IncrementalUnassign([reader.TopicPartition]);
-        reader.Paused = true;
-        _paused.Add(reader);
+        try
+        {
+            _consumer.IncrementalUnassign([reader.TopicPartition]);
+            reader.Paused = true;
+            _paused.Add(reader);
+        }
+        catch (KafkaException e)
+        {
+            reader.Fail(KafkaErrors.Unavailable(e.Error, $"pausing {reader.TopicPartition}"));
+        }
     }
 
     private void ResumeDrained()
