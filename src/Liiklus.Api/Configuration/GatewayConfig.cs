@@ -17,6 +17,7 @@ public static class GatewayConfig
         ["storage_positions_type"] = "liiklus.storage.positions.type",
         ["redis_host"] = "liiklus.storage.redis.host",
         ["redis_port"] = "liiklus.storage.redis.port",
+        ["kafka_bootstrapServers"] = "liiklus.storage.kafka.bootstrap-servers",
         ["akka_cluster_seed_nodes"] = "liiklus.cluster.seed-nodes",
         ["akka_remote_hostname"] = "akka.remote.dot-netty.tcp.hostname",
         ["akka_remote_port"] = "akka.remote.dot-netty.tcp.port",

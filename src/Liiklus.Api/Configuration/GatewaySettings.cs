@@ -2,6 +2,7 @@ using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
 using Liiklus.Storage.Positions.Redis;
+using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
 
 namespace Liiklus.Api.Configuration;
@@ -18,7 +19,8 @@ public sealed record GatewaySettings(
     ReceiveSettings Receive,
     GroupCoordinatorSettings Groups,
     ClusterSettings Cluster,
-    RedisPositionsOptions Redis)
+    RedisPositionsOptions Redis,
+    KafkaRecordsOptions Kafka)
 {
     public static GatewaySettings From(Config config)
     {
@@ -37,7 +39,8 @@ public sealed record GatewaySettings(
             new GroupCoordinatorSettings(liiklus.GetInt("groups.max-shards"), liiklus.GetTimeSpan("groups.idle-timeout")),
             new ClusterSettings(liiklus.GetString("cluster.seed-nodes", "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
-            RedisFrom(liiklus.GetConfig("storage.redis")));
+            RedisFrom(liiklus.GetConfig("storage.redis")),
+            KafkaSettings.From(liiklus));
     }
 
     private static RedisPositionsOptions RedisFrom(Config redis) => new()

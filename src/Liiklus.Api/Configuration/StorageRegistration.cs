@@ -13,6 +13,7 @@ public static class StorageRegistration
     private static readonly Dictionary<string, Action<IServiceCollection, GatewaySettings>> RecordsStorages = new()
     {
         ["MEMORY"] = (services, settings) => services.AddSingleton<IRecordsStorage>(new InMemoryRecordsStorage(settings.Memory)),
+        ["KAFKA"] = (services, settings) => services.AddKafkaRecordsStorage(settings.Kafka),
     };
 
     private static readonly Dictionary<string, Action<IServiceCollection, GatewaySettings>> PositionsStorages = new()

@@ -1,0 +1,86 @@
+using Akka.Configuration.Hocon;
+using Liiklus.Storage.Records;
+using Liiklus.Storage.Records.Kafka;
+using Config = Akka.Configuration.Config;
+using LogLevelType = Confluent.Kafka.LogLevelType;
+using LogMessage = Confluent.Kafka.LogMessage;
+
+namespace Liiklus.Api.Configuration;
+
+/// <summary>
+/// Reads <c>liiklus.storage.kafka</c>, registers the Kafka records storage, and bridges librdkafka's log lines to
+/// ASP.NET Core logging.
+/// </summary>
+public static class KafkaSettings
+{
+    /// <exception cref="InvalidOperationException">no bootstrap servers are configured</exception>
+    public static IServiceCollection AddKafkaRecordsStorage(this IServiceCollection services, KafkaRecordsOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        {
+            throw new InvalidOperationException(
+                "storage_records_type KAFKA needs kafka_bootstrapServers (liiklus.storage.kafka.bootstrap-servers)");
+        }
+
+        // A factory, not an instance: the container then disposes it, closing the Kafka clients on shutdown.
+        // Nothing connects here, so the gateway starts while Kafka is down.
+        return services.AddSingleton<IRecordsStorage>(provider =>
+            new KafkaRecordsStorage(options, LogTo(provider.GetRequiredService<ILogger<KafkaRecordsStorage>>())));
+    }
+
+    public static KafkaRecordsOptions From(Config liiklus)
+    {
+        var kafka = liiklus.GetConfig("storage.kafka");
+        return new KafkaRecordsOptions(kafka.GetString("bootstrap-servers", "").Trim())
+        {
+            Properties = LibrdkafkaProperties(kafka),
+            DeliveryTimeout = kafka.GetTimeSpan("delivery-timeout"),
+            RequestTimeout = kafka.GetTimeSpan("request-timeout"),
+            ReaderBufferRecords = kafka.GetInt("reader-buffer.records"),
+            ReaderBufferBytes = kafka.GetLong("reader-buffer.bytes"),
+            PollTimeout = kafka.GetTimeSpan("poll-timeout"),
+            ReadersPerConsumer = kafka.GetInt("readers-per-consumer"),
+            ConsumerIdleTimeout = kafka.GetTimeSpan("consumer-idle-timeout"),
+        };
+    }
+
+    public static Action<LogMessage> LogTo(ILogger logger) => message =>
+    {
+        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
+        if (logger.IsEnabled(level))
+        {
+            logger.Log(level, "[{Client}] {Facility}: {Message}", message.Name, message.Facility, message.Message);
+        }
+    };
+
+    /// <summary>
+    /// Every leaf under <c>properties</c>, named by its path: a quoted key (<c>"security.protocol" = SASL_SSL</c>)
+    /// and an unquoted one, which HOCON nests (<c>security.protocol = SASL_SSL</c>), both give
+    /// <c>security.protocol</c>.
+    /// </summary>
+    private static Dictionary<string, string> LibrdkafkaProperties(Config kafka)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (kafka.HasPath("properties"))
+        {
+            Flatten(kafka.GetValue("properties"), "", properties);
+        }
+
+        return properties;
+    }
+
+    private static void Flatten(HoconValue value, string prefix, Dictionary<string, string> into)
+    {
+        if (value.IsObject())
+        {
+            foreach (var (key, child) in value.GetObject().Items)
+            {
+                Flatten(child, prefix.Length == 0 ? key : $"{prefix}.{key}", into);
+            }
+
+            return;
+        }
+
+        into[prefix] = value.GetString();
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.TestKit.Xunit2;
+using Liiklus.Storage;
+using Liiklus.Storage.Records;
+using Liiklus.Storage.Records.Kafka;
+using Liiklus.Tests.Support;
+using Xunit;
+
+namespace Liiklus.Tests.Storage.Kafka;
+
+/// <summary>
+/// The storage while its only broker is down (librdkafka's mock: the broker closes its connections and refuses new
+/// ones) and after it is back. Each test has a cluster of its own.
+/// </summary>
+public sealed class KafkaBrokerOutageSpecs : TestKit
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly MockKafkaCluster _cluster = new();
+    private readonly IMaterializer _materializer;
+    private readonly KafkaRecordsStorage _storage;
+
+    public KafkaBrokerOutageSpecs()
+    {
+        _materializer = Sys.Materializer();
+        _storage = new KafkaRecordsStorage(_cluster.StorageOptions() with
+        {
+            DeliveryTimeout = TimeSpan.FromSeconds(1),
+            RequestTimeout = TimeSpan.FromSeconds(1),
+            ReaderBufferRecords = 20,
+        });
+    }
+
+    [Fact]
+    public async Task Calls_answer_unavailable_while_the_broker_is_down_and_work_again_once_it_is_back()
+    {
+        var topic = NewTopic(4);
+        await _storage.PublishAsync(topic, Record("before"), CancellationToken.None);
+
+        _cluster.SetBrokerDown();
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => _storage.PublishAsync(topic, Record("during"), CancellationToken.None));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => _storage.GetEndOffsetsAsync(topic, CancellationToken.None));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => _storage.GetPartitionCountAsync(topic, CancellationToken.None));
+
+        _cluster.SetBrokerUp();
+
+        await PublishOnceKafkaAnswersAsync(topic);
+        Assert.Equal(4, (await _storage.GetEndOffsetsAsync(topic, CancellationToken.None)).Count);
+        Assert.Equal(4, await _storage.GetPartitionCountAsync(topic, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Publish_stops_waiting_at_the_callers_deadline_even_when_the_delivery_timeout_is_longer()
+    {
+        using var patient = new KafkaRecordsStorage(_cluster.StorageOptions() with { DeliveryTimeout = TimeSpan.FromMinutes(5) });
+        var topic = NewTopic(4);
+        await patient.PublishAsync(topic, Record("before"), CancellationToken.None);
+        _cluster.SetBrokerDown();
+        using var callDeadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        // Waiting for the 5 minute delivery timeout would miss this test's own deadline.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => patient.PublishAsync(topic, Record("during"), callDeadline.Token))
+            .WaitAsync(Deadline);
+
+        _cluster.SetBrokerUp();
+    }
+
+    [Fact]
+    public async Task A_partition_stream_continues_after_the_broker_is_back_without_losing_duplicating_or_reordering()
+    {
+        var topic = NewTopic(1);
+        for (var i = 0; i < 200; i++)
+        {
+            await _storage.PublishAsync(topic, Record($"a{i}"), CancellationToken.None);
+        }
+
+        var (killSwitch, queue) = _storage.PartitionSource(topic, 0, StartPosition.Earliest)
+            .ViaMaterialized(KillSwitches.Single<StoredRecord>(), Keep.Right)
+            .ToMaterialized(Sink.Queue<StoredRecord>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
+            .Run(_materializer);
+        var read = await PullAsync(queue, 100);
+
+        _cluster.SetBrokerDown();
+        // The reader's buffer holds 20 records: most of the rest must be fetched once the broker is back.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => _storage.PublishAsync(NewTopic(1), Record("probe"), CancellationToken.None));
+        _cluster.SetBrokerUp();
+        await PublishOnceKafkaAnswersAsync(NewTopic(1));
+        for (var i = 0; i < 200; i++)
+        {
+            await _storage.PublishAsync(topic, Record($"b{i}"), CancellationToken.None);
+        }
+
+        read.AddRange(await PullAsync(queue, 300));
+        killSwitch.Shutdown();
+
+        Assert.Equal(
+            Enumerable.Range(0, 200).Select(i => $"a{i}").Concat(Enumerable.Range(0, 200).Select(i => $"b{i}")),
+            read.Select(r => Encoding.UTF8.GetString(r.Value)));
+        Assert.Equal(Enumerable.Range(0, 400).Select(o => (long)o), read.Select(r => r.Offset));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _storage.Dispose();
+        _cluster.Dispose();
+    }
+
+    /// <summary>Publishes to a topic nobody reads until a publish succeeds: Kafka is back for the producer.</summary>
+    private async Task PublishOnceKafkaAnswersAsync(string topic) =>
+        await Eventually.Until(
+            async () =>
+            {
+                try
+                {
+                    await _storage.PublishAsync(topic, Record("probe"), CancellationToken.None);
+                    return true;
+                }
+                catch (StorageUnavailableException)
+                {
+                    return false;
+                }
+            },
+            published => published,
+            "a publish after the broker is back");
+
+    private static async Task<List<StoredRecord>> PullAsync(ISinkQueue<StoredRecord> queue, int count)
+    {
+        var records = new List<StoredRecord>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var next = await queue.PullAsync().WaitAsync(Deadline);
+            records.Add(next.Value ?? throw new InvalidOperationException($"the partition source completed after {records.Count} records"));
+        }
+
+        return records;
+    }
+
+    private string NewTopic(int partitions)
+    {
+        var topic = $"topic-{partitions}-{Guid.NewGuid():N}";
+        _cluster.CreateTopic(topic, partitions);
+        return topic;
+    }
+
+    private static OutgoingRecord Record(string value) => new(null, Encoding.UTF8.GetBytes(value), [], DateTimeOffset.UtcNow);
+}

@@ -1,0 +1,277 @@
+using System.Text;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.TestKit.Xunit2;
+using Confluent.Kafka;
+using Liiklus.Storage;
+using Liiklus.Storage.Records;
+using Liiklus.Storage.Records.Kafka;
+using Liiklus.Tests.Support;
+using Xunit;
+
+namespace Liiklus.Tests.Storage.Kafka;
+
+/// <summary>What the Kafka storage does beyond the records contract.</summary>
+public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly MockKafkaCluster _cluster;
+    private readonly IMaterializer _materializer;
+
+    public KafkaStorageSpecs(MockKafkaCluster cluster)
+    {
+        _cluster = cluster;
+        _materializer = Sys.Materializer();
+    }
+
+    // Expected partitions worked by hand from Kafka's definition, BuiltInPartitioner.partitionForKey:
+    // Utils.toPositive(Utils.murmur2(key)) % numPartitions, with the murmur2 values of Kafka's UtilsTest#testMurmur2
+    // (see Murmur2PartitionerSpecs), e.g. foobar → -790332482 & 0x7fffffff = 1357151166 → 2 / 6 / 30.
+    [Theory]
+    [InlineData("21", 4, 0)]
+    [InlineData("21", 8, 4)]
+    [InlineData("21", 32, 12)]
+    [InlineData("foobar", 4, 2)]
+    [InlineData("foobar", 8, 6)]
+    [InlineData("foobar", 32, 30)]
+    [InlineData("a-little-bit-long-string", 4, 0)]
+    [InlineData("a-little-bit-long-string", 8, 0)]
+    [InlineData("a-little-bit-long-string", 32, 0)]
+    [InlineData("a-little-bit-longer-string", 4, 3)]
+    [InlineData("a-little-bit-longer-string", 8, 3)]
+    [InlineData("a-little-bit-longer-string", 32, 3)]
+    [InlineData("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", 4, 1)]
+    [InlineData("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", 8, 5)]
+    [InlineData("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", 32, 13)]
+    [InlineData("abc", 4, 3)]
+    [InlineData("abc", 8, 3)]
+    [InlineData("abc", 32, 27)]
+    public async Task Publish_puts_a_key_on_the_partition_kafkas_java_producer_chooses(string key, int partitions, int expected)
+    {
+        using var storage = NewStorage();
+        var topic = NewTopic(partitions);
+
+        var published = await storage.PublishAsync(topic, Record("v", key), CancellationToken.None);
+
+        Assert.Equal(expected, published.Partition);
+    }
+
+    [Fact]
+    public async Task Partition_count_is_the_topics_own_and_an_unknown_topic_is_created_as_the_broker_does()
+    {
+        using var storage = NewStorage();
+
+        Assert.Equal(8, await storage.GetPartitionCountAsync(NewTopic(8), CancellationToken.None));
+        // The mock broker auto-creates topics with 4 partitions, as auto.create.topics.enable would.
+        Assert.Equal(4, await storage.GetPartitionCountAsync($"unknown-{Guid.NewGuid():N}", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Partition_count_of_a_topic_the_brokers_do_not_create_answers_unavailable()
+    {
+        using var storage = NewStorage();
+        var topic = $"unknown-{Guid.NewGuid():N}";
+        _cluster.AnswerUnknownTopic(topic);
+
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.GetPartitionCountAsync(topic, CancellationToken.None));
+
+        Assert.Contains("does not exist", refused.Message);
+    }
+
+    [Fact]
+    public async Task End_offsets_of_an_unknown_topic_do_not_create_it()
+    {
+        using var storage = NewStorage();
+        var topic = $"unknown-{Guid.NewGuid():N}";
+
+        Assert.Empty(await storage.GetEndOffsetsAsync(topic, CancellationToken.None));
+
+        // Had the request created it, the topic would exist with the broker's 4 partitions and this would fail.
+        _cluster.CreateTopic(topic, 8);
+        Assert.Equal(8, await storage.GetPartitionCountAsync(topic, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_record_over_the_configured_message_size_is_refused_as_too_large()
+    {
+        // Passed through to librdkafka from the storage's properties.
+        using var storage = NewStorage(new Dictionary<string, string> { ["message.max.bytes"] = "10000" });
+
+        var refused = await Assert.ThrowsAsync<RecordTooLargeException>(() =>
+            storage.PublishAsync(NewTopic(4), Record(new string('x', 20_000)), CancellationToken.None));
+
+        Assert.Equal(10_000, refused.MaxSizeInBytes);
+    }
+
+    [Fact]
+    public void A_librdkafka_property_it_does_not_know_fails_at_construction()
+    {
+        var refused = Assert.ThrowsAny<Exception>(() => NewStorage(new Dictionary<string, string> { ["no.such.property"] = "1" }));
+
+        Assert.Contains("no.such.property", refused.Message);
+    }
+
+    [Fact]
+    public async Task Offset_older_than_retention_starts_at_the_oldest_retained_record()
+    {
+        var topic = NewTopic(1);
+        using (var producer = PlainKafkaClients.Producer(_cluster))
+        {
+            // The mock keeps about the newest 4-5 MB of a partition (~45,000 records of 100 B): write past that.
+            for (var i = 0; i < 60_000; i++)
+            {
+                producer.Produce(topic, new Message<byte[]?, byte[]> { Value = new byte[100] });
+            }
+
+            producer.Flush(Deadline);
+        }
+
+        using var consumer = PlainKafkaClients.Consumer(_cluster);
+        var low = consumer.QueryWatermarkOffsets(new TopicPartition(topic, 0), Deadline).Low.Value;
+        Assert.True(low > 0, "the mock kept every record: this test needs a moved low watermark");
+        using var storage = NewStorage();
+
+        var fromOffsetZero = await storage.PartitionSource(topic, 0, StartPosition.At(0)).Take(1)
+            .RunWith(Sink.First<StoredRecord>(), _materializer).WaitAsync(Deadline);
+        var fromEarliest = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Take(1)
+            .RunWith(Sink.First<StoredRecord>(), _materializer).WaitAsync(Deadline);
+
+        Assert.Equal(low, fromOffsetZero.Offset);
+        Assert.Equal(low, fromEarliest.Offset);
+    }
+
+    [Fact]
+    public async Task Readers_of_different_partitions_share_a_consumer_and_a_second_reader_of_a_partition_gets_another()
+    {
+        using var storage = NewStorage(idleTimeout: TimeSpan.FromMilliseconds(200));
+        var topic = NewTopic(4);
+        for (var p = 0; p < 4; p++)
+        {
+            await storage.PublishAsync(topic, Record($"v{p}", KeyFor(p, 4)), CancellationToken.None);
+        }
+
+        var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest))).ToList();
+        foreach (var reader in readers)
+        {
+            await PullAsync(reader, 1);
+        }
+
+        Assert.Equal(1, storage.ConsumerCount);
+
+        var secondOfPartitionZero = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest));
+        Assert.Equal("v0", Encoding.UTF8.GetString((await PullAsync(secondOfPartitionZero, 1))[0].Value));
+        Assert.Equal(2, storage.ConsumerCount);
+
+        foreach (var reader in readers.Append(secondOfPartitionZero))
+        {
+            reader.KillSwitch.Shutdown();
+        }
+
+        await Eventually.Until(() => Task.FromResult(storage.ConsumerCount), count => count == 0, "idle consumers closed");
+    }
+
+    [Fact]
+    public async Task A_reader_that_stops_pulling_holds_a_bounded_buffer_while_the_other_partitions_read_everything()
+    {
+        const int perPartition = 1000;
+        const int bufferBound = 50;
+        using var storage = NewStorage(readerBuffer: bufferBound);
+        var topic = NewTopic(4);
+        await PublishToEveryPartition(topic, 4, perPartition);
+
+        var stalled = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest));
+        var firstTen = await PullAsync(stalled, 10);
+        var others = await Task.WhenAll(Enumerable.Range(1, 3).Select(p =>
+            storage.PartitionSource(topic, p, StartPosition.Earliest).Take(perPartition)
+                .RunWith(Sink.Seq<StoredRecord>(), _materializer).WaitAsync(Deadline)));
+
+        Assert.All(others, read => Assert.Equal(Enumerable.Range(0, perPartition).Select(o => (long)o), read.Select(r => r.Offset)));
+        Assert.True(storage.BufferedRecords.Max() <= bufferBound, $"a reader buffered {storage.BufferedRecords.Max()} records");
+        // Had pausing not stopped the partition's fetching, its remaining ~940 records would have arrived and been dropped.
+        Assert.True(storage.LateRecords < bufferBound, $"{storage.LateRecords} records arrived after their partition was paused");
+
+        var rest = await PullAsync(stalled, perPartition - 10);
+        Assert.Equal(Enumerable.Range(0, perPartition).Select(o => (long)o), firstTen.Concat(rest).Select(r => r.Offset));
+        stalled.KillSwitch.Shutdown();
+    }
+
+    [Fact]
+    public async Task Reading_commits_nothing_to_kafka()
+    {
+        using var storage = NewStorage();
+        var topic = NewTopic(1);
+        for (var i = 0; i < 5; i++)
+        {
+            await storage.PublishAsync(topic, Record($"v{i}"), CancellationToken.None);
+        }
+
+        var read = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Take(5)
+            .RunWith(Sink.Seq<StoredRecord>(), _materializer).WaitAsync(Deadline);
+        Assert.Equal(5, read.Count);
+
+        using var sameGroup = PlainKafkaClients.Consumer(_cluster, KafkaClientConfigs.UnusedGroupId);
+        var committed = sameGroup.Committed([new TopicPartition(topic, 0)], Deadline);
+        Assert.Equal(Offset.Unset, committed.Single().Offset);
+    }
+
+    /// <summary>A reader that pulls only when asked (and one record ahead, the queue's buffer).</summary>
+    private OnDemandReader PullOnDemand(Source<StoredRecord, Akka.NotUsed> source)
+    {
+        var (killSwitch, queue) = source
+            .ViaMaterialized(KillSwitches.Single<StoredRecord>(), Keep.Right)
+            .ToMaterialized(Sink.Queue<StoredRecord>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
+            .Run(_materializer);
+        return new OnDemandReader(queue, killSwitch);
+    }
+
+    private static async Task<List<StoredRecord>> PullAsync(OnDemandReader reader, int count)
+    {
+        var records = new List<StoredRecord>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var next = await reader.Queue.PullAsync().WaitAsync(Deadline);
+            records.Add(next.Value ?? throw new InvalidOperationException("the partition source completed"));
+        }
+
+        return records;
+    }
+
+    private KafkaRecordsStorage NewStorage(
+        Dictionary<string, string>? properties = null,
+        int readerBuffer = 500,
+        TimeSpan? idleTimeout = null) =>
+        new(_cluster.StorageOptions(properties) with
+        {
+            ReaderBufferRecords = readerBuffer,
+            ConsumerIdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(30),
+        });
+
+    private string NewTopic(int partitions)
+    {
+        var topic = $"topic-{partitions}-{Guid.NewGuid():N}";
+        _cluster.CreateTopic(topic, partitions);
+        return topic;
+    }
+
+    private async Task PublishToEveryPartition(string topic, int partitions, int perPartition)
+    {
+        using var producer = PlainKafkaClients.Producer(_cluster);
+        for (var p = 0; p < partitions; p++)
+        {
+            for (var i = 0; i < perPartition; i++)
+            {
+                producer.Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]> { Value = Encoding.UTF8.GetBytes($"p{p}-{i}") });
+            }
+        }
+
+        await Task.Run(() => producer.Flush(Deadline));
+    }
+
+    private static string KeyFor(int partition, int partitions) =>
+        Enumerable.Range(0, 1000).Select(i => $"key-{i}").First(k => Murmur2Partitioner.PartitionFor(Encoding.UTF8.GetBytes(k), partitions) == partition);
+
+    private static OutgoingRecord Record(string value, string? key = null) =>
+        new(key is null ? null : Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value), [], DateTimeOffset.UtcNow);
+
+    private sealed record OnDemandReader(ISinkQueue<StoredRecord> Queue, UniqueKillSwitch KillSwitch);
+}

@@ -1,0 +1,124 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Liiklus.Storage.Records.Kafka;
+
+namespace Liiklus.Tests.Support;
+
+/// <summary>
+/// librdkafka's mock cluster, started in this process: brokers that speak the real Kafka protocol over TCP on
+/// loopback. A test double of the protocol, not of Kafka's storage (it keeps only the newest part of each
+/// partition). Usable as an xunit class fixture.
+/// </summary>
+public sealed class MockKafkaCluster : IDisposable
+{
+    private const int UnknownTopicOrPartition = 3;
+    private readonly IntPtr _handle;
+    private readonly IntPtr _cluster;
+
+    /// <summary>A cluster of one broker (id 1), so taking it down takes Kafka down.</summary>
+    public MockKafkaCluster()
+    {
+        LibrdkafkaMock.EnsureBound();
+        var error = new StringBuilder(512);
+        var conf = LibrdkafkaMock.rd_kafka_conf_new();
+        // The handle only owns the cluster: its "no bootstrap.servers" notice is noise.
+        LibrdkafkaMock.rd_kafka_conf_set(conf, "log_level", "3", error, (UIntPtr)error.Capacity);
+        _handle = LibrdkafkaMock.rd_kafka_new(0, conf, error, (UIntPtr)error.Capacity);
+        if (_handle == IntPtr.Zero)
+        {
+            throw new InvalidOperationException($"rd_kafka_new failed: {error}");
+        }
+
+        _cluster = LibrdkafkaMock.rd_kafka_mock_cluster_new(_handle, 1);
+        if (_cluster == IntPtr.Zero)
+        {
+            LibrdkafkaMock.rd_kafka_destroy(_handle);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        }
+
+        BootstrapServers = Marshal.PtrToStringAnsi(LibrdkafkaMock.rd_kafka_mock_cluster_bootstraps(_cluster))!;
+    }
+
+    public string BootstrapServers { get; }
+
+    /// <summary>
+    /// Options for the gateway's storage on this cluster: fast tailing, and quick reconnection after an outage.
+    /// </summary>
+    public KafkaRecordsOptions StorageOptions(IReadOnlyDictionary<string, string>? properties = null)
+    {
+        var merged = new Dictionary<string, string>
+        {
+            ["fetch.wait.max.ms"] = "10",
+            ["reconnect.backoff.ms"] = "20",
+            ["reconnect.backoff.max.ms"] = "200",
+            ["linger.ms"] = "1",
+        };
+        foreach (var (name, value) in properties ?? new Dictionary<string, string>())
+        {
+            merged[name] = value;
+        }
+
+        return new KafkaRecordsOptions(BootstrapServers)
+        {
+            Properties = merged,
+            DeliveryTimeout = TimeSpan.FromSeconds(5),
+            RequestTimeout = TimeSpan.FromSeconds(5),
+            PollTimeout = TimeSpan.FromMilliseconds(10),
+        };
+    }
+
+    /// <summary>The same settings as HOCON, for a gateway started on this cluster.</summary>
+    public string GatewayHocon => $$"""
+        liiklus.storage.records.type = KAFKA
+        liiklus.storage.kafka {
+          bootstrap-servers = "{{BootstrapServers}}"
+          poll-timeout = 10ms
+          delivery-timeout = 5s
+          request-timeout = 5s
+          properties {
+            "fetch.wait.max.ms" = 10
+            "reconnect.backoff.ms" = 20
+            "reconnect.backoff.max.ms" = 200
+            "linger.ms" = 1
+          }
+        }
+        """;
+
+    /// <summary>A topic with exactly <paramref name="partitions"/> partitions (the mock's own auto-creation makes 4).</summary>
+    public void CreateTopic(string topic, int partitions)
+    {
+        var error = LibrdkafkaMock.rd_kafka_mock_topic_create(_cluster, topic, partitions, 1);
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"rd_kafka_mock_topic_create({topic}, {partitions}) failed with error {error}");
+        }
+    }
+
+    /// <summary>
+    /// Metadata requests for <paramref name="topic"/> answer UNKNOWN_TOPIC_OR_PARTITION, as from brokers that do not
+    /// create topics on first use.
+    /// </summary>
+    public void AnswerUnknownTopic(string topic) =>
+        LibrdkafkaMock.rd_kafka_mock_topic_set_error(_cluster, topic, UnknownTopicOrPartition);
+
+    /// <summary>Closes the broker's connections and refuses new ones until <see cref="SetBrokerUp"/>.</summary>
+    public void SetBrokerDown(int brokerId = 1) =>
+        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_cluster, brokerId), "rd_kafka_mock_broker_set_down");
+
+    public void SetBrokerUp(int brokerId = 1) =>
+        Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_cluster, brokerId), "rd_kafka_mock_broker_set_up");
+
+    public void Dispose()
+    {
+        LibrdkafkaMock.rd_kafka_mock_cluster_destroy(_cluster);
+        LibrdkafkaMock.rd_kafka_destroy(_handle);
+    }
+
+    private static void Check(int error, string call)
+    {
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"{call} failed with error {error}");
+        }
+    }
+}
