@@ -14,7 +14,7 @@ namespace Liiklus.Actors.Subscriptions;
 public sealed class SubscriptionActor : ReceiveActor, IWithTimers
 {
     private const string JoinRetryKey = "join-retry";
-    private static readonly TimeSpan JoinRetryInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan JoinRetryInterval = TimeSpan.FromSeconds(1);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionToken _session;
     private readonly string _sessionId;

@@ -26,6 +26,9 @@ public sealed class GroupConsumer : IDisposable
 
     public ConcurrentDictionary<string, int> Processed { get; } = new();
 
+    /// <summary>The first offset each partition's Receive streams delivered to this consumer.</summary>
+    public ConcurrentDictionary<uint, ulong> FirstOffsets { get; } = new();
+
     /// <summary>When each partition was last assigned to this consumer.</summary>
     public IReadOnlyDictionary<uint, DateTime> AssignedAt => _assignedAt;
 
@@ -61,6 +64,7 @@ public sealed class GroupConsumer : IDisposable
             using var receive = _client.Receive(new ReceiveRequest { Assignment = assignment }, cancellationToken: _stop.Token);
             await foreach (var reply in receive.ResponseStream.ReadAllAsync(_stop.Token))
             {
+                FirstOffsets.TryAdd(assignment.Partition, reply.Record.Offset);
                 Processed.AddOrUpdate(reply.Record.Value.ToStringUtf8(), 1, (_, seen) => seen + 1);
                 await _client.AckAsync(new AckRequest
                 {
