@@ -27,13 +27,10 @@ public sealed class BenchHosts : IAsyncDisposable
     public static async Task<BenchHosts> StartAsync()
     {
         var hosts = new BenchHosts();
-        var gateway = GatewayHost.Build(["--Logging:LogLevel:Default=Warning"], ConfigurationFactory.ParseString("""
-            liiklus.grpc.address = "127.0.0.1"
-            liiklus.grpc.port = 0
+        var gateway = BuildGateway("""
             liiklus.storage.memory.partitions-per-topic = 8
             liiklus.storage.memory.retention-per-partition = 600000
-            akka.loglevel = WARNING
-            """));
+            """);
         var bare = BuildBare();
         hosts._apps.Add(gateway);
         hosts._apps.Add(bare);
@@ -43,6 +40,15 @@ public sealed class BenchHosts : IAsyncDisposable
         hosts.Bare = new LiiklusService.LiiklusServiceClient(hosts.ChannelTo(bare));
         hosts.GatewayRecords = gateway.Services.GetRequiredService<IRecordsStorage>();
         return hosts;
+    }
+
+    /// <summary>Another gateway, e.g. on other storages, started beside the first; stopped with the hosts.</summary>
+    public async Task<LiiklusService.LiiklusServiceClient> StartGatewayAsync(string hocon)
+    {
+        var gateway = BuildGateway(hocon);
+        _apps.Add(gateway);
+        await gateway.StartAsync();
+        return new LiiklusService.LiiklusServiceClient(ChannelTo(gateway));
     }
 
     /// <summary>A fresh client of the gateway on connections of its own.</summary>
@@ -61,6 +67,14 @@ public sealed class BenchHosts : IAsyncDisposable
             await app.DisposeAsync();
         }
     }
+
+    private static WebApplication BuildGateway(string hocon) =>
+        GatewayHost.Build(["--Logging:LogLevel:Default=Warning"], ConfigurationFactory.ParseString(hocon).WithFallback(
+            ConfigurationFactory.ParseString("""
+                liiklus.grpc.address = "127.0.0.1"
+                liiklus.grpc.port = 0
+                akka.loglevel = WARNING
+                """)));
 
     private static WebApplication BuildBare()
     {

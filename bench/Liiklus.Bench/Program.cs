@@ -12,6 +12,7 @@ var results = new BenchResults();
 var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task> Run)[]
 {
     ("receive", ReceiveBenchmark.RunAsync),
+    ("receive_kafka", ReceiveKafkaBenchmark.RunAsync),
     ("publish", PublishBenchmark.RunAsync),
     ("latency", LatencyBenchmark.RunAsync),
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),

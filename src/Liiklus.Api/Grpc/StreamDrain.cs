@@ -7,10 +7,15 @@ internal static class StreamDrain
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
+    // A hinted write is not flushed, and only a flush waits for a slow client (HTTP/2 flow control): without a
+    // cap, a stream whose records keep coming would pile everything into the response buffer.
+    private const int MaxWritesPerFlush = 128;
+
     /// <summary>
     /// Writes everything the core hands over until it completes the channel; a channel completed with an error
-    /// rethrows it. While more items are already waiting, writes are hinted so several share one flush; the
-    /// last one at hand is written unhinted, so a quiet stream never leaves a record unsent.
+    /// rethrows it. While more items are already waiting, writes are hinted so several share one flush (at most
+    /// <see cref="MaxWritesPerFlush"/>); the last one at hand is written unhinted, so a quiet stream never leaves
+    /// a record unsent.
     /// </summary>
     public static async Task DrainAsync<T, TReply>(
         ChannelReader<T> reader,
@@ -18,11 +23,18 @@ internal static class StreamDrain
         Func<T, TReply> toReply,
         CancellationToken cancellationToken)
     {
+        var unflushed = 0;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             while (reader.TryRead(out var item))
             {
-                writer.WriteOptions = await MoreAtHandAsync(reader) ? Buffered : null;
+                var hint = ++unflushed < MaxWritesPerFlush && await MoreAtHandAsync(reader);
+                if (!hint)
+                {
+                    unflushed = 0;
+                }
+
+                writer.WriteOptions = hint ? Buffered : null;
                 await writer.WriteAsync(toReply(item), cancellationToken);
             }
         }

@@ -96,7 +96,14 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
         await using var restarted = await GatewayProcess.StartAsync(Environment, GatewayProcess.FreePort(), seedNodes: null);
         var offsets = await restarted.Client.GetOffsetsAsync(new GetOffsetsRequest { Topic = topic, Group = group });
         using var resumed = new GroupConsumer(restarted.Client, topic, group);
-        await Eventually.Until(() => Task.FromResult(resumed.FirstOffsets.Count), n => n == 4, "every partition resumed", Deadline);
+        try
+        {
+            await Eventually.Until(() => Task.FromResult(resumed.FirstOffsets.Count), n => n == 4, "every partition resumed", Deadline);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; consumer's last error: {resumed.LastError}; gateway log:\n{Tail(restarted.Log)}");
+        }
 
         Assert.Equal(stored, offsets.Offsets.ToDictionary(o => o.Key, o => o.Value));
         Assert.NotEmpty(stored);
@@ -111,6 +118,8 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
             "the rest received",
             Deadline);
     }
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(60));
 
     private async Task<Dictionary<uint, ulong>> StoredPositions(string topic, string group)
     {

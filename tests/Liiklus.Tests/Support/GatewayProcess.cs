@@ -121,6 +121,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             {
                 if (_process.HasExited)
                 {
+                    // Waits for the redirected output to be read to its end, so the log holds the reason.
+                    await _process.WaitForExitAsync();
                     throw new InvalidOperationException($"gateway exited with {_process.ExitCode}:\n{Log}");
                 }
 

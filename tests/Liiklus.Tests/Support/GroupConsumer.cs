@@ -13,6 +13,7 @@ public sealed class GroupConsumer : IDisposable
     private readonly LiiklusService.LiiklusServiceClient _client;
     private readonly string _topic;
     private readonly string _group;
+    private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(200);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<uint, DateTime> _assignedAt = new();
 
@@ -40,26 +41,70 @@ public sealed class GroupConsumer : IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Subscribes again whenever the subscription ends, as a client that wants its records does.</summary>
     private async Task SubscribeAsync()
     {
-        try
+        while (!_stop.IsCancellationRequested)
         {
-            using var subscription = _client.Subscribe(new SubscribeRequest { Topic = _topic, Group = _group }, cancellationToken: _stop.Token);
-            await foreach (var reply in subscription.ResponseStream.ReadAllAsync(_stop.Token))
+            try
             {
-                _assignedAt[reply.Assignment.Partition] = DateTime.UtcNow;
-                _ = Task.Run(() => ReceiveAsync(reply.Assignment));
+                using var subscription = _client.Subscribe(new SubscribeRequest { Topic = _topic, Group = _group }, cancellationToken: _stop.Token);
+                await foreach (var reply in subscription.ResponseStream.ReadAllAsync(_stop.Token))
+                {
+                    _assignedAt[reply.Assignment.Partition] = DateTime.UtcNow;
+                    _ = Task.Run(() => ReceiveAsync(reply.Assignment));
+                }
             }
-        }
-        catch (Exception e) when (e is RpcException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The gateway went away or the test is over: a real client would subscribe again elsewhere.
+            catch (Exception e) when (e is RpcException or OperationCanceledException or ObjectDisposedException)
+            {
+                LastError = e.Message;
+            }
+
+            await Pause();
         }
     }
 
+    /// <summary>The last failure the consumer saw, for a failing test's message.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Receives the partition until it is revoked; retries while the gateway answers UNAVAILABLE.</summary>
     private async Task ReceiveAsync(Assignment assignment)
     {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await ReceiveOnceAsync(assignment);
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+            {
+                LastError = e.Message;
+                await Pause();
+            }
+            catch (Exception e) when (e is RpcException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Revoked, session over, or the gateway went away: the partition comes back through a new assignment.
+                LastError = e.Message;
+                return;
+            }
+        }
+    }
+
+    private async Task Pause()
+    {
         try
+        {
+            await Task.Delay(RetryBackoff, _stop.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task ReceiveOnceAsync(Assignment assignment)
+    {
         {
             using var receive = _client.Receive(new ReceiveRequest { Assignment = assignment }, cancellationToken: _stop.Token);
             await foreach (var reply in receive.ResponseStream.ReadAllAsync(_stop.Token))
@@ -74,10 +119,6 @@ public sealed class GroupConsumer : IDisposable
                     Offset = reply.Record.Offset,
                 }, cancellationToken: _stop.Token);
             }
-        }
-        catch (Exception e) when (e is RpcException or OperationCanceledException or ObjectDisposedException)
-        {
-            // Revoked, or the gateway went away: the partition comes back through a new assignment.
         }
     }
 }
