@@ -42,13 +42,23 @@ public sealed class BenchHosts : IAsyncDisposable
         return hosts;
     }
 
-    /// <summary>Another gateway, e.g. on other storages, started beside the first; stopped with the hosts.</summary>
-    public async Task<LiiklusService.LiiklusServiceClient> StartGatewayAsync(string hocon)
+    /// <summary>Another gateway, e.g. on other storages, started beside the first; the caller stops it.</summary>
+    public async Task<ExtraGateway> StartGatewayAsync(string hocon)
     {
         var gateway = BuildGateway(hocon);
-        _apps.Add(gateway);
         await gateway.StartAsync();
-        return new LiiklusService.LiiklusServiceClient(ChannelTo(gateway));
+        return new ExtraGateway(gateway, new LiiklusService.LiiklusServiceClient(ChannelTo(gateway)));
+    }
+
+    public sealed class ExtraGateway(WebApplication app, LiiklusService.LiiklusServiceClient client) : IAsyncDisposable
+    {
+        public LiiklusService.LiiklusServiceClient Client { get; } = client;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     /// <summary>A fresh client of the gateway on connections of its own.</summary>

@@ -16,7 +16,7 @@ public static class ReceiveKafkaBenchmark
     public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
     {
         using var kafka = new MockKafkaCluster();
-        var gateway = await hosts.StartGatewayAsync($$"""
+        await using var gateway = await hosts.StartGatewayAsync($$"""
             liiklus.storage.records.type = KAFKA
             liiklus.storage.kafka {
               bootstrap-servers = "{{kafka.BootstrapServers}}"
@@ -30,7 +30,7 @@ public static class ReceiveKafkaBenchmark
         Produce(kafka, topic, perPartition);
 
         var raw = RawConsumerRate(kafka, topic, perPartition);
-        var throughGateway = await GatewayRateAsync(gateway, topic, perPartition);
+        var throughGateway = await GatewayRateAsync(gateway.Client, topic, perPartition);
         results.Figure("receive_kafka.gateway_records_per_s", throughGateway);
         results.Figure("receive_kafka.raw_consumer_records_per_s", raw);
         results.Ratio("receive_kafka", throughGateway / raw);
