@@ -17,20 +17,29 @@ public sealed class BareLiiklusService : LiiklusService.LiiklusServiceBase
     private static readonly ByteString Value = ByteString.CopyFrom(new byte[Workload.RecordSize]);
     private static readonly ByteString Key = ByteString.CopyFromUtf8("key");
 
+
     public override Task<PublishReply> Publish(PublishRequest request, ServerCallContext context) =>
         Task.FromResult(new PublishReply { Topic = request.Topic, Partition = 0, Offset = 0 });
+
+    // Built once: the loop below only serializes and writes, the least a server-streaming service can do.
+    private static readonly ReceiveReply[] Replies = Enumerable.Range(0, 1024).Select(offset => new ReceiveReply
+    {
+        Record = new ReceiveReply.Types.Record
+        {
+            Offset = (ulong)offset,
+            Key = Key,
+            Value = Value,
+            Timestamp = Timestamp.FromDateTime(DateTime.UtcNow),
+        },
+    }).ToArray();
 
     public override async Task Receive(ReceiveRequest request, IServerStreamWriter<ReceiveReply> responseStream, ServerCallContext context)
     {
         var count = request.LastKnownOffset;
-        var timestamp = Timestamp.FromDateTime(DateTime.UtcNow);
         for (ulong offset = 0; offset < count; offset++)
         {
             responseStream.WriteOptions = offset % FlushEvery == FlushEvery - 1 || offset == count - 1 ? null : Buffered;
-            await responseStream.WriteAsync(new ReceiveReply
-            {
-                Record = new ReceiveReply.Types.Record { Offset = offset, Key = Key, Value = Value, Timestamp = timestamp },
-            }, context.CancellationToken);
+            await responseStream.WriteAsync(Replies[offset % (ulong)Replies.Length], context.CancellationToken);
         }
     }
 }
