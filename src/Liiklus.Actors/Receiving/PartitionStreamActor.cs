@@ -15,10 +15,10 @@ namespace Liiklus.Actors.Receiving;
 /// <summary>
 /// One Receive call: claims its partition from the group coordinator, starts after the group version's last
 /// ack (or at the session's offset reset), and runs a stream graph from the records storage into
-/// <c>records</c>, which the gRPC call drains. The graph pulls only as fast as the client reads. Revocation,
+/// <c>records</c> (in batches), which the gRPC call drains. The graph pulls only as fast as the client reads. Revocation,
 /// cancellation or the coordinator's end completes the stream cleanly.
 /// </summary>
-public sealed class PartitionStreamActor : ReceiveActor, IWithTimers
+public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
 {
     private const string ClaimTimeoutKey = "claim-timeout";
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -26,11 +26,19 @@ public sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     private readonly string _sessionId;
     private readonly int _partition;
     private readonly ReceiveDependencies _dependencies;
-    private readonly ChannelWriter<ReceivedRecord> _records;
+    private readonly ChannelWriter<IReadOnlyList<TReply>> _records;
+    private readonly Func<ReceivedRecord, TReply> _toReply;
     private UniqueKillSwitch? _killSwitch;
 
-    public PartitionStreamActor(SessionToken session, string sessionId, int partition, ReceiveDependencies dependencies, ChannelWriter<ReceivedRecord> records)
+    public PartitionStreamActor(
+        SessionToken session,
+        string sessionId,
+        int partition,
+        ReceiveDependencies dependencies,
+        ChannelWriter<IReadOnlyList<TReply>> records,
+        Func<ReceivedRecord, TReply> toReply)
     {
+        _toReply = toReply;
         _session = session;
         _sessionId = sessionId;
         _partition = partition;
@@ -41,8 +49,17 @@ public sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SessionToken session, string sessionId, int partition, ReceiveDependencies dependencies, ChannelWriter<ReceivedRecord> records) =>
-        Akka.Actor.Props.Create(() => new PartitionStreamActor(session, sessionId, partition, dependencies, records));
+    /// <param name="toReply">
+    /// what the call sends for a record; it runs in the stream graph, beside (not on) the thread writing to the client
+    /// </param>
+    public static Props Props(
+        SessionToken session,
+        string sessionId,
+        int partition,
+        ReceiveDependencies dependencies,
+        ChannelWriter<IReadOnlyList<TReply>> records,
+        Func<ReceivedRecord, TReply> toReply) =>
+        Akka.Actor.Props.Create(() => new PartitionStreamActor<TReply>(session, sessionId, partition, dependencies, records, toReply));
 
     protected override void PreStart()
     {
@@ -118,8 +135,19 @@ public sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     {
         var (killSwitch, terminated) = _dependencies.Records
             .PartitionSource(_session.Topic, _partition, start)
-            .Select(record => new ReceivedRecord(record, record.Offset <= replayUntil))
-            .ViaMaterialized(KillSwitches.Single<ReceivedRecord>(), Keep.Right)
+            .Select(record => _toReply(new ReceivedRecord(record, record.Offset <= replayUntil)))
+            // While the client is slower than the storage, records gather into batches that cross to the gRPC
+            // call together: one hand-over and one flush for many records instead of one each.
+            .Batch(
+                _dependencies.Settings.BufferSize,
+                first => new List<TReply>(_dependencies.Settings.BufferSize) { first },
+                (batch, next) =>
+                {
+                    batch.Add(next);
+                    return batch;
+                })
+            .Select(IReadOnlyList<TReply> (batch) => batch)
+            .ViaMaterialized(KillSwitches.Single<IReadOnlyList<TReply>>(), Keep.Right)
             .WatchTermination(Keep.Both)
             .To(ChannelSink.FromWriter(_records, isOwner: true))
             .Run(_dependencies.Materializer);
@@ -163,6 +191,7 @@ public sealed record EndReceive
     }
 }
 
+/// <param name="BufferSize">records a batch may hold; the gRPC call's channel holds two batches</param>
 public sealed record ReceiveSettings(TimeSpan ClaimTimeout, int BufferSize);
 
 /// <summary>What every Receive stream of a node shares.</summary>

@@ -46,7 +46,7 @@ public sealed class LiiklusGrpcService(
         await RelayUntilEndedAsync(
             assignments.Reader,
             responseStream,
-            partition => new SubscribeReply { Assignment = new Assignment { SessionId = sessionId, Partition = (uint)partition } },
+            partition => [new SubscribeReply { Assignment = new Assignment { SessionId = sessionId, Partition = (uint)partition } }],
             () => subscription.Tell(EndSubscription.Instance),
             context);
     }
@@ -60,13 +60,14 @@ public sealed class LiiklusGrpcService(
             positions,
             materializer,
             settings.Receive);
-        var received = Channel.CreateBounded<ReceivedRecord>(
-            new BoundedChannelOptions(settings.Receive.BufferSize) { SingleReader = true, SingleWriter = true });
-        var stream = system.ActorOf(PartitionStreamActor.Props(session, sessionId, partition, dependencies, received.Writer));
+        var replies = Channel.CreateBounded<IReadOnlyList<ReceiveReply>>(
+            new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var stream = system.ActorOf(PartitionStreamActor<ReceiveReply>.Props(
+            session, sessionId, partition, dependencies, replies.Writer, record => ReplyMapping.ToReply(record, format)));
         await RelayUntilEndedAsync(
-            received.Reader,
+            replies.Reader,
             responseStream,
-            record => ReplyMapping.ToReply(record, format),
+            batch => batch,
             () => stream.Tell(EndReceive.Instance),
             context);
     }
@@ -111,7 +112,7 @@ public sealed class LiiklusGrpcService(
     private async Task RelayUntilEndedAsync<T, TReply>(
         ChannelReader<T> reader,
         IServerStreamWriter<TReply> responseStream,
-        Func<T, TReply> toReply,
+        Func<T, IReadOnlyList<TReply>> toReplies,
         Action end,
         ServerCallContext context)
     {
@@ -119,7 +120,7 @@ public sealed class LiiklusGrpcService(
         await using var onEnded = ended.Token.Register(end);
         try
         {
-            await StreamDrain.DrainAsync(reader, responseStream, toReply, context.CancellationToken);
+            await StreamDrain.DrainAsync(reader, responseStream, toReplies, context.CancellationToken);
         }
         finally
         {

@@ -12,15 +12,15 @@ internal static class StreamDrain
     private const int MaxWritesPerFlush = 128;
 
     /// <summary>
-    /// Writes everything the core hands over until it completes the channel; a channel completed with an error
-    /// rethrows it. While more items are already waiting, writes are hinted so several share one flush (at most
-    /// <see cref="MaxWritesPerFlush"/>); the last one at hand is written unhinted, so a quiet stream never leaves
-    /// a record unsent.
+    /// Writes the replies of everything the core hands over until it completes the channel; a channel completed
+    /// with an error rethrows it. While more replies are at hand, writes are hinted so several share one flush (at
+    /// most <see cref="MaxWritesPerFlush"/>); the last one at hand is written unhinted, so a quiet stream never
+    /// leaves a record unsent.
     /// </summary>
     public static async Task DrainAsync<T, TReply>(
         ChannelReader<T> reader,
         IServerStreamWriter<TReply> writer,
-        Func<T, TReply> toReply,
+        Func<T, IReadOnlyList<TReply>> toReplies,
         CancellationToken cancellationToken)
     {
         var unflushed = 0;
@@ -28,14 +28,18 @@ internal static class StreamDrain
         {
             while (reader.TryRead(out var item))
             {
-                var hint = ++unflushed < MaxWritesPerFlush && await MoreAtHandAsync(reader);
-                if (!hint)
+                var replies = toReplies(item);
+                for (var i = 0; i < replies.Count; i++)
                 {
-                    unflushed = 0;
-                }
+                    var hint = ++unflushed < MaxWritesPerFlush && (i < replies.Count - 1 || await MoreAtHandAsync(reader));
+                    if (!hint)
+                    {
+                        unflushed = 0;
+                    }
 
-                writer.WriteOptions = hint ? Buffered : null;
-                await writer.WriteAsync(toReply(item), cancellationToken);
+                    writer.WriteOptions = hint ? Buffered : null;
+                    await writer.WriteAsync(replies[i], cancellationToken);
+                }
             }
         }
 

@@ -23,7 +23,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
     private readonly InMemoryPositionsStorage _positions = new();
     private readonly TestProbe _groups;
     private readonly SessionToken _session = SessionToken.New("topic", new GroupId("group", 2), OffsetReset.Earliest);
-    private readonly Channel<ReceivedRecord> _received = Channel.CreateBounded<ReceivedRecord>(16);
+    private readonly Channel<IReadOnlyList<ReceivedRecord>> _received = Channel.CreateBounded<IReadOnlyList<ReceivedRecord>>(2);
 
     public PartitionStreamActorSpecs() => _groups = CreateTestProbe();
 
@@ -103,7 +103,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
             positions ?? _positions,
             Sys.Materializer(),
             new ReceiveSettings(claimTimeout ?? Deadline, 16));
-        Sys.ActorOf(PartitionStreamActor.Props(_session, _session.Encode(), 0, dependencies, _received.Writer));
+        Sys.ActorOf(PartitionStreamActor<ReceivedRecord>.Props(_session, _session.Encode(), 0, dependencies, _received.Writer, record => record));
     }
 
     /// <summary>Answers the stream's claim as its coordinator; the probe stands for that coordinator.</summary>
@@ -129,7 +129,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
         var offsets = new List<long>();
         while (offsets.Count < count)
         {
-            offsets.Add((await _received.Reader.ReadAsync(timeout.Token)).Record.Offset);
+            offsets.AddRange((await _received.Reader.ReadAsync(timeout.Token)).Select(r => r.Record.Offset));
         }
 
         return offsets;

@@ -83,8 +83,9 @@ public sealed class RedisOutageSpecs(RedisServer redis) : IClassFixture<RedisSer
 
         var update = await Unavailable(() => Storage.UpdateAsync(_topic, _group, 0, 2, CancellationToken.None));
         var all = await Unavailable(() => Storage.GetAllVersionsAsync(_topic, _group.Name, CancellationToken.None));
-        Assert.Contains("did not answer within 1s", update.Message);
-        Assert.Contains("did not answer within 1s", all.Message);
+        // Whichever fires first, the storage's deadline or the client library's own timeout, the answer says so.
+        Assert.Matches("did not answer within 1s|Timeout", update.Message);
+        Assert.Matches("did not answer within 1s|Timeout", all.Message);
 
         await Eventually.Until(
             () => Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
