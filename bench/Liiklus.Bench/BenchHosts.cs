@@ -147,8 +147,7 @@ public static class BenchClient
 
     /// <summary>A key that the gateway's partitioner puts on <paramref name="partition"/> of 8.</summary>
     public static byte[] KeyFor(int partition) =>
-        Enumerable.Range(0, 10_000).Select(i => System.Text.Encoding.UTF8.GetBytes($"key-{i}"))
-            .First(key => Murmur2Partitioner.PartitionFor(key, 8) == partition);
+        System.Text.Encoding.UTF8.GetBytes(Liiklus.Tests.Support.Keys.ForPartition(partition, 8));
 
     public static async Task FillAsync(this IRecordsStorage records, string topic, int partition, int count)
     {

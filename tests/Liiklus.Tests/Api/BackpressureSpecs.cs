@@ -21,8 +21,8 @@ public sealed class BackpressureSpecs
             configureServices: services => services.AddSingleton<IRecordsStorage>(storage));
         var client = gateway.Client;
         var topic = NewName("topic");
-        var stalledKey = KeyFor(partition: 1);
-        var flowingKey = KeyFor(partition: 2);
+        var stalledKey = Keys.ForPartition(1, 8);
+        var flowingKey = Keys.ForPartition(2, 8);
         var value = ByteString.CopyFrom(new byte[100]);
         for (var i = 0; i < RecordsPerPartition; i++)
         {
@@ -47,8 +47,4 @@ public sealed class BackpressureSpecs
         var pulledForStalled = storage.PulledFrom(topic, 1);
         Assert.InRange(pulledForStalled, 1, 5_000);
     }
-
-    private static string KeyFor(int partition) =>
-        Enumerable.Range(0, 10_000).Select(i => $"key-{i}")
-            .First(key => Murmur2Partitioner.PartitionFor(System.Text.Encoding.UTF8.GetBytes(key), 8) == partition);
 }

@@ -162,7 +162,7 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
         var published = await node.Client.PublishAsync(new PublishRequest
         {
             Topic = topic,
-            Key = Google.Protobuf.ByteString.CopyFromUtf8(KeyFor(partition)),
+            Key = Google.Protobuf.ByteString.CopyFromUtf8(Keys.ForPartition((int)partition, 8)),
 #pragma warning disable CS0612
             Value = Google.Protobuf.ByteString.CopyFromUtf8("after-reassignment"),
 #pragma warning restore CS0612
@@ -172,10 +172,6 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(partition, published.Partition);
         Assert.Equal("after-reassignment", (await receive.ReadAsync(1))[0].Record.Value.ToStringUtf8());
     }
-
-    private static string KeyFor(uint partition) =>
-        Enumerable.Range(0, 10_000).Select(i => $"key-{i}")
-            .First(key => Murmur2Partitioner.PartitionFor(System.Text.Encoding.UTF8.GetBytes(key), 8) == partition);
 
     private Task<TestGateway> StartNode(string? seed) =>
         TestGateway.StartAsync(

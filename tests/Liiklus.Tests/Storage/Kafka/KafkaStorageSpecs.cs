@@ -147,7 +147,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         var topic = NewTopic(4);
         for (var p = 0; p < 4; p++)
         {
-            await storage.PublishAsync(topic, Record($"v{p}", KeyFor(p, 4)), CancellationToken.None);
+            await storage.PublishAsync(topic, Record($"v{p}", Keys.ForPartition(p, 4)), CancellationToken.None);
         }
 
         var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest))).ToList();
@@ -266,9 +266,6 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
 
         await Task.Run(() => producer.Flush(Deadline));
     }
-
-    private static string KeyFor(int partition, int partitions) =>
-        Enumerable.Range(0, 1000).Select(i => $"key-{i}").First(k => Murmur2Partitioner.PartitionFor(Encoding.UTF8.GetBytes(k), partitions) == partition);
 
     private static OutgoingRecord Record(string value, string? key = null) =>
         new(key is null ? null : Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value), [], DateTimeOffset.UtcNow);
