@@ -59,21 +59,28 @@ internal sealed class PartitionLog(int partition, int retention)
     }
 
     /// <summary>
-    /// Reads the record at <paramref name="offset"/>, or the oldest retained one when that offset was dropped.
-    /// At the end of the log, registers <paramref name="wakeOnAppend"/> to be called once by the next append.
+    /// Copies up to <paramref name="into"/>'s length of records from <paramref name="offset"/> on (from the oldest
+    /// retained one when that offset was dropped) and answers how many. At the end of the log, copies none and
+    /// registers <paramref name="wakeOnAppend"/> to be called once by the next append.
     /// </summary>
-    public StoredRecord? ReadOrWait(long offset, Action wakeOnAppend)
+    public int ReadOrWait(long offset, StoredRecord[] into, Action wakeOnAppend)
     {
         lock (_lock)
         {
             var effective = Math.Max(offset, _lowWatermark);
-            if (effective < _nextOffset)
+            var count = (int)Math.Min(into.Length, _nextOffset - effective);
+            if (count <= 0)
             {
-                return _ring[effective % _ring.Length];
+                _waiters.Add(wakeOnAppend);
+                return 0;
             }
 
-            _waiters.Add(wakeOnAppend);
-            return null;
+            for (var i = 0; i < count; i++)
+            {
+                into[i] = _ring[(effective + i) % _ring.Length];
+            }
+
+            return count;
         }
     }
 

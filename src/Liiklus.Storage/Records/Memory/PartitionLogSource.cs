@@ -19,7 +19,12 @@ internal sealed class PartitionLogSource(PartitionLog log, StartPosition start) 
 
     private sealed class Logic : OutGraphStageLogic
     {
+        // Records taken from the log under one lock and pushed one per pull: a small, fixed read-ahead.
+        private const int ReadAhead = 32;
         private readonly PartitionLogSource _stage;
+        private readonly StoredRecord[] _readAhead = new StoredRecord[ReadAhead];
+        private int _readAheadCount;
+        private int _readAheadNext;
         private Action? _wake;
         private long _nextOffset;
 
@@ -53,12 +58,20 @@ internal sealed class PartitionLogSource(PartitionLog log, StartPosition start) 
                 return;
             }
 
-            var record = _stage._log.ReadOrWait(_nextOffset, _wake!);
-            if (record is not null)
+            if (_readAheadNext == _readAheadCount)
             {
-                _nextOffset = record.Offset + 1;
-                Push(_stage._out, record);
+                Array.Clear(_readAhead, 0, _readAheadCount);
+                _readAheadCount = _stage._log.ReadOrWait(_nextOffset, _readAhead, _wake!);
+                _readAheadNext = 0;
+                if (_readAheadCount == 0)
+                {
+                    return;
+                }
             }
+
+            var record = _readAhead[_readAheadNext++];
+            _nextOffset = record.Offset + 1;
+            Push(_stage._out, record);
         }
     }
 }
