@@ -13,6 +13,7 @@ namespace Liiklus.Tests.Api;
 /// Gateways as separate processes, started as the README's run command starts them and configured only by
 /// environment variables, over one Kafka (librdkafka's mock cluster) and one Redis.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redis, ITestOutputHelper output)
     : IClassFixture<MockKafkaCluster>, IClassFixture<RedisServer>
 {
@@ -51,11 +52,21 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
         var doomedPartitions = HeldBy(consumers.All[2], consumers.All);
         var killedAt = DateTime.UtcNow;
         doomed.Kill();
-        var reassignedAt = await Eventually.Until(
-            () => Task.FromResult(ReassignedAt(doomedPartitions, killedAt, consumers.All[0], consumers.All[1])),
-            at => at is not null,
-            "the killed node's partitions assigned to the survivors",
-            Deadline);
+        DateTime? reassignedAt;
+        try
+        {
+            reassignedAt = await Eventually.Until(
+                () => Task.FromResult(ReassignedAt(doomedPartitions, killedAt, consumers.All[0], consumers.All[1])),
+                at => at is not null,
+                "the killed node's partitions assigned to the survivors",
+                Deadline);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(
+                $"{e.Message}; partitions {string.Join(",", doomedPartitions)}; survivors' logs:\n{Tail(first.Log)}\n---\n{Tail(second.Log)}");
+        }
+
         output.WriteLine($"partitions of the SIGKILLed node reassigned {(reassignedAt!.Value - killedAt).TotalMilliseconds:0} ms after the kill");
         await publisher.PublishWhileAsync(TimeSpan.FromSeconds(2));
         var published = await publisher.StopAsync();

@@ -21,6 +21,7 @@ namespace Liiklus.Tests.Api;
 /// Three gateways in one process, each its own actor system, Kestrel port and Akka.Remote port on loopback,
 /// forming one cluster and sharing one records and one positions storage (as they would share Kafka and Redis).
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly InMemoryRecordsStorage _records = new(new InMemoryRecordsOptions(PartitionsPerTopic: 8));
