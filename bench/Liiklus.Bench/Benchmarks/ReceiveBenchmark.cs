@@ -33,14 +33,10 @@ public static class ReceiveBenchmark
         await GatewayRateAsync(hosts, 20_000);
         await BareRateAsync(hosts, 20_000);
 
-        // Each side twice, interleaved, best kept: neither profits from running later (tiered JIT, warm caches).
-        var bare = 0.0;
-        var gateway = 0.0;
-        for (var round = 0; round < 2; round++)
-        {
-            bare = Math.Max(bare, await BareRateAsync(hosts, workload.ReceiveRecords));
-            gateway = Math.Max(gateway, await GatewayRateAsync(hosts, workload.ReceiveRecords));
-        }
+        var (bare, gateway) = await Interleaved.BestOfAsync(
+            2,
+            () => BareRateAsync(hosts, workload.ReceiveRecords),
+            () => GatewayRateAsync(hosts, workload.ReceiveRecords));
         results.Figure("receive.gateway_records_per_s", gateway);
         results.Figure("receive.bare_records_per_s", bare);
         results.Ratio("receive", gateway / bare);

@@ -29,14 +29,10 @@ public static class ReceiveKafkaBenchmark
         kafka.CreateTopic(topic, Partitions);
         Produce(kafka, topic, perPartition);
 
-        // Each side twice, interleaved, best kept: neither profits from running later (tiered JIT, warm caches).
-        var raw = 0.0;
-        var throughGateway = 0.0;
-        for (var round = 0; round < 2; round++)
-        {
-            raw = Math.Max(raw, RawConsumerRate(kafka, topic, perPartition));
-            throughGateway = Math.Max(throughGateway, await GatewayRateAsync(gateway.Client, topic, perPartition));
-        }
+        var (raw, throughGateway) = await Interleaved.BestOfAsync(
+            2,
+            () => Task.FromResult(RawConsumerRate(kafka, topic, perPartition)),
+            () => GatewayRateAsync(gateway.Client, topic, perPartition));
         results.Figure("receive_kafka.gateway_records_per_s", throughGateway);
         results.Figure("receive_kafka.raw_consumer_records_per_s", raw);
         results.Ratio("receive_kafka", throughGateway / raw);

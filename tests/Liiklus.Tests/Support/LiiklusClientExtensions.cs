@@ -102,8 +102,6 @@ public sealed class Subscription : IDisposable
         return assignments;
     }
 
-    public bool TryNext(out Assignment assignment) => _assignments.Reader.TryRead(out assignment!);
-
     public void Dispose() => _call.Dispose();
 
     private async Task CollectAsync()
