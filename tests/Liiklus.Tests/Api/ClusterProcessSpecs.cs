@@ -47,9 +47,15 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
             new GroupConsumer(second.Client, topic, group),
             new GroupConsumer(doomed.Client, topic, group));
         using var publisher = new Publisher(first.Client, topic);
-        await Eventually.Until(() => Task.FromResult(consumers.All.Count(c => !c.Processed.IsEmpty)), n => n == 3, "every node's consumer processing", Deadline);
+        // Settled: every node's consumer streams records, each partition through exactly one open Receive (an
+        // assignment reaches its client before the revoked stream has ended at the previous holder's).
+        await Eventually.Until(
+            () => Task.FromResult(consumers.All.Select(c => c.Receiving).ToList()),
+            receiving => receiving.All(r => r.Count > 0) && receiving.Sum(r => r.Count) == 8 && receiving.SelectMany(r => r).Distinct().Count() == 8,
+            "each partition received by exactly one of the three consumers",
+            Deadline);
 
-        var doomedPartitions = HeldBy(consumers.All[2], consumers.All);
+        var doomedPartitions = consumers.All[2].Receiving.ToHashSet();
         var killedAt = DateTime.UtcNow;
         doomed.Kill();
         DateTime? reassignedAt;
@@ -64,7 +70,8 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
         catch (TimeoutException e)
         {
             throw new TimeoutException(
-                $"{e.Message}; partitions {string.Join(",", doomedPartitions)}; survivors' logs:\n{Tail(first.Log)}\n---\n{Tail(second.Log)}");
+                $"{e.Message}; partitions {string.Join(",", doomedPartitions)}; consumers:\n{string.Join("\n", consumers.All)}\n" +
+                $"survivors' logs:\n{Tail(first.Log)}\n---\n{Tail(second.Log)}");
         }
 
         output.WriteLine($"partitions of the SIGKILLed node reassigned {(reassignedAt!.Value - killedAt).TotalMilliseconds:0} ms after the kill");
@@ -145,16 +152,6 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return fields.Chunk(2).ToDictionary(pair => uint.Parse(pair[0]), pair => ulong.Parse(pair[1]));
     }
-
-    /// <summary>
-    /// The partitions <paramref name="consumer"/> holds now: Liiklus tells a client of assignments, not of
-    /// revocations, so a partition is its own when its assignment is the latest any consumer of the group got.
-    /// </summary>
-    private static HashSet<uint> HeldBy(GroupConsumer consumer, IReadOnlyList<GroupConsumer> group) =>
-        consumer.AssignedAt
-            .Where(own => group.All(other => other == consumer || !other.AssignedAt.TryGetValue(own.Key, out var at) || at < own.Value))
-            .Select(own => own.Key)
-            .ToHashSet();
 
     private static DateTime? ReassignedAt(IReadOnlySet<uint> partitions, DateTime after, params GroupConsumer[] survivors)
     {

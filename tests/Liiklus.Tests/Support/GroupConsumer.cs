@@ -33,6 +33,12 @@ public sealed class GroupConsumer : IDisposable
     /// <summary>When each partition was last assigned to this consumer.</summary>
     public IReadOnlyDictionary<uint, DateTime> AssignedAt => _assignedAt;
 
+    /// <summary>Partitions whose Receive stream is open and has delivered a record.</summary>
+    public IReadOnlyCollection<uint> Receiving => _receiving.Where(r => r.Value > 0).Select(r => r.Key).ToList();
+
+    /// <summary>Open streams per partition: a re-assigned partition's new stream may start before the old one ends.</summary>
+    private readonly ConcurrentDictionary<uint, int> _receiving = new();
+
     public Task Running { get; }
 
     public void Dispose()
@@ -105,10 +111,18 @@ public sealed class GroupConsumer : IDisposable
 
     private async Task ReceiveOnceAsync(Assignment assignment)
     {
+        var delivering = false;
+        try
         {
             using var receive = _client.Receive(new ReceiveRequest { Assignment = assignment }, cancellationToken: _stop.Token);
             await foreach (var reply in receive.ResponseStream.ReadAllAsync(_stop.Token))
             {
+                if (!delivering)
+                {
+                    delivering = true;
+                    _receiving.AddOrUpdate(assignment.Partition, 1, (_, open) => open + 1);
+                }
+
                 FirstOffsets.TryAdd(assignment.Partition, reply.Record.Offset);
                 Processed.AddOrUpdate(reply.Record.Value.ToStringUtf8(), 1, (_, seen) => seen + 1);
                 await _client.AckAsync(new AckRequest
@@ -120,5 +134,16 @@ public sealed class GroupConsumer : IDisposable
                 }, cancellationToken: _stop.Token);
             }
         }
+        finally
+        {
+            if (delivering)
+            {
+                _receiving.AddOrUpdate(assignment.Partition, 0, (_, open) => open - 1);
+            }
+        }
     }
+
+    public override string ToString() =>
+        $"assigned [{string.Join(", ", _assignedAt.OrderBy(a => a.Key).Select(a => $"{a.Key}@{a.Value:HH:mm:ss.fff}"))}], " +
+        $"receiving [{string.Join(", ", Receiving.Order())}], processed {Processed.Count}, last error: {LastError}";
 }
