@@ -9,11 +9,12 @@ public sealed record Workload(
     int LatencySamples,
     int SlowConsumerRecords,
     int FanOutStreams,
-    int FanOutRecordsPerStream)
+    int FanOutRecordsPerStream,
+    int Rounds)
 {
     public const int RecordSize = 100;
 
     public static Workload For(bool quick) => quick
-        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 100, 1_000)
-        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 1_000, 5_000);
+        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 100, 1_000, Rounds: 2)
+        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 1_000, 5_000, Rounds: 5);
 }

@@ -34,7 +34,7 @@ public static class ReceiveBenchmark
         await BareRateAsync(hosts, 20_000);
 
         var (bare, gateway) = await Interleaved.BestOfAsync(
-            2,
+            workload.Rounds,
             () => BareRateAsync(hosts, workload.ReceiveRecords),
             () => GatewayRateAsync(hosts, workload.ReceiveRecords));
         results.Figure("receive.gateway_records_per_s", gateway);

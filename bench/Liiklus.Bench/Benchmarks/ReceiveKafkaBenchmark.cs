@@ -6,8 +6,8 @@ using Liiklus.Tests.Support;
 namespace Liiklus.Bench.Benchmarks;
 
 /// <summary>
-/// Receive over 8 partitions from Kafka (librdkafka's mock cluster) through the gateway ÷ a raw Confluent.Kafka
-/// consumer, with tuned fetch settings, reading the same records.
+/// Receive over 8 partitions from Kafka (librdkafka's mock cluster) through the gateway ÷ raw Confluent.Kafka
+/// consumers, with tuned fetch settings, reading the same records.
 /// </summary>
 public static class ReceiveKafkaBenchmark
 {
@@ -29,13 +29,48 @@ public static class ReceiveKafkaBenchmark
         kafka.CreateTopic(topic, Partitions);
         Produce(kafka, topic, perPartition);
 
+        // The raw side's best arrangement is the baseline: one consumer for all partitions, or one per core (as the
+        // gateway's pool spreads its streams), whichever reads faster here. Like the gateway's pooled consumers, they
+        // are built and connected once and only assigned per round.
+        using var oneConsumer = new RawConsumers(kafka, topic, count: 1);
+        using var consumerPerCore = new RawConsumers(kafka, topic, Environment.ProcessorCount);
+        var rawOne = 0.0;
+        var rawPerCore = 0.0;
         var (raw, throughGateway) = await Interleaved.BestOfAsync(
-            2,
-            () => Task.FromResult(RawConsumerRate(kafka, topic, perPartition)),
+            workload.Rounds,
+            () =>
+            {
+                rawOne = Math.Max(rawOne, oneConsumer.ReadAll(Partitions, perPartition));
+                rawPerCore = Math.Max(rawPerCore, consumerPerCore.ReadAll(Partitions, perPartition));
+                return Task.FromResult(Math.Max(rawOne, rawPerCore));
+            },
             () => GatewayRateAsync(gateway.Client, topic, perPartition));
         results.Figure("receive_kafka.gateway_records_per_s", throughGateway);
         results.Figure("receive_kafka.raw_consumer_records_per_s", raw);
+        results.Figure("receive_kafka.raw_one_consumer_records_per_s", rawOne);
+        results.Figure($"receive_kafka.raw_{Environment.ProcessorCount}_consumers_records_per_s", rawPerCore);
         results.Ratio("receive_kafka", throughGateway / raw);
+
+        // What the transport alone carries: a bare service streaming as many pre-built records over as many calls.
+        // No gateway over gRPC can go faster than this on the same machine, whatever its storage.
+        var bareStreams = 0.0;
+        for (var round = 0; round < workload.Rounds; round++)
+        {
+            bareStreams = Math.Max(bareStreams, await BareStreamsRateAsync(hosts, perPartition));
+        }
+
+        results.Figure("receive_kafka.bare_grpc_8_streams_records_per_s", bareStreams);
+    }
+
+    private static async Task<double> BareStreamsRateAsync(BenchHosts hosts, int perStream)
+    {
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Partitions).Select(_ => Task.Run(async () =>
+        {
+            using var receive = hosts.Bare.Receive(new ReceiveRequest { LastKnownOffset = (ulong)perStream });
+            await receive.ReadAsync(perStream);
+        })));
+        return perStream * Partitions / clock.Elapsed.TotalSeconds;
     }
 
     private static void Produce(MockKafkaCluster kafka, string topic, int perPartition)
@@ -56,31 +91,6 @@ public static class ReceiveKafkaBenchmark
         }
 
         producer.Flush(TimeSpan.FromMinutes(1));
-    }
-
-    private static double RawConsumerRate(MockKafkaCluster kafka, string topic, int perPartition)
-    {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = kafka.BootstrapServers,
-            GroupId = "bench-raw",
-            EnableAutoCommit = false,
-            MaxPartitionFetchBytes = 10 * 1024 * 1024,
-            FetchMaxBytes = 50 * 1024 * 1024,
-            FetchWaitMaxMs = 10,
-        }).SetLogHandler((_, _) => { }).Build();
-        var clock = Stopwatch.StartNew();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var remaining = perPartition * Partitions;
-        while (remaining > 0)
-        {
-            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { Message: not null })
-            {
-                remaining--;
-            }
-        }
-
-        return perPartition * Partitions / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> GatewayRateAsync(LiiklusService.LiiklusServiceClient gateway, string topic, int perPartition)

@@ -135,15 +135,16 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
     {
         var (killSwitch, terminated) = _dependencies.Records
             .PartitionSource(_session.Topic, _partition, start)
-            .Select(record => _toReply(new ReceivedRecord(record, record.Offset <= replayUntil)))
-            // While the client is slower than the storage, records gather into batches that cross to the gRPC
-            // call together: one hand-over and one flush for many records instead of one each.
-            .Batch(
+            .Select(chunk => ToReplies(chunk, replayUntil))
+            // While the client is slower than the storage, chunks gather into batches that cross to the gRPC call
+            // together: one hand-over and one flush for many records instead of one each.
+            .BatchWeighted(
                 _dependencies.Settings.BufferSize,
-                first => new List<TReply>(_dependencies.Settings.BufferSize) { first },
+                replies => replies.Count,
+                first => first,
                 (batch, next) =>
                 {
-                    batch.Add(next);
+                    batch.AddRange(next);
                     return batch;
                 })
             .Select(IReadOnlyList<TReply> (batch) => batch)
@@ -153,6 +154,17 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
             .Run(_dependencies.Materializer);
         _killSwitch = killSwitch;
         terminated.PipeTo(Self, success: _ => new StreamTerminated(null), failure: e => new StreamTerminated(e));
+    }
+
+    private List<TReply> ToReplies(IReadOnlyList<StoredRecord> chunk, long replayUntil)
+    {
+        var replies = new List<TReply>(chunk.Count);
+        foreach (var record in chunk)
+        {
+            replies.Add(_toReply(new ReceivedRecord(record, record.Offset <= replayUntil)));
+        }
+
+        return replies;
     }
 
     /// <summary>Ends the call: normally, or with <paramref name="cause"/> as the call's status.</summary>

@@ -3,6 +3,7 @@ using Akka.Streams.Dsl;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records;
+using Liiklus.Tests.Support;
 using Liiklus.Storage.Records.Memory;
 using Xunit;
 
@@ -31,9 +32,9 @@ public sealed class InMemoryRecordsStorageSpecs : RecordsStorageContract
             await storage.PublishAsync(topic, Record($"v{i}"), CancellationToken.None);
         }
 
-        var fromEarliest = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Take(100)
+        var fromEarliest = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().Take(100)
             .RunWith(Sink.Seq<StoredRecord>(), Materializer).WaitAsync(Deadline);
-        var fromDroppedOffset = await storage.PartitionSource(topic, 0, StartPosition.At(3)).Take(1)
+        var fromDroppedOffset = await storage.PartitionSource(topic, 0, StartPosition.At(3)).Records().Take(1)
             .RunWith(Sink.Seq<StoredRecord>(), Materializer).WaitAsync(Deadline);
 
         Assert.Equal(Enumerable.Range(150, 100).Select(o => (long)o), fromEarliest.Select(r => r.Offset));

@@ -3,6 +3,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.TestKit.Xunit2;
 using Liiklus.Storage.Records;
+using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Storage;
@@ -197,7 +198,7 @@ public abstract class RecordsStorageContract : TestKit
     }
 
     protected Task<List<StoredRecord>> Read(string topic, int partition, StartPosition start, int count) =>
-        Storage.PartitionSource(topic, partition, start)
+        Storage.PartitionSource(topic, partition, start).Records()
             .Take(count)
             .RunWith(Sink.Seq<StoredRecord>(), Materializer)
             .WaitAsync(Deadline)

@@ -22,13 +22,13 @@ public sealed class CountingRecordsStorage(IRecordsStorage inner) : IRecordsStor
     public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         inner.GetEndOffsetsAsync(topic, cancellationToken);
 
-    public Source<StoredRecord, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+    public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         var count = _pulled.GetOrAdd((topic, partition), _ => new StrongBox());
-        return inner.PartitionSource(topic, partition, start).Select(record =>
+        return inner.PartitionSource(topic, partition, start).Select(chunk =>
         {
-            Interlocked.Increment(ref count.Value);
-            return record;
+            Interlocked.Add(ref count.Value, chunk.Count);
+            return chunk;
         });
     }
 

@@ -3,11 +3,13 @@ using Confluent.Kafka;
 namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
-/// The node's Kafka consumers, shared by every partition source. A reader goes to the first consumer that does
-/// not already hold its topic-partition (one consumer can hold a partition only once, but two groups may read
-/// the same partition at different offsets) and has room, so the pool grows only for concurrent readers of one
-/// partition or past <see cref="KafkaRecordsOptions.ReadersPerConsumer"/>, and a consumer left without readers
-/// closes itself after an idle timeout.
+/// The node's Kafka consumers, shared by every partition source. The first readers each get a consumer of their
+/// own, up to <see cref="KafkaRecordsOptions.SpreadOverConsumers"/> (one poll thread per core); after that a reader
+/// goes to the least loaded consumer that does not already hold its topic-partition (one consumer can hold a
+/// partition only once, but two groups may read the same partition at different offsets) and has room, so the
+/// pool grows further only for concurrent readers of one partition or past
+/// <see cref="KafkaRecordsOptions.ReadersPerConsumer"/>. A consumer left without readers closes itself after an
+/// idle timeout.
 /// </summary>
 internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogMessage> log) : IDisposable
 {
@@ -56,8 +58,10 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var consumer = _consumers.FirstOrDefault(c => c.ReaderCount < options.ReadersPerConsumer && !c.Holds(reader.TopicPartition));
-            if (consumer is null)
+            var consumer = _consumers
+                .Where(c => c.ReaderCount < options.ReadersPerConsumer && !c.Holds(reader.TopicPartition))
+                .MinBy(c => c.ReaderCount);
+            if (consumer is null || (consumer.ReaderCount > 0 && _consumers.Count < options.SpreadOverConsumers))
             {
                 consumer = new PooledConsumer(++_lastId, this, options, log);
                 _consumers.Add(consumer);

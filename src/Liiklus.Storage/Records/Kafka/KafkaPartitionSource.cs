@@ -5,19 +5,19 @@ using Confluent.Kafka;
 namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
-/// One partition of a Kafka topic as a stream: registers a bounded reader with the consumer pool, pushes one
-/// buffered record per pull, and waits to be woken when the buffer is empty. Stopping unassigns the partition.
+/// One partition of a Kafka topic as a stream: registers a bounded reader with the consumer pool, pushes what is
+/// buffered (one chunk) per pull, and waits to be woken when the buffer is empty. Stopping unassigns the partition.
 /// </summary>
 internal sealed class KafkaPartitionSource(KafkaConsumerPool pool, TopicPartition topicPartition, StartPosition start, KafkaRecordsOptions options)
-    : GraphStage<SourceShape<StoredRecord>>
+    : GraphStage<SourceShape<IReadOnlyList<StoredRecord>>>
 {
-    private readonly Outlet<StoredRecord> _out = new("kafka-partition.out");
+    private readonly Outlet<IReadOnlyList<StoredRecord>> _out = new("kafka-partition.out");
     private readonly KafkaConsumerPool _pool = pool;
     private readonly TopicPartition _topicPartition = topicPartition;
     private readonly StartPosition _start = start;
     private readonly KafkaRecordsOptions _options = options;
 
-    public override SourceShape<StoredRecord> Shape => new(_out);
+    public override SourceShape<IReadOnlyList<StoredRecord>> Shape => new(_out);
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("kafka-partition");
 
@@ -60,9 +60,9 @@ internal sealed class KafkaPartitionSource(KafkaConsumerPool pool, TopicPartitio
 
         private void TryPush()
         {
-            if (IsAvailable(_stage._out) && _reader!.TryTake(out var record))
+            if (IsAvailable(_stage._out) && _reader!.TryTake(RecordChunk.MaxRecords) is { Length: > 0 } chunk)
             {
-                Push(_stage._out, record);
+                Push(_stage._out, chunk);
             }
         }
     }

@@ -154,7 +154,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         }
     }
 
-    public Source<StoredRecord, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+    public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         return Source.FromGraph(new KafkaPartitionSource(_pool, new TopicPartition(topic, partition), start, _options));

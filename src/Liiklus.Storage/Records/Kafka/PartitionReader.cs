@@ -56,22 +56,33 @@ internal sealed class PartitionReader(
         }
     }
 
-    /// <summary>Stage: takes the oldest record, or asks to be woken by the next one.</summary>
-    public bool TryTake(out StoredRecord record)
+    /// <summary>
+    /// Stage: takes the oldest records, up to <paramref name="max"/>; when there are none, asks to be woken by
+    /// the next one.
+    /// </summary>
+    public StoredRecord[] TryTake(int max)
     {
-        if (!TryDequeue(out record))
+        if (!TryDequeue(out var first))
         {
             Volatile.Write(ref _stageWaiting, 1);
             // A record added between the miss and the flag would otherwise wait for the one after it.
-            if (!TryDequeue(out record))
+            if (!TryDequeue(out first))
             {
-                return false;
+                return [];
             }
 
             Interlocked.Exchange(ref _stageWaiting, 0);
         }
 
-        return true;
+        var chunk = new StoredRecord[Math.Clamp(Volatile.Read(ref _count) + 1, 1, max)];
+        chunk[0] = first;
+        var taken = 1;
+        while (taken < chunk.Length && TryDequeue(out var next))
+        {
+            chunk[taken++] = next;
+        }
+
+        return taken == chunk.Length ? chunk : chunk[..taken];
     }
 
     /// <summary>Poll thread: ends the stage with <paramref name="cause"/>; later records are not routed to it.</summary>

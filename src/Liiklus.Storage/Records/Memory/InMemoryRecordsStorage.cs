@@ -42,7 +42,7 @@ public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRe
         return Task.FromResult<IReadOnlyDictionary<int, long>>(endOffsets);
     }
 
-    public Source<StoredRecord, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+    public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         var partitions = GetOrCreate(topic);
         if (partition < 0 || partition >= partitions.Length)

@@ -59,28 +59,29 @@ internal sealed class PartitionLog(int partition, int retention)
     }
 
     /// <summary>
-    /// Copies up to <paramref name="into"/>'s length of records from <paramref name="offset"/> on (from the oldest
-    /// retained one when that offset was dropped) and answers how many. At the end of the log, copies none and
-    /// registers <paramref name="wakeOnAppend"/> to be called once by the next append.
+    /// Up to <paramref name="max"/> records from <paramref name="offset"/> on (from the oldest retained one when
+    /// that offset was dropped). At the end of the log, none, and <paramref name="wakeOnAppend"/> is registered to
+    /// be called once by the next append.
     /// </summary>
-    public int ReadOrWait(long offset, StoredRecord[] into, Action wakeOnAppend)
+    public StoredRecord[] ReadOrWait(long offset, int max, Action wakeOnAppend)
     {
         lock (_lock)
         {
             var effective = Math.Max(offset, _lowWatermark);
-            var count = (int)Math.Min(into.Length, _nextOffset - effective);
+            var count = (int)Math.Min(max, _nextOffset - effective);
             if (count <= 0)
             {
                 _waiters.Add(wakeOnAppend);
-                return 0;
+                return [];
             }
 
+            var records = new StoredRecord[count];
             for (var i = 0; i < count; i++)
             {
-                into[i] = _ring[(effective + i) % _ring.Length];
+                records[i] = _ring[(effective + i) % _ring.Length];
             }
 
-            return count;
+            return records;
         }
     }
 

@@ -4,27 +4,22 @@ using Akka.Streams.Stage;
 namespace Liiklus.Storage.Records.Memory;
 
 /// <summary>
-/// Tails a <see cref="PartitionLog"/>: pushes one record per pull and, at the end of the log, waits to be
-/// woken by the next append instead of polling.
+/// Tails a <see cref="PartitionLog"/>: each pull gets the records at hand (read under one lock) and, at the end
+/// of the log, waits to be woken by the next append instead of polling.
 /// </summary>
-internal sealed class PartitionLogSource(PartitionLog log, StartPosition start) : GraphStage<SourceShape<StoredRecord>>
+internal sealed class PartitionLogSource(PartitionLog log, StartPosition start) : GraphStage<SourceShape<IReadOnlyList<StoredRecord>>>
 {
-    private readonly Outlet<StoredRecord> _out = new("partition-log.out");
+    private readonly Outlet<IReadOnlyList<StoredRecord>> _out = new("partition-log.out");
     private readonly PartitionLog _log = log;
     private readonly StartPosition _start = start;
 
-    public override SourceShape<StoredRecord> Shape => new(_out);
+    public override SourceShape<IReadOnlyList<StoredRecord>> Shape => new(_out);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
     private sealed class Logic : OutGraphStageLogic
     {
-        // Records taken from the log under one lock and pushed one per pull: a small, fixed read-ahead.
-        private const int ReadAhead = 32;
         private readonly PartitionLogSource _stage;
-        private readonly StoredRecord[] _readAhead = new StoredRecord[ReadAhead];
-        private int _readAheadCount;
-        private int _readAheadNext;
         private Action? _wake;
         private long _nextOffset;
 
@@ -58,20 +53,12 @@ internal sealed class PartitionLogSource(PartitionLog log, StartPosition start) 
                 return;
             }
 
-            if (_readAheadNext == _readAheadCount)
+            var chunk = _stage._log.ReadOrWait(_nextOffset, RecordChunk.MaxRecords, _wake!);
+            if (chunk.Length > 0)
             {
-                Array.Clear(_readAhead, 0, _readAheadCount);
-                _readAheadCount = _stage._log.ReadOrWait(_nextOffset, _readAhead, _wake!);
-                _readAheadNext = 0;
-                if (_readAheadCount == 0)
-                {
-                    return;
-                }
+                _nextOffset = chunk[^1].Offset + 1;
+                Push(_stage._out, chunk);
             }
-
-            var record = _readAhead[_readAheadNext++];
-            _nextOffset = record.Offset + 1;
-            Push(_stage._out, record);
         }
     }
 }

@@ -76,7 +76,7 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
             await _storage.PublishAsync(topic, Record($"a{i}"), CancellationToken.None);
         }
 
-        var (killSwitch, queue) = _storage.PartitionSource(topic, 0, StartPosition.Earliest)
+        var (killSwitch, queue) = _storage.PartitionSource(topic, 0, StartPosition.Earliest).Records()
             .ViaMaterialized(KillSwitches.Single<StoredRecord>(), Keep.Right)
             .ToMaterialized(Sink.Queue<StoredRecord>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
             .Run(_materializer);

@@ -131,9 +131,9 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         Assert.True(low > 0, "the mock kept every record: this test needs a moved low watermark");
         using var storage = NewStorage();
 
-        var fromOffsetZero = await storage.PartitionSource(topic, 0, StartPosition.At(0)).Take(1)
+        var fromOffsetZero = await storage.PartitionSource(topic, 0, StartPosition.At(0)).Records().Take(1)
             .RunWith(Sink.First<StoredRecord>(), _materializer).WaitAsync(Deadline);
-        var fromEarliest = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Take(1)
+        var fromEarliest = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().Take(1)
             .RunWith(Sink.First<StoredRecord>(), _materializer).WaitAsync(Deadline);
 
         Assert.Equal(low, fromOffsetZero.Offset);
@@ -150,7 +150,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             await storage.PublishAsync(topic, Record($"v{p}", Keys.ForPartition(p, 4)), CancellationToken.None);
         }
 
-        var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest))).ToList();
+        var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest).Records())).ToList();
         foreach (var reader in readers)
         {
             await PullAsync(reader, 1);
@@ -158,7 +158,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
 
         Assert.Equal(1, storage.ConsumerCount);
 
-        var secondOfPartitionZero = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest));
+        var secondOfPartitionZero = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest).Records());
         Assert.Equal("v0", Encoding.UTF8.GetString((await PullAsync(secondOfPartitionZero, 1))[0].Value));
         Assert.Equal(2, storage.ConsumerCount);
 
@@ -171,6 +171,31 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public async Task Concurrent_readers_are_spread_over_several_consumers_before_they_share_one()
+    {
+        using var storage = NewStorage(spreadOverConsumers: 2);
+        var topic = NewTopic(4);
+        for (var p = 0; p < 4; p++)
+        {
+            await storage.PublishAsync(topic, Record($"v{p}", Keys.ForPartition(p, 4)), CancellationToken.None);
+        }
+
+        var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest).Records())).ToList();
+        var firsts = new List<string>();
+        foreach (var reader in readers)
+        {
+            firsts.Add(Encoding.UTF8.GetString((await PullAsync(reader, 1))[0].Value));
+        }
+
+        Assert.Equal(["v0", "v1", "v2", "v3"], firsts);
+        Assert.Equal(2, storage.ConsumerCount);
+        foreach (var reader in readers)
+        {
+            reader.KillSwitch.Shutdown();
+        }
+    }
+
+    [Fact]
     public async Task A_reader_that_stops_pulling_holds_a_bounded_buffer_while_the_other_partitions_read_everything()
     {
         const int perPartition = 1000;
@@ -179,10 +204,10 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         var topic = NewTopic(4);
         await PublishToEveryPartition(topic, 4, perPartition);
 
-        var stalled = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest));
+        var stalled = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest).Records());
         var firstTen = await PullAsync(stalled, 10);
         var others = await Task.WhenAll(Enumerable.Range(1, 3).Select(p =>
-            storage.PartitionSource(topic, p, StartPosition.Earliest).Take(perPartition)
+            storage.PartitionSource(topic, p, StartPosition.Earliest).Records().Take(perPartition)
                 .RunWith(Sink.Seq<StoredRecord>(), _materializer).WaitAsync(Deadline)));
 
         Assert.All(others, read => Assert.Equal(Enumerable.Range(0, perPartition).Select(o => (long)o), read.Select(r => r.Offset)));
@@ -205,7 +230,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             await storage.PublishAsync(topic, Record($"v{i}"), CancellationToken.None);
         }
 
-        var read = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Take(5)
+        var read = await storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().Take(5)
             .RunWith(Sink.Seq<StoredRecord>(), _materializer).WaitAsync(Deadline);
         Assert.Equal(5, read.Count);
 
@@ -239,11 +264,13 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     private KafkaRecordsStorage NewStorage(
         Dictionary<string, string>? properties = null,
         int readerBuffer = 500,
-        TimeSpan? idleTimeout = null) =>
+        TimeSpan? idleTimeout = null,
+        int spreadOverConsumers = 1) =>
         new(_cluster.StorageOptions(properties) with
         {
             ReaderBufferRecords = readerBuffer,
             ConsumerIdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(30),
+            SpreadOverConsumers = spreadOverConsumers,
         });
 
     private string NewTopic(int partitions)
