@@ -15,16 +15,34 @@ public static class SlowConsumerBenchmark
 
     public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
     {
-        var alone = await FlowingRateAsync(hosts, workload.SlowConsumerRecords);
-        var idleRss = Memory.SettledRssMb();
-
         var stalledTopic = $"stalled-{Guid.NewGuid():N}";
         await hosts.GatewayRecords.FillAsync(stalledTopic, partition: 1, 50_000);
-        var (subscription, assignment) = await hosts.Gateway.SubscribeAsync(stalledTopic, $"group-{Guid.NewGuid():N}", partition: 1);
-        using var _ = subscription;
-        using var stalled = hosts.Gateway.Receive(new ReceiveRequest { Assignment = assignment });
-        await stalled.ReadAsync(1);
-        var (besideStalled, peakRss) = await Memory.PeakDuring(() => FlowingRateAsync(hosts, workload.SlowConsumerRecords));
+
+        // In turns, best of each, so neither side profits from running later on a noisy machine.
+        var (alone, besideStalled, idleRss, peakRss) = (0.0, 0.0, 0.0, 0.0);
+        for (var round = 0; round < workload.Rounds; round++)
+        {
+            alone = Math.Max(alone, await FlowingRateAsync(hosts, workload.SlowConsumerRecords));
+            if (round == 0)
+            {
+                // Idle once the heap has grown to what flowing records need, so the peak shows what stalling adds.
+                idleRss = Memory.SettledRssMb();
+            }
+
+            var (subscription, assignment) = await hosts.Gateway.SubscribeAsync(stalledTopic, $"group-{Guid.NewGuid():N}", partition: 1);
+            using (subscription)
+            using (var stalled = hosts.Gateway.Receive(new ReceiveRequest { Assignment = assignment }))
+            {
+                await stalled.ReadAsync(1);
+                var (rate, peak) = await Memory.PeakDuring(() => FlowingRateAsync(hosts, workload.SlowConsumerRecords));
+                besideStalled = Math.Max(besideStalled, rate);
+                if (round == 0)
+                {
+                    // Later rounds' topics stay in the in-memory storage: only the first is comparable with idle.
+                    peakRss = peak;
+                }
+            }
+        }
 
         results.Figure("slow_consumer.flowing_alone_records_per_s", alone);
         results.Figure("slow_consumer.flowing_beside_stalled_records_per_s", besideStalled);
