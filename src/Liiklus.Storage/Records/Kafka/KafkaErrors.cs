@@ -27,6 +27,10 @@ internal static class KafkaErrors
     public static StorageUnavailableException DeadlineReached(string doing, Exception inner) =>
         new($"Kafka did not answer {doing} before the call's deadline", inner);
 
+    /// <summary>A client's error event, as a log line at the level its fatality calls for.</summary>
+    public static LogMessage AsLogMessage(string client, Error error) =>
+        new(client, error.IsFatal ? SyslogLevel.Error : SyslogLevel.Warning, "ERROR", error.ToString());
+
     private static int MaxMessageBytes(KafkaRecordsOptions options) =>
         options.Properties.TryGetValue("message.max.bytes", out var value) && int.TryParse(value, out var max)
             ? max

@@ -65,11 +65,6 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
             var delivered = await producer.ProduceAsync(topic, message, cancellationToken);
             return new PublishResult(delivered.Partition.Value, delivered.Offset.Value);
         }
-        catch (ProduceException<byte[]?, byte[]> e)
-        {
-            ReplaceIfFatal(producer, e.Error);
-            throw KafkaErrors.OnPublish(e.Error, topic, record, _options);
-        }
         catch (KafkaException e)
         {
             ReplaceIfFatal(producer, e.Error);
@@ -139,10 +134,6 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
             return offsets.ResultInfos.ToDictionary(
                 r => r.TopicPartitionOffsetError.Partition.Value,
                 r => r.TopicPartitionOffsetError.Offset.Value - 1);
-        }
-        catch (ListOffsetsException e)
-        {
-            throw KafkaErrors.Unavailable(e.Error, $"reading the end offsets of topic '{topic}'");
         }
         catch (KafkaException e)
         {
@@ -234,7 +225,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     private IProducer<byte[]?, byte[]> BuildProducer() =>
         new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.Producer(_options))
             .SetLogHandler((_, message) => _log(message))
-            .SetErrorHandler((_, error) => _log(new LogMessage("producer", error.IsFatal ? SyslogLevel.Error : SyslogLevel.Warning, "ERROR", error.ToString())))
+            .SetErrorHandler((_, error) => _log(KafkaErrors.AsLogMessage("producer", error)))
             .Build();
 
     private IAdminClient BuildAdmin(bool createTopics) =>

@@ -33,7 +33,7 @@ internal sealed class PooledConsumer
         // Built here, on the caller's thread, so a bad configuration fails the stream that asked for it.
         _consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(options))
             .SetLogHandler((_, message) => log(message))
-            .SetErrorHandler((_, error) => log(new LogMessage($"consumer-{id}", error.IsFatal ? SyslogLevel.Error : SyslogLevel.Warning, "ERROR", error.ToString())))
+            .SetErrorHandler((_, error) => log(KafkaErrors.AsLogMessage($"consumer-{id}", error)))
             .Build();
         _thread = new Thread(Run) { IsBackground = true, Name = $"liiklus-kafka-consumer-{id}" };
     }
