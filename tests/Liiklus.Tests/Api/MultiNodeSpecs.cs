@@ -160,14 +160,7 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
     private static async Task ReceivesOn(TestGateway node, Subscription subscription, string topic, uint partition)
     {
         var assignment = await AssignmentFor(subscription, partition);
-        var published = await node.Client.PublishAsync(new PublishRequest
-        {
-            Topic = topic,
-            Key = Google.Protobuf.ByteString.CopyFromUtf8(Keys.ForPartition((int)partition, 8)),
-#pragma warning disable CS0612
-            Value = Google.Protobuf.ByteString.CopyFromUtf8("after-reassignment"),
-#pragma warning restore CS0612
-        });
+        var published = await node.Client.PublishAsync(topic, "after-reassignment", key: Keys.ForPartition((int)partition, 8));
         using var receive = node.Client.Receive(assignment);
 
         Assert.Equal(partition, published.Partition);

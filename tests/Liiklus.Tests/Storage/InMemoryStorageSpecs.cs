@@ -3,8 +3,8 @@ using Akka.Streams.Dsl;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records;
-using Liiklus.Tests.Support;
 using Liiklus.Storage.Records.Memory;
+using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Storage;

@@ -39,6 +39,15 @@ public sealed class MockKafkaCluster : IDisposable
         BootstrapServers = Marshal.PtrToStringAnsi(LibrdkafkaMock.rd_kafka_mock_cluster_bootstraps(_cluster))!;
     }
 
+    /// <summary>Fast tailing, and quick reconnection after an outage.</summary>
+    private static readonly IReadOnlyDictionary<string, string> Tuning = new Dictionary<string, string>
+    {
+        ["fetch.wait.max.ms"] = "10",
+        ["reconnect.backoff.ms"] = "20",
+        ["reconnect.backoff.max.ms"] = "200",
+        ["linger.ms"] = "1",
+    };
+
     public string BootstrapServers { get; }
 
     /// <summary>
@@ -46,13 +55,7 @@ public sealed class MockKafkaCluster : IDisposable
     /// </summary>
     public KafkaRecordsOptions StorageOptions(IReadOnlyDictionary<string, string>? properties = null)
     {
-        var merged = new Dictionary<string, string>
-        {
-            ["fetch.wait.max.ms"] = "10",
-            ["reconnect.backoff.ms"] = "20",
-            ["reconnect.backoff.max.ms"] = "200",
-            ["linger.ms"] = "1",
-        };
+        var merged = new Dictionary<string, string>(Tuning);
         foreach (var (name, value) in properties ?? new Dictionary<string, string>())
         {
             merged[name] = value;
@@ -76,22 +79,21 @@ public sealed class MockKafkaCluster : IDisposable
           delivery-timeout = 5s
           request-timeout = 5s
           properties {
-            "fetch.wait.max.ms" = 10
-            "reconnect.backoff.ms" = 20
-            "reconnect.backoff.max.ms" = 200
-            "linger.ms" = 1
+        {{string.Join("\n", Tuning.Select(property => $"    \"{property.Key}\" = {property.Value}"))}}
           }
         }
         """;
 
     /// <summary>A topic with exactly <paramref name="partitions"/> partitions (the mock's own auto-creation makes 4).</summary>
-    public void CreateTopic(string topic, int partitions)
+    public void CreateTopic(string topic, int partitions) =>
+        Check(LibrdkafkaMock.rd_kafka_mock_topic_create(_cluster, topic, partitions, 1), $"rd_kafka_mock_topic_create({topic}, {partitions})");
+
+    /// <summary>A new topic of its own for one spec.</summary>
+    public string NewTopic(int partitions)
     {
-        var error = LibrdkafkaMock.rd_kafka_mock_topic_create(_cluster, topic, partitions, 1);
-        if (error != 0)
-        {
-            throw new InvalidOperationException($"rd_kafka_mock_topic_create({topic}, {partitions}) failed with error {error}");
-        }
+        var topic = $"topic-{partitions}-{Guid.NewGuid():N}";
+        CreateTopic(topic, partitions);
+        return topic;
     }
 
     /// <summary>

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Liiklus.Storage.Positions.Redis;
 using StackExchange.Redis;
 using Xunit;
@@ -24,7 +22,7 @@ public sealed class RedisServer : IAsyncLifetime
 
     public RedisServer() => _connection = new Lazy<ConnectionMultiplexer>(() => RedisConnection.Connect(Options));
 
-    public int Port { get; } = FreeLoopbackPort();
+    public int Port { get; } = GatewayProcess.FreePort();
 
     /// <summary>Options of a storage that uses this server.</summary>
     public RedisPositionsOptions Options => new() { Host = "127.0.0.1", Port = Port };
@@ -169,12 +167,5 @@ public sealed class RedisServer : IAsyncLifetime
         {
             _output.Enqueue(line);
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -35,7 +35,7 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
     [Fact]
     public async Task Calls_answer_unavailable_while_the_broker_is_down_and_work_again_once_it_is_back()
     {
-        var topic = NewTopic(4);
+        var topic = _cluster.NewTopic(4);
         await _storage.PublishAsync(topic, Record("before"), CancellationToken.None);
 
         _cluster.SetBrokerDown();
@@ -55,7 +55,7 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
     public async Task Publish_stops_waiting_at_the_callers_deadline_even_when_the_delivery_timeout_is_longer()
     {
         using var patient = new KafkaRecordsStorage(_cluster.StorageOptions() with { DeliveryTimeout = TimeSpan.FromMinutes(5) });
-        var topic = NewTopic(4);
+        var topic = _cluster.NewTopic(4);
         await patient.PublishAsync(topic, Record("before"), CancellationToken.None);
         _cluster.SetBrokerDown();
         using var callDeadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
@@ -70,7 +70,7 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
     [Fact]
     public async Task A_partition_stream_continues_after_the_broker_is_back_without_losing_duplicating_or_reordering()
     {
-        var topic = NewTopic(1);
+        var topic = _cluster.NewTopic(1);
         for (var i = 0; i < 200; i++)
         {
             await _storage.PublishAsync(topic, Record($"a{i}"), CancellationToken.None);
@@ -84,9 +84,9 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
 
         _cluster.SetBrokerDown();
         // The reader's buffer holds 20 records: most of the rest must be fetched once the broker is back.
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => _storage.PublishAsync(NewTopic(1), Record("probe"), CancellationToken.None));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => _storage.PublishAsync(_cluster.NewTopic(1), Record("probe"), CancellationToken.None));
         _cluster.SetBrokerUp();
-        await PublishOnceKafkaAnswersAsync(NewTopic(1));
+        await PublishOnceKafkaAnswersAsync(_cluster.NewTopic(1));
         for (var i = 0; i < 200; i++)
         {
             await _storage.PublishAsync(topic, Record($"b{i}"), CancellationToken.None);
@@ -136,13 +136,6 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
         }
 
         return records;
-    }
-
-    private string NewTopic(int partitions)
-    {
-        var topic = $"topic-{partitions}-{Guid.NewGuid():N}";
-        _cluster.CreateTopic(topic, partitions);
-        return topic;
     }
 
     private static OutgoingRecord Record(string value) => new(null, Encoding.UTF8.GetBytes(value), [], DateTimeOffset.UtcNow);

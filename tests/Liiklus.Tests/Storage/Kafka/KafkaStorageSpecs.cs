@@ -49,7 +49,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     public async Task Publish_puts_a_key_on_the_partition_kafkas_java_producer_chooses(string key, int partitions, int expected)
     {
         using var storage = NewStorage();
-        var topic = NewTopic(partitions);
+        var topic = _cluster.NewTopic(partitions);
 
         var published = await storage.PublishAsync(topic, Record("v", key), CancellationToken.None);
 
@@ -61,7 +61,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     {
         using var storage = NewStorage();
 
-        Assert.Equal(8, await storage.GetPartitionCountAsync(NewTopic(8), CancellationToken.None));
+        Assert.Equal(8, await storage.GetPartitionCountAsync(_cluster.NewTopic(8), CancellationToken.None));
         // The mock broker auto-creates topics with 4 partitions, as auto.create.topics.enable would.
         Assert.Equal(4, await storage.GetPartitionCountAsync($"unknown-{Guid.NewGuid():N}", CancellationToken.None));
     }
@@ -98,7 +98,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         using var storage = NewStorage(new Dictionary<string, string> { ["message.max.bytes"] = "10000" });
 
         var refused = await Assert.ThrowsAsync<RecordTooLargeException>(() =>
-            storage.PublishAsync(NewTopic(4), Record(new string('x', 20_000)), CancellationToken.None));
+            storage.PublishAsync(_cluster.NewTopic(4), Record(new string('x', 20_000)), CancellationToken.None));
 
         Assert.Equal(10_000, refused.MaxSizeInBytes);
     }
@@ -114,7 +114,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     [Fact]
     public async Task Offset_older_than_retention_starts_at_the_oldest_retained_record()
     {
-        var topic = NewTopic(1);
+        var topic = _cluster.NewTopic(1);
         using (var producer = PlainKafkaClients.Producer(_cluster))
         {
             // The mock keeps about the newest 4-5 MB of a partition (~45,000 records of 100 B): write past that.
@@ -144,7 +144,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     public async Task Readers_of_different_partitions_share_a_consumer_and_a_second_reader_of_a_partition_gets_another()
     {
         using var storage = NewStorage(idleTimeout: TimeSpan.FromMilliseconds(200));
-        var topic = NewTopic(4);
+        var topic = _cluster.NewTopic(4);
         for (var p = 0; p < 4; p++)
         {
             await storage.PublishAsync(topic, Record($"v{p}", Keys.ForPartition(p, 4)), CancellationToken.None);
@@ -174,11 +174,8 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     public async Task Concurrent_readers_are_spread_over_several_consumers_before_they_share_one()
     {
         using var storage = NewStorage(spreadOverConsumers: 2);
-        var topic = NewTopic(4);
-        for (var p = 0; p < 4; p++)
-        {
-            await storage.PublishAsync(topic, Record($"v{p}", Keys.ForPartition(p, 4)), CancellationToken.None);
-        }
+        var topic = _cluster.NewTopic(4);
+        await PublishToEveryPartition(topic, 4, perPartition: 1);
 
         var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest).Records())).ToList();
         var firsts = new List<string>();
@@ -187,7 +184,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             firsts.Add(Encoding.UTF8.GetString((await PullAsync(reader, 1))[0].Value));
         }
 
-        Assert.Equal(["v0", "v1", "v2", "v3"], firsts);
+        Assert.Equal(["p0-0", "p1-0", "p2-0", "p3-0"], firsts);
         Assert.Equal(2, storage.ConsumerCount);
         foreach (var reader in readers)
         {
@@ -201,7 +198,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         const int perPartition = 1000;
         const int bufferBound = 50;
         using var storage = NewStorage(readerBuffer: bufferBound);
-        var topic = NewTopic(4);
+        var topic = _cluster.NewTopic(4);
         await PublishToEveryPartition(topic, 4, perPartition);
 
         var stalled = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest).Records());
@@ -224,7 +221,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     public async Task Reading_commits_nothing_to_kafka()
     {
         using var storage = NewStorage();
-        var topic = NewTopic(1);
+        var topic = _cluster.NewTopic(1);
         for (var i = 0; i < 5; i++)
         {
             await storage.PublishAsync(topic, Record($"v{i}"), CancellationToken.None);
@@ -272,13 +269,6 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             ConsumerIdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(30),
             SpreadOverConsumers = spreadOverConsumers,
         });
-
-    private string NewTopic(int partitions)
-    {
-        var topic = $"topic-{partitions}-{Guid.NewGuid():N}";
-        _cluster.CreateTopic(topic, partitions);
-        return topic;
-    }
 
     private async Task PublishToEveryPartition(string topic, int partitions, int perPartition)
     {
