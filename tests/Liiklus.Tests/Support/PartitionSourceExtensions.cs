@@ -1,4 +1,5 @@
 using Akka;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 using Liiklus.Storage.Records;
 
@@ -9,4 +10,30 @@ public static class PartitionSourceExtensions
     /// <summary>A partition source's chunks as one record after another, for specs that count records.</summary>
     public static Source<StoredRecord, NotUsed> Records(this Source<IReadOnlyList<StoredRecord>, NotUsed> chunks) =>
         chunks.SelectMany(IEnumerable<StoredRecord> (chunk) => chunk);
+
+    /// <summary>Runs <paramref name="records"/> into a reader that pulls only when asked, one record at a time.</summary>
+    public static OnDemandReader PullOnDemand(this Source<StoredRecord, NotUsed> records, IMaterializer materializer)
+    {
+        var (killSwitch, queue) = records
+            .ViaMaterialized(KillSwitches.Single<StoredRecord>(), Keep.Right)
+            .ToMaterialized(Sink.Queue<StoredRecord>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
+            .Run(materializer);
+        return new OnDemandReader(queue, killSwitch);
+    }
+}
+
+public sealed record OnDemandReader(ISinkQueue<StoredRecord> Queue, UniqueKillSwitch KillSwitch)
+{
+    /// <summary>The next <paramref name="count"/> records, each within <paramref name="deadline"/>.</summary>
+    public async Task<List<StoredRecord>> PullAsync(int count, TimeSpan deadline)
+    {
+        var records = new List<StoredRecord>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var next = await Queue.PullAsync().WaitAsync(deadline);
+            records.Add(next.Value ?? throw new InvalidOperationException($"the partition source completed after {records.Count} records"));
+        }
+
+        return records;
+    }
 }

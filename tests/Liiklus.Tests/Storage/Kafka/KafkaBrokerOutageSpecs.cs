@@ -76,11 +76,8 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
             await _storage.PublishAsync(topic, Record($"a{i}"), CancellationToken.None);
         }
 
-        var (killSwitch, queue) = _storage.PartitionSource(topic, 0, StartPosition.Earliest).Records()
-            .ViaMaterialized(KillSwitches.Single<StoredRecord>(), Keep.Right)
-            .ToMaterialized(Sink.Queue<StoredRecord>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
-            .Run(_materializer);
-        var read = await PullAsync(queue, 100);
+        var reader = _storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().PullOnDemand(_materializer);
+        var read = await reader.PullAsync(100, Deadline);
 
         _cluster.SetBrokerDown();
         // The reader's buffer holds 20 records: most of the rest must be fetched once the broker is back.
@@ -92,8 +89,8 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
             await _storage.PublishAsync(topic, Record($"b{i}"), CancellationToken.None);
         }
 
-        read.AddRange(await PullAsync(queue, 300));
-        killSwitch.Shutdown();
+        read.AddRange(await reader.PullAsync(300, Deadline));
+        reader.KillSwitch.Shutdown();
 
         Assert.Equal(
             Enumerable.Range(0, 200).Select(i => $"a{i}").Concat(Enumerable.Range(0, 200).Select(i => $"b{i}")),
@@ -125,18 +122,6 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
             },
             published => published,
             "a publish after the broker is back");
-
-    private static async Task<List<StoredRecord>> PullAsync(ISinkQueue<StoredRecord> queue, int count)
-    {
-        var records = new List<StoredRecord>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var next = await queue.PullAsync().WaitAsync(Deadline);
-            records.Add(next.Value ?? throw new InvalidOperationException($"the partition source completed after {records.Count} records"));
-        }
-
-        return records;
-    }
 
     private static OutgoingRecord Record(string value) => new(null, Encoding.UTF8.GetBytes(value), [], DateTimeOffset.UtcNow);
 }

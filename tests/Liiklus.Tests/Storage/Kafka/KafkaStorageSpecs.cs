@@ -150,16 +150,16 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             await storage.PublishAsync(topic, Record($"v{p}", Keys.ForPartition(p, 4)), CancellationToken.None);
         }
 
-        var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest).Records())).ToList();
+        var readers = Enumerable.Range(0, 4).Select(p => storage.PartitionSource(topic, p, StartPosition.Earliest).Records().PullOnDemand(_materializer)).ToList();
         foreach (var reader in readers)
         {
-            await PullAsync(reader, 1);
+            await reader.PullAsync(1, Deadline);
         }
 
         Assert.Equal(1, storage.ConsumerCount);
 
-        var secondOfPartitionZero = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest).Records());
-        Assert.Equal("v0", Encoding.UTF8.GetString((await PullAsync(secondOfPartitionZero, 1))[0].Value));
+        var secondOfPartitionZero = storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().PullOnDemand(_materializer);
+        Assert.Equal("v0", Encoding.UTF8.GetString((await secondOfPartitionZero.PullAsync(1, Deadline))[0].Value));
         Assert.Equal(2, storage.ConsumerCount);
 
         foreach (var reader in readers.Append(secondOfPartitionZero))
@@ -177,11 +177,11 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         var topic = _cluster.NewTopic(4);
         await PublishToEveryPartition(topic, 4, perPartition: 1);
 
-        var readers = Enumerable.Range(0, 4).Select(p => PullOnDemand(storage.PartitionSource(topic, p, StartPosition.Earliest).Records())).ToList();
+        var readers = Enumerable.Range(0, 4).Select(p => storage.PartitionSource(topic, p, StartPosition.Earliest).Records().PullOnDemand(_materializer)).ToList();
         var firsts = new List<string>();
         foreach (var reader in readers)
         {
-            firsts.Add(Encoding.UTF8.GetString((await PullAsync(reader, 1))[0].Value));
+            firsts.Add(Encoding.UTF8.GetString((await reader.PullAsync(1, Deadline))[0].Value));
         }
 
         Assert.Equal(["p0-0", "p1-0", "p2-0", "p3-0"], firsts);
@@ -201,8 +201,8 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         var topic = _cluster.NewTopic(4);
         await PublishToEveryPartition(topic, 4, perPartition);
 
-        var stalled = PullOnDemand(storage.PartitionSource(topic, 0, StartPosition.Earliest).Records());
-        var firstTen = await PullAsync(stalled, 10);
+        var stalled = storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().PullOnDemand(_materializer);
+        var firstTen = await stalled.PullAsync(10, Deadline);
         var others = await Task.WhenAll(Enumerable.Range(1, 3).Select(p =>
             storage.PartitionSource(topic, p, StartPosition.Earliest).Records().Take(perPartition)
                 .RunWith(Sink.Seq<StoredRecord>(), _materializer).WaitAsync(Deadline)));
@@ -212,7 +212,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         // Had pausing not stopped the partition's fetching, its remaining ~940 records would have arrived and been dropped.
         Assert.True(storage.LateRecords < bufferBound, $"{storage.LateRecords} records arrived after their partition was paused");
 
-        var rest = await PullAsync(stalled, perPartition - 10);
+        var rest = await stalled.PullAsync(perPartition - 10, Deadline);
         Assert.Equal(Enumerable.Range(0, perPartition).Select(o => (long)o), firstTen.Concat(rest).Select(r => r.Offset));
         stalled.KillSwitch.Shutdown();
     }
@@ -237,27 +237,6 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     /// <summary>A reader that pulls only when asked (and one record ahead, the queue's buffer).</summary>
-    private OnDemandReader PullOnDemand(Source<StoredRecord, Akka.NotUsed> source)
-    {
-        var (killSwitch, queue) = source
-            .ViaMaterialized(KillSwitches.Single<StoredRecord>(), Keep.Right)
-            .ToMaterialized(Sink.Queue<StoredRecord>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
-            .Run(_materializer);
-        return new OnDemandReader(queue, killSwitch);
-    }
-
-    private static async Task<List<StoredRecord>> PullAsync(OnDemandReader reader, int count)
-    {
-        var records = new List<StoredRecord>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var next = await reader.Queue.PullAsync().WaitAsync(Deadline);
-            records.Add(next.Value ?? throw new InvalidOperationException("the partition source completed"));
-        }
-
-        return records;
-    }
-
     private KafkaRecordsStorage NewStorage(
         Dictionary<string, string>? properties = null,
         int readerBuffer = 500,
@@ -286,6 +265,4 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
 
     private static OutgoingRecord Record(string value, string? key = null) =>
         new(key is null ? null : Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value), [], DateTimeOffset.UtcNow);
-
-    private sealed record OnDemandReader(ISinkQueue<StoredRecord> Queue, UniqueKillSwitch KillSwitch);
 }
