@@ -109,9 +109,10 @@ internal sealed class PartitionReader(
     private static int SizeOf(StoredRecord record)
     {
         var size = (record.Key?.Length ?? 0) + record.Value.Length;
-        foreach (var header in record.Headers)
+        // Indexed rather than foreach: on the poll thread, per record, an interface enumerator is a cost worth avoiding.
+        for (var i = 0; i < record.Headers.Count; i++)
         {
-            size += header.Name.Length + header.Value.Length;
+            size += record.Headers[i].Name.Length + record.Headers[i].Value.Length;
         }
 
         return size;

@@ -21,6 +21,8 @@ internal sealed class PooledConsumer
     private readonly HashSet<TopicPartition> _held = [];
     private readonly Dictionary<TopicPartition, PartitionReader> _readers = [];
     private readonly List<PartitionReader> _paused = [];
+    // Records come in runs from one partition (a fetch's batch): the reader of the last record usually takes the next.
+    private PartitionReader? _lastRouted;
     private volatile bool _stopping;
     private long _lateRecords;
 
@@ -166,6 +168,7 @@ internal sealed class PooledConsumer
         {
             _consumer.IncrementalAssign([new TopicPartitionOffset(reader.TopicPartition, OffsetOf(reader.Start))]);
             _readers[reader.TopicPartition] = reader;
+            _lastRouted = null;
         }
         catch (KafkaException e)
         {
@@ -181,6 +184,11 @@ internal sealed class PooledConsumer
         }
 
         _readers.Remove(reader.TopicPartition);
+        if (_lastRouted == reader)
+        {
+            _lastRouted = null;
+        }
+
         if (reader.Paused)
         {
             // A paused reader's partition is already unassigned.
@@ -211,7 +219,7 @@ internal sealed class PooledConsumer
             return;
         }
 
-        if (result?.Message is null || !_readers.TryGetValue(result.TopicPartition, out var reader) || reader.Failed)
+        if (result?.Message is null || ReaderOf(result) is not { Failed: false } reader)
         {
             return;
         }
@@ -234,6 +242,16 @@ internal sealed class PooledConsumer
         {
             Pause(reader);
         }
+    }
+
+    private PartitionReader? ReaderOf(ConsumeResult<byte[], byte[]> result)
+    {
+        if (_lastRouted is { } last && last.TopicPartition.Partition.Value == result.Partition.Value && last.TopicPartition.Topic == result.Topic)
+        {
+            return last;
+        }
+
+        return _lastRouted = _readers.GetValueOrDefault(result.TopicPartition);
     }
 
     /// <summary>
