@@ -40,7 +40,7 @@ public static class KafkaSettings
             ReaderBufferBytes = kafka.GetLong("reader-buffer.bytes"),
             PollTimeout = kafka.GetTimeSpan("poll-timeout"),
             ReadersPerConsumer = kafka.GetInt("readers-per-consumer"),
-            SpreadOverConsumers = kafka.GetInt("spread-over-consumers") is > 0 and var spread ? spread : Environment.ProcessorCount,
+            SpreadOverConsumers = kafka.GetInt("spread-over-consumers"),
             ConsumerIdleTimeout = kafka.GetTimeSpan("consumer-idle-timeout"),
         };
     }

@@ -61,7 +61,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
             var consumer = _consumers
                 .Where(c => c.ReaderCount < options.ReadersPerConsumer && !c.Holds(reader.TopicPartition))
                 .MinBy(c => c.ReaderCount);
-            if (consumer is null || (consumer.ReaderCount > 0 && _consumers.Count < options.SpreadOverConsumers))
+            if (consumer is null || (consumer.ReaderCount > 0 && _consumers.Count < options.ConsumersToSpreadOver))
             {
                 consumer = new PooledConsumer(++_lastId, this, options, log);
                 _consumers.Add(consumer);

@@ -38,9 +38,12 @@ public sealed record KafkaRecordsOptions(string BootstrapServers)
 
     /// <summary>
     /// Consumers the pool opens before two readers share one, so that concurrent streams are polled by that many
-    /// threads (measured over 8 partitions on 2 cores: two consumers carry about twice what one does).
+    /// threads (measured over 8 partitions on 2 cores: two consumers carry about twice what one does). 0, the
+    /// default, means one per core.
     /// </summary>
-    public int SpreadOverConsumers { get; init; } = Environment.ProcessorCount;
+    public int SpreadOverConsumers { get; init; }
+
+    internal int ConsumersToSpreadOver => SpreadOverConsumers > 0 ? SpreadOverConsumers : Environment.ProcessorCount;
 
     /// <summary>A pooled consumer left without readers for this long is closed.</summary>
     public TimeSpan ConsumerIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
