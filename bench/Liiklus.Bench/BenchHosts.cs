@@ -1,8 +1,7 @@
 using System.Net;
-using Akka.Configuration;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Liiklus.Api.Hosting;
+using Liiklus.Tests.Support;
 using Liiklus.Protocol;
 using Liiklus.Storage.Records;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,58 +10,41 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Bench;
 
-/// <summary>The gateway and the bare baseline, each on its own loopback port in this process, with clients.</summary>
+/// <summary>
+/// The gateway (the tests' <see cref="TestGateway"/>) and the bare baseline, each on its own loopback port in this
+/// process, with clients.
+/// </summary>
 public sealed class BenchHosts : IAsyncDisposable
 {
-    private readonly List<WebApplication> _apps = [];
     private readonly List<GrpcChannel> _channels = [];
+    private TestGateway _gateway = null!;
+    private WebApplication _bare = null!;
 
-    public LiiklusService.LiiklusServiceClient Gateway { get; private set; } = null!;
+    public LiiklusService.LiiklusServiceClient Gateway => _gateway.Client;
 
     public LiiklusService.LiiklusServiceClient Bare { get; private set; } = null!;
 
     /// <summary>The gateway's records storage, to lay down test data without timing the publish path.</summary>
-    public IRecordsStorage GatewayRecords { get; private set; } = null!;
+    public IRecordsStorage GatewayRecords => _gateway.Services.GetRequiredService<IRecordsStorage>();
 
     public static async Task<BenchHosts> StartAsync()
     {
-        var hosts = new BenchHosts();
-        var gateway = BuildGateway("""
-            liiklus.storage.memory.partitions-per-topic = 8
-            liiklus.storage.memory.retention-per-partition = 600000
-            """);
-        var bare = BuildBare();
-        hosts._apps.Add(gateway);
-        hosts._apps.Add(bare);
-        await gateway.StartAsync();
-        await bare.StartAsync();
-        hosts.Gateway = new LiiklusService.LiiklusServiceClient(hosts.ChannelTo(gateway));
-        hosts.Bare = new LiiklusService.LiiklusServiceClient(hosts.ChannelTo(bare));
-        hosts.GatewayRecords = gateway.Services.GetRequiredService<IRecordsStorage>();
+        var hosts = new BenchHosts
+        {
+            _gateway = await TestGateway.StartAsync("liiklus.storage.memory.retention-per-partition = 600000"),
+            _bare = BuildBare(),
+        };
+        await hosts._bare.StartAsync();
+        hosts.Bare = new LiiklusService.LiiklusServiceClient(hosts.ChannelTo(
+            hosts._bare.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()));
         return hosts;
     }
 
     /// <summary>Another gateway, e.g. on other storages, started beside the first; the caller stops it.</summary>
-    public async Task<ExtraGateway> StartGatewayAsync(string hocon)
-    {
-        var gateway = BuildGateway(hocon);
-        await gateway.StartAsync();
-        return new ExtraGateway(gateway, new LiiklusService.LiiklusServiceClient(ChannelTo(gateway)));
-    }
-
-    public sealed class ExtraGateway(WebApplication app, LiiklusService.LiiklusServiceClient client) : IAsyncDisposable
-    {
-        public LiiklusService.LiiklusServiceClient Client { get; } = client;
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-    }
+    public Task<TestGateway> StartGatewayAsync(string hocon) => TestGateway.StartAsync(hocon);
 
     /// <summary>A fresh client of the gateway on connections of its own.</summary>
-    public LiiklusService.LiiklusServiceClient NewGatewayClient() => new(ChannelTo(_apps[0]));
+    public LiiklusService.LiiklusServiceClient NewGatewayClient() => new(ChannelTo(_gateway.Address));
 
     public async ValueTask DisposeAsync()
     {
@@ -71,20 +53,10 @@ public sealed class BenchHosts : IAsyncDisposable
             channel.Dispose();
         }
 
-        foreach (var app in _apps)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        await _gateway.DisposeAsync();
+        await _bare.StopAsync();
+        await _bare.DisposeAsync();
     }
-
-    private static WebApplication BuildGateway(string hocon) =>
-        GatewayHost.Build(["--Logging:LogLevel:Default=Warning"], ConfigurationFactory.ParseString(hocon).WithFallback(
-            ConfigurationFactory.ParseString("""
-                liiklus.grpc.address = "127.0.0.1"
-                liiklus.grpc.port = 0
-                akka.loglevel = WARNING
-                """)));
 
     private static WebApplication BuildBare()
     {
@@ -97,14 +69,10 @@ public sealed class BenchHosts : IAsyncDisposable
         return app;
     }
 
-    private GrpcChannel ChannelTo(WebApplication app)
+    private GrpcChannel ChannelTo(string address)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
-        });
+        // The gateway's own client's settings, so the bare side and extra clients differ from it in nothing.
+        var channel = TestGateway.NewChannel(address);
         _channels.Add(channel);
         return channel;
     }

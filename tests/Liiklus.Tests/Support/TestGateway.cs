@@ -26,11 +26,7 @@ public sealed class TestGateway : IAsyncDisposable
     {
         _app = app;
         Address = address;
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
-        });
+        _channel = NewChannel(address);
         Client = new LiiklusService.LiiklusServiceClient(_channel);
     }
 
@@ -44,6 +40,13 @@ public sealed class TestGateway : IAsyncDisposable
 
     /// <summary>This node's Akka.Remote address, to give other nodes as a seed.</summary>
     public string ClusterAddress => Cluster.Get(ActorSystem).SelfAddress.ToString();
+
+    /// <summary>A channel as the tests' clients use: more connections past 100 streams, messages up to 16 MiB.</summary>
+    public static GrpcChannel NewChannel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        MaxReceiveMessageSize = 16 * 1024 * 1024,
+    });
 
     public static async Task<TestGateway> StartAsync(string hocon = "", Action<IServiceCollection>? configureServices = null)
     {
