@@ -13,7 +13,8 @@ namespace Liiklus.Bench;
 public sealed class BareLiiklusService : LiiklusService.LiiklusServiceBase
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
-    private static readonly ulong FlushEvery = ulong.Parse(Environment.GetEnvironmentVariable("BARE_FLUSH_EVERY") ?? "64");
+    // Flushing every 64 hinted writes was the fastest setting measured here (against 16 to 1024).
+    private const ulong FlushEvery = 64;
     private static readonly ByteString Value = ByteString.CopyFrom(new byte[Workload.RecordSize]);
     private static readonly ByteString Key = ByteString.CopyFromUtf8("key");
 

@@ -16,6 +16,9 @@ namespace Liiklus.Bench;
 /// </summary>
 public sealed class BenchHosts : IAsyncDisposable
 {
+    /// <summary>Records the gateway's in-memory storage keeps per partition: more than any one benchmark reads back.</summary>
+    public const int RetentionPerPartition = 600_000;
+
     private readonly List<GrpcChannel> _channels = [];
     private TestGateway _gateway = null!;
     private WebApplication _bare = null!;
@@ -31,7 +34,7 @@ public sealed class BenchHosts : IAsyncDisposable
     {
         var hosts = new BenchHosts
         {
-            _gateway = await TestGateway.StartAsync("liiklus.storage.memory.retention-per-partition = 600000"),
+            _gateway = await TestGateway.StartAsync($"liiklus.storage.memory.retention-per-partition = {RetentionPerPartition}"),
             _bare = BuildBare(),
         };
         await hosts._bare.StartAsync();

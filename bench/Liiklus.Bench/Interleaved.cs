@@ -23,8 +23,8 @@ public static class Interleaved
 
     public static async Task WarmUpAsync(TimeSpan warmUp, params Func<Task<double>>[] sides)
     {
-        var until = DateTime.UtcNow + warmUp;
-        while (DateTime.UtcNow < until)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < warmUp)
         {
             foreach (var side in sides)
             {

@@ -109,10 +109,12 @@ internal sealed class PartitionReader(
     private static int SizeOf(StoredRecord record)
     {
         var size = (record.Key?.Length ?? 0) + record.Value.Length;
-        // Indexed rather than foreach: on the poll thread, per record, an interface enumerator is a cost worth avoiding.
-        for (var i = 0; i < record.Headers.Count; i++)
+        // Indexed: this runs on the poll thread for every record, where foreach's interface enumerator showed in profiles.
+        var headers = record.Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
-            size += record.Headers[i].Name.Length + record.Headers[i].Value.Length;
+            var header = headers[i];
+            size += header.Name.Length + header.Value.Length;
         }
 
         return size;
