@@ -35,6 +35,9 @@ internal static class KafkaClientConfigs
             ["fetch.wait.max.ms"] = "50",
             // Prefetch is per consumer, which serves many partitions: keep it to a few MB.
             ["queued.max.messages.kbytes"] = "16384",
+            // Once that prefetch is full, librdkafka waits this long (1 s by default) before fetching the partition
+            // again: a stream that drains the prefetch faster would then idle for most of each second.
+            ["fetch.queue.backoff.ms"] = "10",
             // A fetch burst must fit well within a reader's buffer (see ReaderBufferBytes).
             ["max.partition.fetch.bytes"] = "262144",
         }));

@@ -60,7 +60,7 @@ internal sealed class KafkaPartitionSource(KafkaConsumerPool pool, TopicPartitio
 
         private void TryPush()
         {
-            if (IsAvailable(_stage._out) && _reader!.TryTake(RecordChunk.MaxRecords) is { Length: > 0 } chunk)
+            if (IsAvailable(_stage._out) && _reader!.TryTake() is { Length: > 0 } chunk)
             {
                 Push(_stage._out, chunk);
             }

@@ -4,8 +4,9 @@ using Confluent.Kafka;
 namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
-/// One partition source's bounded buffer, between the pooled consumer's poll thread, which adds records and
-/// pauses or resumes the partition, and the stream stage, which takes them as downstream pulls.
+/// One partition source's bounded buffer of chunks (each at most <see cref="RecordChunk.MaxRecords"/> consecutive
+/// records), between the pooled consumer's poll thread, which adds them and pauses or resumes the partition, and the
+/// stream stage, which takes one per downstream pull.
 /// </summary>
 internal sealed class PartitionReader(
     TopicPartition topicPartition,
@@ -15,7 +16,7 @@ internal sealed class PartitionReader(
     Action onAvailable,
     Action<Exception> onFailed)
 {
-    private readonly ConcurrentQueue<(StoredRecord Record, int Size)> _buffer = new();
+    private readonly ConcurrentQueue<StoredRecord[]> _chunks = new();
     private int _count;
     private long _bytes;
     private int _stageWaiting;
@@ -36,37 +37,37 @@ internal sealed class PartitionReader(
 
     public bool Failed { get; private set; }
 
-    public bool IsFull => Volatile.Read(ref _count) >= maxRecords || Interlocked.Read(ref _bytes) >= maxBytes;
+    /// <summary>Whether the buffer, with <paramref name="records"/> more of <paramref name="bytes"/>, reaches its bound.</summary>
+    public bool IsFullWith(int records, long bytes) =>
+        Volatile.Read(ref _count) + records >= maxRecords || Interlocked.Read(ref _bytes) + bytes >= maxBytes;
 
     public bool IsDrained => Volatile.Read(ref _count) <= maxRecords / 2 && Interlocked.Read(ref _bytes) <= maxBytes / 2;
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Poll thread: buffers a record and wakes the stage when it waits for one.</summary>
-    public void Add(StoredRecord record)
+    /// <summary>
+    /// Poll thread: buffers consecutive records, handed over together so that the stage is woken (a hop to another
+    /// thread) at most once per chunk rather than once per record.
+    /// </summary>
+    public void Add(StoredRecord[] chunk, long bytes)
     {
-        var size = SizeOf(record);
-        _buffer.Enqueue((record, size));
-        Interlocked.Increment(ref _count);
-        Interlocked.Add(ref _bytes, size);
-        NextOffset = record.Offset + 1;
+        _chunks.Enqueue(chunk);
+        Interlocked.Add(ref _count, chunk.Length);
+        Interlocked.Add(ref _bytes, bytes);
         if (Interlocked.Exchange(ref _stageWaiting, 0) == 1)
         {
             onAvailable();
         }
     }
 
-    /// <summary>
-    /// Stage: takes the oldest records, up to <paramref name="max"/>; when there are none, asks to be woken by
-    /// the next one.
-    /// </summary>
-    public StoredRecord[] TryTake(int max)
+    /// <summary>Stage: takes the oldest chunk; when there is none, asks to be woken by the next one.</summary>
+    public StoredRecord[] TryTake()
     {
-        if (!TryDequeue(out var first))
+        if (!_chunks.TryDequeue(out var chunk))
         {
             Volatile.Write(ref _stageWaiting, 1);
-            // A record added between the miss and the flag would otherwise wait for the one after it.
-            if (!TryDequeue(out first))
+            // A chunk added between the miss and the flag would otherwise wait for the one after it.
+            if (!_chunks.TryDequeue(out chunk))
             {
                 return [];
             }
@@ -74,15 +75,15 @@ internal sealed class PartitionReader(
             Interlocked.Exchange(ref _stageWaiting, 0);
         }
 
-        var chunk = new StoredRecord[Math.Clamp(Volatile.Read(ref _count) + 1, 1, max)];
-        chunk[0] = first;
-        var taken = 1;
-        while (taken < chunk.Length && TryDequeue(out var next))
+        long bytes = 0;
+        foreach (var record in chunk)
         {
-            chunk[taken++] = next;
+            bytes += SizeOf(record);
         }
 
-        return taken == chunk.Length ? chunk : chunk[..taken];
+        Interlocked.Add(ref _count, -chunk.Length);
+        Interlocked.Add(ref _bytes, -bytes);
+        return chunk;
     }
 
     /// <summary>Poll thread: ends the stage with <paramref name="cause"/>; later records are not routed to it.</summary>
@@ -92,24 +93,11 @@ internal sealed class PartitionReader(
         onFailed(cause);
     }
 
-    private bool TryDequeue(out StoredRecord record)
-    {
-        if (_buffer.TryDequeue(out var entry))
-        {
-            Interlocked.Decrement(ref _count);
-            Interlocked.Add(ref _bytes, -entry.Size);
-            record = entry.Record;
-            return true;
-        }
-
-        record = null!;
-        return false;
-    }
-
-    private static int SizeOf(StoredRecord record)
+    /// <summary>Key, value and header bytes: what the buffer's byte bound counts.</summary>
+    public static int SizeOf(StoredRecord record)
     {
         var size = (record.Key?.Length ?? 0) + record.Value.Length;
-        // Indexed: this runs on the poll thread for every record, where foreach's interface enumerator showed in profiles.
+        // Indexed: this runs for every record, where foreach's interface enumerator showed in profiles.
         var headers = record.Headers;
         for (var i = 0; i < headers.Count; i++)
         {

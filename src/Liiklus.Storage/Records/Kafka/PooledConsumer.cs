@@ -23,6 +23,10 @@ internal sealed class PooledConsumer
     private readonly List<PartitionReader> _paused = [];
     // Records come in runs from one partition (a fetch's batch): the reader of the last record usually takes the next.
     private PartitionReader? _lastRouted;
+    // Accepted records of one reader not yet handed over: a run of them crosses to the stage as one chunk.
+    private readonly List<StoredRecord> _pending = new(RecordChunk.MaxRecords);
+    private PartitionReader? _pendingReader;
+    private long _pendingBytes;
     private volatile bool _stopping;
     private long _lateRecords;
 
@@ -189,6 +193,12 @@ internal sealed class PooledConsumer
             _lastRouted = null;
         }
 
+        if (_pendingReader == reader)
+        {
+            // Its stream has ended: nobody takes these.
+            ClearPending();
+        }
+
         if (reader.Paused)
         {
             // A paused reader's partition is already unassigned.
@@ -211,15 +221,24 @@ internal sealed class PooledConsumer
         ConsumeResult<byte[], byte[]>? result;
         try
         {
-            result = _consumer.Consume(_options.PollTimeout);
+            // While records wait to be handed over, only take what librdkafka already holds: an empty queue hands them
+            // over at once instead of after a blocking poll.
+            result = _consumer.Consume(_pending.Count > 0 ? TimeSpan.Zero : _options.PollTimeout);
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
+            HandOver();
             OnConsumeError(e);
             return;
         }
 
-        if (result?.Message is null || ReaderOf(result) is not { Failed: false } reader)
+        if (result?.Message is null)
+        {
+            HandOver();
+            return;
+        }
+
+        if (ReaderOf(result) is not { Failed: false } reader)
         {
             return;
         }
@@ -237,11 +256,42 @@ internal sealed class PooledConsumer
             return;
         }
 
-        reader.Add(ToStoredRecord(result));
-        if (reader.IsFull)
+        if (reader != _pendingReader)
         {
+            HandOver();
+            _pendingReader = reader;
+        }
+
+        var record = ToStoredRecord(result);
+        _pending.Add(record);
+        _pendingBytes += PartitionReader.SizeOf(record);
+        reader.NextOffset = record.Offset + 1;
+        if (reader.IsFullWith(_pending.Count, _pendingBytes))
+        {
+            HandOver();
             Pause(reader);
         }
+        else if (_pending.Count == RecordChunk.MaxRecords)
+        {
+            HandOver();
+        }
+    }
+
+    private void HandOver()
+    {
+        if (_pendingReader is { } reader && _pending.Count > 0)
+        {
+            reader.Add([.. _pending], _pendingBytes);
+        }
+
+        ClearPending();
+    }
+
+    private void ClearPending()
+    {
+        _pending.Clear();
+        _pendingBytes = 0;
+        _pendingReader = null;
     }
 
     private PartitionReader? ReaderOf(ConsumeResult<byte[], byte[]> result)
