@@ -66,5 +66,7 @@ public sealed class RawConsumers : IDisposable
             MaxPartitionFetchBytes = 10 * 1024 * 1024,
             FetchMaxBytes = 50 * 1024 * 1024,
             FetchWaitMaxMs = 10,
+            // As the gateway's consumers: never idle a second after a full prefetch.
+            FetchQueueBackoffMs = 10,
         }).SetLogHandler((_, _) => { }).Build();
 }
