@@ -21,8 +21,6 @@ internal sealed class PooledConsumer
     private readonly HashSet<TopicPartition> _held = [];
     private readonly Dictionary<TopicPartition, PartitionReader> _readers = [];
     private readonly List<PartitionReader> _paused = [];
-    // Records come in runs from one partition (a fetch's batch): the reader of the last record usually takes the next.
-    private PartitionReader? _lastRouted;
     // Accepted records of one reader not yet handed over: a run of them crosses to the stage as one chunk.
     private readonly List<StoredRecord> _pending = new(RecordChunk.MaxRecords);
     private PartitionReader? _pendingReader;
@@ -172,7 +170,6 @@ internal sealed class PooledConsumer
         {
             _consumer.IncrementalAssign([new TopicPartitionOffset(reader.TopicPartition, OffsetOf(reader.Start))]);
             _readers[reader.TopicPartition] = reader;
-            _lastRouted = null;
         }
         catch (KafkaException e)
         {
@@ -188,11 +185,6 @@ internal sealed class PooledConsumer
         }
 
         _readers.Remove(reader.TopicPartition);
-        if (_lastRouted == reader)
-        {
-            _lastRouted = null;
-        }
-
         if (_pendingReader == reader)
         {
             // Its stream has ended: nobody takes these.
@@ -294,15 +286,14 @@ internal sealed class PooledConsumer
         _pendingReader = null;
     }
 
-    private PartitionReader? ReaderOf(ConsumeResult<byte[], byte[]> result)
-    {
-        if (_lastRouted is { } last && last.TopicPartition.Partition.Value == result.Partition.Value && last.TopicPartition.Topic == result.Topic)
-        {
-            return last;
-        }
-
-        return _lastRouted = _readers.GetValueOrDefault(result.TopicPartition);
-    }
+    // Records come in runs from one partition (a fetch's batch): the reader with records pending usually takes the
+    // next one too, found without allocating a TopicPartition and looking it up.
+    private PartitionReader? ReaderOf(ConsumeResult<byte[], byte[]> result) =>
+        _pendingReader is { } pending
+        && pending.TopicPartition.Partition.Value == result.Partition.Value
+        && pending.TopicPartition.Topic == result.Topic
+            ? pending
+            : _readers.GetValueOrDefault(result.TopicPartition);
 
     /// <summary>
     /// Stops fetching a full reader's partition by unassigning it, and resumes by assigning it again at the reader's
