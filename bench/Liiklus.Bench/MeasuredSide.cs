@@ -4,11 +4,11 @@ namespace Liiklus.Bench;
 
 /// <summary>
 /// One side of a comparison that moves a fixed number of records per run: its best rate, and the whole process's
-/// CPU time per record over its measured runs (what the side costs, whichever threads pay for it). Each measured run
-/// starts after a moment for the previous run's streams and consumers to wind down, so their teardown is not charged
-/// to the next side. Garbage is not collected in between: a forced full collection resets the collector's budgets, which
-/// would change the run measured after it. What a side leaves in generation 0 may be collected in the next side's window, so the
-/// CPU figures are good to about one young collection per run.
+/// CPU time per record over its measured runs (what the side costs, whichever threads pay for it). Each measured
+/// run starts after a moment for the previous run's streams and consumers to wind down, so their teardown is not
+/// charged to the next side. Garbage is not collected in between: a forced full collection resets the collector's
+/// budgets, which would change the run measured after it. What a side leaves in generation 0 may be collected in
+/// the next side's window, so the CPU figures are good to about one young collection per run.
 /// </summary>
 public sealed class MeasuredSide(long recordsPerRun, Func<Task<double>> run)
 {

@@ -36,13 +36,13 @@ public static class ReceiveBenchmark
         await GatewayRateAsync(hosts, topic, 20_000);
         await BareRateAsync(hosts, 20_000);
 
-        var (bare, gateway) = await Interleaved.BestOfAsync(
-            workload.Rounds,
-            workload.WarmUp,
-            () => BareRateAsync(hosts, workload.ReceiveRecords),
-            () => GatewayRateAsync(hosts, topic, workload.ReceiveRecords));
-        results.Figure("receive.gateway_records_per_s", gateway);
-        results.Figure("receive.bare_records_per_s", bare);
-        results.Ratio("receive", gateway / bare);
+        var bare = new MeasuredSide(workload.ReceiveRecords, () => BareRateAsync(hosts, workload.ReceiveRecords));
+        var gateway = new MeasuredSide(workload.ReceiveRecords, () => GatewayRateAsync(hosts, topic, workload.ReceiveRecords));
+        await Interleaved.MeasureAsync(workload.Rounds, workload.WarmUp, bare, gateway);
+        results.Figure("receive.gateway_records_per_s", gateway.BestRate);
+        results.Figure("receive.bare_records_per_s", bare.BestRate);
+        results.Figure("receive.gateway_cpu_us_per_record", gateway.CpuMicrosPerRecord);
+        results.Figure("receive.bare_cpu_us_per_record", bare.CpuMicrosPerRecord);
+        results.Ratio("receive", gateway.BestRate / bare.BestRate);
     }
 }

@@ -42,16 +42,7 @@ public static class ReceiveKafkaBenchmark
         // What the transport alone carries: a bare service streaming as many pre-built records over as many calls.
         // No gateway over gRPC goes faster on the same machine, whatever its storage.
         var bareStreams = new MeasuredSide(records, () => BareStreamsRateAsync(hosts, perPartition));
-        MeasuredSide[] sides = [rawOne, rawPerCore, throughGateway, bareStreams];
-
-        await Interleaved.WarmUpAsync(workload.WarmUp, sides.Select(side => (Func<Task<double>>)side.WarmUpAsync).ToArray());
-        for (var round = 0; round < workload.Rounds; round++)
-        {
-            foreach (var side in sides)
-            {
-                await side.MeasureAsync();
-            }
-        }
+        await Interleaved.MeasureAsync(workload.Rounds, workload.WarmUp, rawOne, rawPerCore, throughGateway, bareStreams);
 
         results.Figure("receive_kafka.gateway_records_per_s", throughGateway.BestRate);
         results.Figure("receive_kafka.raw_one_consumer_records_per_s", rawOne.BestRate);
