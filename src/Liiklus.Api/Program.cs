@@ -1,3 +1,4 @@
+using Liiklus.Api.Configuration;
 using Liiklus.Api.Hosting;
 
 WebApplication app;
@@ -5,12 +6,31 @@ try
 {
     app = GatewayHost.Build(args);
 }
+catch (SettingsException e)
+{
+    // A configuration mistake: say what is wrong and what is allowed, one line each, without a stack trace.
+    foreach (var problem in e.Problems)
+    {
+        Console.Error.WriteLine($"Liiklus cannot start: {problem}");
+    }
+
+    return 2;
+}
 catch (InvalidOperationException e)
 {
-    // A configuration mistake: say what is wrong and how to fix it, without a stack trace.
     Console.Error.WriteLine($"Liiklus cannot start: {e.Message}");
     return 1;
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+{
+    // The gRPC port is taken or cannot be bound: no stack trace for that either.
+    Console.Error.WriteLine($"Liiklus cannot start: {e.Message}");
+    return 1;
+}
+
 return 0;

@@ -11,6 +11,3 @@ public sealed class GroupCommandExtractor(int maxNumberOfShards) : HashCodeMessa
     // Length-prefixed so that no (topic, name) pair can collide with another, whatever characters they hold.
     public static string EntityIdOf(string topic, string groupName) => $"{topic.Length}:{topic}:{groupName}";
 }
-
-/// <summary>Key for the group coordinators' shard region in the actor registry.</summary>
-public sealed class GroupCoordinatorRegion;

@@ -8,30 +8,36 @@ namespace Liiklus.Actors.Groups;
 /// <summary>
 /// The sharded entity of one (topic, group name): knows the topic's partitions and the live subscriptions of
 /// every version of the name, gives each partition to exactly one subscription, rebalances stickily when
-/// members come and go (found out by death watch), and tells each claimed Receive stream when its partition
-/// leaves its session.
+/// members come and go (found out by death watch) or the topic gains partitions (asked when a member joins and
+/// on a timer while it has members), and tells each claimed Receive stream when its partition leaves its session.
 /// </summary>
-public sealed class GroupCoordinator : ReceiveActor, IWithStash
+public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 {
+    private const string RefreshKey = "refresh-partitions";
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IRecordsStorage _records;
     private readonly TimeSpan _idleTimeout;
+    private readonly TimeSpan _refreshInterval;
     private readonly List<Member> _members = [];
     private readonly Dictionary<int, Claim> _claims = [];
     private string?[] _owners = [];
     private string _topic = "";
+    private bool _refreshing;
 
-    public GroupCoordinator(IRecordsStorage records, TimeSpan idleTimeout)
+    public GroupCoordinator(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval)
     {
         _records = records;
         _idleTimeout = idleTimeout;
+        _refreshInterval = refreshInterval;
         LearningPartitions();
     }
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(IRecordsStorage records, TimeSpan idleTimeout) =>
-        Akka.Actor.Props.Create(() => new GroupCoordinator(records, idleTimeout));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval) =>
+        Akka.Actor.Props.Create(() => new GroupCoordinator(records, idleTimeout, refreshInterval));
 
     private void LearningPartitions()
     {
@@ -49,14 +55,14 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
         Receive<PartitionsLearned>(learned =>
         {
             _owners = new string?[learned.Count];
-            _log.Info("Group coordinator for topic {0} ready with {1} partitions", _topic, learned.Count);
+            _log.Info("Group coordinator for topic {Topic} ready with {PartitionCount} partitions", _topic, learned.Count);
             Become(Coordinating);
             Stash.UnstashAll();
             UpdateIdleTimeout();
         });
         Receive<PartitionsUnknown>(unknown =>
         {
-            _log.Warning(unknown.Cause, "Could not learn the partitions of topic {0}", _topic);
+            _log.Warning(unknown.Cause, "Could not learn the partitions of topic {Topic}", _topic);
             Stash.UnstashAll();
             Become(Unavailable(unknown.Cause.Message));
         });
@@ -89,6 +95,23 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
             // that may have been retried, and subscribers ignore partitions they already hold.
             join.Subscriber.Tell(new PartitionsAssigned(join.SessionId, PartitionsOf(join.SessionId)));
             UpdateIdleTimeout();
+            RefreshPartitions();
+        });
+        Receive<RefreshPartitionsNow>(_ => RefreshPartitions());
+        Receive<PartitionsLearned>(learned =>
+        {
+            _refreshing = false;
+            if (learned.Count > _owners.Length)
+            {
+                _log.Info("Topic {Topic} grew from {PartitionCount} to {NewPartitionCount} partitions", _topic, _owners.Length, learned.Count);
+                _owners = [.. _owners, .. new string?[learned.Count - _owners.Length]];
+                Rebalance();
+            }
+        });
+        Receive<PartitionsUnknown>(unknown =>
+        {
+            _refreshing = false;
+            _log.Debug("Could not refresh the partitions of topic {Topic}: {Reason}", _topic, unknown.Cause.Message);
         });
         Receive<LeaveGroup>(leave => RemoveMember(leave.SessionId));
         Receive<ClaimPartition>(OnClaim);
@@ -197,7 +220,11 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
 
         if (revoked.Count > 0 || assigned.Count > 0)
         {
-            _log.Info("Rebalanced topic {0} over {1} members: {2} partitions moved", _topic, _members.Count, assigned.Values.Sum(p => p.Count));
+            _log.Info(
+                "Rebalanced topic {Topic} over {MemberCount} members: {MovedPartitions} partitions moved",
+                _topic,
+                _members.Count,
+                assigned.Values.Sum(p => p.Count));
         }
     }
 
@@ -211,8 +238,31 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
     private IReadOnlyList<int> PartitionsOf(string sessionId) =>
         Enumerable.Range(0, _owners.Length).Where(p => _owners[p] == sessionId).ToList();
 
-    private void UpdateIdleTimeout() =>
+    private void UpdateIdleTimeout()
+    {
         Context.SetReceiveTimeout(_members.Count == 0 && _claims.Count == 0 ? _idleTimeout : null);
+        if (_members.Count == 0)
+        {
+            Timers.Cancel(RefreshKey);
+        }
+        else if (!Timers.IsTimerActive(RefreshKey))
+        {
+            Timers.StartPeriodicTimer(RefreshKey, RefreshPartitionsNow.Instance, _refreshInterval);
+        }
+    }
+
+    // One question in flight at a time; storages answer from a short-lived cache, so joins in bursts cost little.
+    private void RefreshPartitions()
+    {
+        if (_refreshing)
+        {
+            return;
+        }
+
+        _refreshing = true;
+        _records.GetPartitionCountAsync(_topic, CancellationToken.None)
+            .PipeTo(Self, success: count => new PartitionsLearned(count), failure: e => new PartitionsUnknown(e));
+    }
 
     private static void Add(Dictionary<string, List<int>> bySession, string sessionId, int partition)
     {
@@ -231,4 +281,9 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash
     private sealed record PartitionsLearned(int Count);
 
     private sealed record PartitionsUnknown(Exception Cause);
+
+    private sealed record RefreshPartitionsNow
+    {
+        public static readonly RefreshPartitionsNow Instance = new();
+    }
 }

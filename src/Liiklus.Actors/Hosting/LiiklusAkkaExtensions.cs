@@ -1,16 +1,18 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using Akka.Streams;
 using Liiklus.Actors.Groups;
+using Liiklus.Actors.Receiving;
+using Liiklus.Actors.Subscriptions;
+using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Liiklus.Actors.Hosting;
-
-public sealed record ClusterSettings(IReadOnlyList<string> SeedNodes);
-
-public sealed record GroupCoordinatorSettings(int MaxShards, TimeSpan IdleTimeout);
 
 public static class LiiklusAkkaExtensions
 {
@@ -33,11 +35,50 @@ public static class LiiklusAkkaExtensions
         return builder;
     }
 
-    /// <summary>One group coordinator per (topic, group name), spread over the cluster by sharding.</summary>
-    public static AkkaConfigurationBuilder WithGroupCoordinators(this AkkaConfigurationBuilder builder, GroupCoordinatorSettings settings) =>
-        builder.WithShardRegion<GroupCoordinatorRegion>(
-            "group-coordinator",
-            (_, _, resolver) => _ => GroupCoordinator.Props(resolver.GetService<IRecordsStorage>(), settings.IdleTimeout),
-            new GroupCommandExtractor(settings.MaxShards),
-            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+    /// <summary>
+    /// The core's actors: one group coordinator per (topic, group name), spread over the cluster by sharding, and the
+    /// parents of this node's subscriptions and Receive streams.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithLiiklusCore(this AkkaConfigurationBuilder builder, GroupCoordinatorSettings groups) =>
+        builder
+            .WithShardRegion<GroupCoordinatorRegion>(
+                "group-coordinator",
+                (_, _, resolver) => _ => GroupCoordinator.Props(
+                    resolver.GetService<IRecordsStorage>(),
+                    groups.IdleTimeout,
+                    groups.PartitionsRefreshInterval),
+                new GroupCommandExtractor(groups.MaxShards),
+                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+            .WithActors((system, registry, resolver) =>
+            {
+                var region = registry.Get<GroupCoordinatorRegion>();
+                registry.Register<SubscriptionSupervisor>(system.ActorOf(
+                    SubscriptionSupervisor.Props(region, resolver.GetService<SubscriptionSettings>().JoinTimeout),
+                    "subscriptions"));
+                registry.Register<ReceiveStreamSupervisor>(system.ActorOf(
+                    ReceiveStreamSupervisor.Props(
+                        region,
+                        resolver.GetService<IRecordsStorage>(),
+                        resolver.GetService<IPositionsStorage>(),
+                        resolver.GetService<IMaterializer>(),
+                        resolver.GetService<ReceiveSettings>()),
+                    "receive-streams"));
+            });
+
+    /// <summary>
+    /// What the API calls the core through (<see cref="SubscriptionStarter"/>, <see cref="ReceiveStreamStarter"/>), the node's
+    /// <see cref="ByteBudget"/> for records on the receive path, and the stream materializer storages run graphs with.
+    /// </summary>
+    public static IServiceCollection AddLiiklusCore(
+        this IServiceCollection services,
+        SubscriptionSettings subscriptions,
+        ReceiveSettings receive,
+        long receiveMemoryBudgetBytes) =>
+        services
+            .AddSingleton(subscriptions)
+            .AddSingleton(receive)
+            .AddSingleton(new ByteBudget(receiveMemoryBudgetBytes))
+            .AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer())
+            .AddSingleton<SubscriptionStarter>()
+            .AddSingleton<ReceiveStreamStarter>();
 }

@@ -7,18 +7,17 @@ using Akka.Streams.Dsl;
 using Liiklus.Actors.Groups;
 using Liiklus.Actors.Sessions;
 using Liiklus.Storage;
-using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 
 namespace Liiklus.Actors.Receiving;
 
 /// <summary>
-/// One Receive call: claims its partition from the group coordinator, starts after the group version's last
-/// ack (or at the session's offset reset), and runs a stream graph from the records storage into
-/// <c>records</c> (in batches), which the gRPC call drains. The graph pulls only as fast as the client reads. Revocation,
-/// cancellation or the coordinator's end completes the stream cleanly.
+/// One Receive call: claims its partition from the group coordinator, starts after the group version's last ack (or at
+/// the session's offset reset), and runs a stream graph from the records storage into <c>batches</c>, which the call
+/// drains. The graph pulls only as fast as the client reads, and holds at most the stream's byte allowance. Revocation,
+/// cancellation or the coordinator's end completes the stream cleanly, after what was in flight.
 /// </summary>
-public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
+internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 {
     private const string ClaimTimeoutKey = "claim-timeout";
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -26,8 +25,8 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
     private readonly string _sessionId;
     private readonly int _partition;
     private readonly ReceiveDependencies _dependencies;
-    private readonly ChannelWriter<IReadOnlyList<TReply>> _records;
-    private readonly Func<ReceivedRecord, TReply> _toReply;
+    private readonly ChannelWriter<ReceivedBatch> _batches;
+    private readonly StreamByteAllowance _allowance;
     private UniqueKillSwitch? _killSwitch;
 
     public PartitionStreamActor(
@@ -35,31 +34,28 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
         string sessionId,
         int partition,
         ReceiveDependencies dependencies,
-        ChannelWriter<IReadOnlyList<TReply>> records,
-        Func<ReceivedRecord, TReply> toReply)
+        ChannelWriter<ReceivedBatch> batches,
+        StreamByteAllowance allowance)
     {
-        _toReply = toReply;
         _session = session;
         _sessionId = sessionId;
         _partition = partition;
         _dependencies = dependencies;
-        _records = records;
+        _batches = batches;
+        _allowance = allowance;
         Claiming();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="toReply">
-    /// what the call sends for a record; it runs in the stream graph, beside (not on) the thread writing to the client
-    /// </param>
     public static Props Props(
         SessionToken session,
         string sessionId,
         int partition,
         ReceiveDependencies dependencies,
-        ChannelWriter<IReadOnlyList<TReply>> records,
-        Func<ReceivedRecord, TReply> toReply) =>
-        Akka.Actor.Props.Create(() => new PartitionStreamActor<TReply>(session, sessionId, partition, dependencies, records, toReply));
+        ChannelWriter<ReceivedBatch> batches,
+        StreamByteAllowance allowance) =>
+        Akka.Actor.Props.Create(() => new PartitionStreamActor(session, sessionId, partition, dependencies, batches, allowance));
 
     protected override void PreStart()
     {
@@ -69,8 +65,9 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        _killSwitch?.Shutdown();
-        _records.TryComplete();
+        _killSwitch?.Abort(new StreamEndedException());
+        // The one place the channel is completed, so the call sees exactly one end.
+        _batches.TryComplete();
     }
 
     private void Claiming()
@@ -88,7 +85,7 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
         Receive<GroupUnavailable>(unavailable => Finish(new StorageUnavailableException(unavailable.Reason)));
         Receive<ClaimTimedOut>(_ => Finish(new StorageUnavailableException(
             $"the coordinator of group '{_session.Group.Name}' did not answer within {_dependencies.Settings.ClaimTimeout}")));
-        ReceiveEndings();
+        EndingsInAnyState();
     }
 
     private void LoadingPositions()
@@ -107,64 +104,59 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
         });
         Receive<PositionsUnavailable>(failed => Finish(new StorageUnavailableException(
             $"positions of group '{_session.Group.Name}' could not be read: {failed.Cause.Message}", failed.Cause)));
-        ReceiveEndings();
+        EndingsInAnyState();
     }
 
     private void Streaming()
     {
         Receive<StreamTerminated>(terminated =>
         {
-            if (terminated.Cause is not null)
+            if (terminated.Cause is not null and not StreamEndedException)
             {
-                _log.Warning(terminated.Cause, "Receive stream of partition {0} failed", _partition);
+                _log.Warning(terminated.Cause, "Receive stream of topic {Topic} partition {Partition} failed", _session.Topic, _partition);
+                _batches.TryComplete(terminated.Cause);
             }
 
             Context.Stop(Self);
         });
-        ReceiveEndings();
+        EndingsInAnyState();
     }
 
-    private void ReceiveEndings()
+    private void EndingsInAnyState()
     {
         Receive<ClaimRevoked>(_ => Finish());
-        Receive<EndReceive>(_ => Finish());
         Receive<Terminated>(_ => Finish());
+        // Nobody reads the call any more: what is in flight is dropped, not waited for.
+        Receive<EndReceive>(_ => Context.Stop(Self));
     }
 
     private void StartStream(StartPosition start, long replayUntil)
     {
         var (killSwitch, terminated) = _dependencies.Records
             .PartitionSource(_session.Topic, _partition, start)
-            .Select(chunk => ToReplies(chunk, replayUntil))
-            // While the client is slower than the storage, chunks gather into batches that cross to the gRPC call
-            // together: one hand-over and one flush for many records instead of one each.
-            .BatchWeighted(
-                _dependencies.Settings.BufferSize,
-                replies => replies.Count,
-                first => first,
-                (batch, next) =>
-                {
-                    batch.AddRange(next);
-                    return batch;
-                })
-            .Select(IReadOnlyList<TReply> (batch) => batch)
-            .ViaMaterialized(KillSwitches.Single<IReadOnlyList<TReply>>(), Keep.Right)
+            // Right after the source, so that ending the stream lets what is past it (a batch being gathered) through.
+            .ViaMaterialized(KillSwitches.Single<IReadOnlyList<StoredRecord>>(), Keep.Right)
+            .Via(new ByteAllowanceGate(_allowance))
+            .Select(chunk => ToBatch(chunk, replayUntil))
+            // While the client is slower than the storage, chunks gather into batches that cross to the call together:
+            // one hand-over and one flush for many records instead of one each.
+            .BatchWeighted(_dependencies.Settings.StreamBufferBytes, batch => batch.Bytes, first => first, (batch, next) => batch.Append(next))
             .WatchTermination(Keep.Both)
-            .To(ChannelSink.FromWriter(_records, isOwner: true))
+            .To(ChannelSink.FromWriter(_batches, isOwner: false))
             .Run(_dependencies.Materializer);
         _killSwitch = killSwitch;
         terminated.PipeTo(Self, success: _ => new StreamTerminated(null), failure: e => new StreamTerminated(e));
     }
 
-    private List<TReply> ToReplies(IReadOnlyList<StoredRecord> chunk, long replayUntil)
+    private static ReceivedBatch ToBatch(ChargedChunk chunk, long replayUntil)
     {
-        var replies = new List<TReply>(chunk.Count);
-        foreach (var record in chunk)
+        var records = new List<ReceivedRecord>(chunk.Records.Count);
+        foreach (var record in chunk.Records)
         {
-            replies.Add(_toReply(new ReceivedRecord(record, record.Offset <= replayUntil)));
+            records.Add(new ReceivedRecord(record, record.Offset <= replayUntil));
         }
 
-        return replies;
+        return new ReceivedBatch(records, chunk.Bytes);
     }
 
     /// <summary>Ends the call: normally, or with <paramref name="cause"/> as the call's status.</summary>
@@ -172,12 +164,12 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
     {
         if (_killSwitch is not null && cause is null)
         {
-            // Completing the graph completes the channel once what is in flight has been handed over.
+            // Completing the source lets what is in flight reach the call; the channel completes when the graph has ended.
             _killSwitch.Shutdown();
             return;
         }
 
-        _records.TryComplete(cause);
+        _batches.TryComplete(cause);
         Context.Stop(Self);
     }
 
@@ -191,25 +183,7 @@ public sealed class PartitionStreamActor<TReply> : ReceiveActor, IWithTimers
     {
         public static readonly ClaimTimedOut Instance = new();
     }
+
+    /// <summary>The stream was stopped with its actor, which completes the call itself.</summary>
+    private sealed class StreamEndedException() : Exception("the receive stream ended");
 }
-
-/// <summary>The Receive call ended on the client's side or the gateway is stopping.</summary>
-public sealed record EndReceive
-{
-    public static readonly EndReceive Instance = new();
-
-    private EndReceive()
-    {
-    }
-}
-
-/// <param name="BufferSize">records a batch may hold; the gRPC call's channel holds two batches</param>
-public sealed record ReceiveSettings(TimeSpan ClaimTimeout, int BufferSize);
-
-/// <summary>What every Receive stream of a node shares.</summary>
-public sealed record ReceiveDependencies(
-    IActorRef Groups,
-    IRecordsStorage Records,
-    IPositionsStorage Positions,
-    IMaterializer Materializer,
-    ReceiveSettings Settings);

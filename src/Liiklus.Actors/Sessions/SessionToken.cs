@@ -3,12 +3,6 @@ using Liiklus.Storage.Positions;
 
 namespace Liiklus.Actors.Sessions;
 
-public enum OffsetReset : byte
-{
-    Earliest = 0,
-    Latest = 1,
-}
-
 /// <summary>
 /// What a subscription's session id stands for. The id is self-describing (topic, group, offset reset and a
 /// unique part, encoded) so that any node can serve a Receive or a legacy Ack without a shared session table;
@@ -66,11 +60,4 @@ public sealed record SessionToken(string Topic, GroupId Group, OffsetReset AutoO
             return false;
         }
     }
-}
-
-/// <summary>The session is unknown to its group or has ended: the client must subscribe again.</summary>
-public sealed class SessionNotFoundException(string sessionId)
-    : Exception($"session '{sessionId}' is unknown or has ended; subscribe again")
-{
-    public string SessionId { get; } = sessionId;
 }

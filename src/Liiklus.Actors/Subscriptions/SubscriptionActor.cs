@@ -8,38 +8,45 @@ using Liiklus.Storage;
 namespace Liiklus.Actors.Subscriptions;
 
 /// <summary>
-/// One Subscribe call: a member of its group for as long as the call lasts. Writes each partition it is
-/// assigned to <c>assignments</c> (the gRPC stream drains it) and re-joins when its coordinator moves.
+/// One Subscribe call: a member of its group for as long as the call lasts. Writes each partition it is assigned to
+/// <c>assignments</c> (the call drains it) and joins again when its coordinator moves. A join that no coordinator
+/// answers within the join timeout ends the subscription as unavailable, so the client subscribes again.
 /// </summary>
-public sealed class SubscriptionActor : ReceiveActor, IWithTimers
+internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
 {
     private const string JoinRetryKey = "join-retry";
-    private static readonly TimeSpan JoinRetryInterval = TimeSpan.FromSeconds(1);
+    private const string JoinTimeoutKey = "join-timeout";
+    private static readonly TimeSpan FirstJoinRetry = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan LongestJoinRetry = TimeSpan.FromSeconds(4);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionToken _session;
     private readonly string _sessionId;
     private readonly IActorRef _groups;
     private readonly ChannelWriter<int> _assignments;
+    private readonly TimeSpan _joinTimeout;
     private readonly HashSet<int> _owned = [];
     private IActorRef? _coordinator;
+    private TimeSpan _joinRetry = FirstJoinRetry;
 
-    public SubscriptionActor(SessionToken session, IActorRef groups, ChannelWriter<int> assignments)
+    public SubscriptionActor(SessionToken session, string sessionId, IActorRef groups, ChannelWriter<int> assignments, TimeSpan joinTimeout)
     {
         _session = session;
-        _sessionId = session.Encode();
+        _sessionId = sessionId;
         _groups = groups;
         _assignments = assignments;
+        _joinTimeout = joinTimeout;
 
         Receive<PartitionsAssigned>(assigned =>
         {
             Timers.Cancel(JoinRetryKey);
+            Timers.Cancel(JoinTimeoutKey);
+            _joinRetry = FirstJoinRetry;
             WatchCoordinator(Sender);
             foreach (var partition in assigned.Partitions.Where(_owned.Add))
             {
                 if (!_assignments.TryWrite(partition))
                 {
-                    // The client has not read its Subscribe stream for a whole buffer of assignments.
-                    Fail(new InvalidOperationException("subscription stopped reading its assignments"));
+                    Fail(new AssignmentsNotReadException(_sessionId));
                     return;
                 }
             }
@@ -49,7 +56,14 @@ public sealed class SubscriptionActor : ReceiveActor, IWithTimers
             WatchCoordinator(Sender);
             _owned.ExceptWith(revoked.Partitions);
         });
-        Receive<RetryJoin>(_ => Join());
+        Receive<RetryJoin>(_ =>
+        {
+            // Backing off: while a coordinator moves between nodes, each retry is a message the cluster has to route.
+            _joinRetry = TimeSpan.FromTicks(Math.Min(_joinRetry.Ticks * 2, LongestJoinRetry.Ticks));
+            SendJoin();
+        });
+        Receive<JoinTimedOut>(_ => Fail(new StorageUnavailableException(
+            $"no coordinator of group '{_session.Group.Name}' of topic '{_session.Topic}' answered within {_joinTimeout}")));
         Receive<GroupUnavailable>(unavailable =>
             Fail(new StorageUnavailableException($"group '{_session.Group.Name}' of topic '{_session.Topic}' is unavailable: {unavailable.Reason}")));
         Receive<Terminated>(terminated =>
@@ -58,7 +72,7 @@ public sealed class SubscriptionActor : ReceiveActor, IWithTimers
             {
                 // Its coordinator moved (hand-over or node loss), taking every Receive stream of this session with
                 // it: join the new one and announce whatever it assigns, even partitions held before.
-                _log.Info("Coordinator of session {0} ended; joining again", _sessionId);
+                _log.Info("Coordinator of topic {Topic} group {Group} ended; joining again", _session.Topic, _session.Group.Name);
                 _coordinator = null;
                 _owned.Clear();
                 Join();
@@ -73,18 +87,24 @@ public sealed class SubscriptionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SessionToken session, IActorRef groups, ChannelWriter<int> assignments) =>
-        Akka.Actor.Props.Create(() => new SubscriptionActor(session, groups, assignments));
+    public static Props Props(SessionToken session, string sessionId, IActorRef groups, ChannelWriter<int> assignments, TimeSpan joinTimeout) =>
+        Akka.Actor.Props.Create(() => new SubscriptionActor(session, sessionId, groups, assignments, joinTimeout));
 
     protected override void PreStart() => Join();
 
     protected override void PostStop() => _assignments.TryComplete();
 
-    // A join sent while the coordinator's shard moves between nodes can be lost: repeat it until answered.
     private void Join()
     {
+        Timers.StartSingleTimer(JoinTimeoutKey, JoinTimedOut.Instance, _joinTimeout);
+        SendJoin();
+    }
+
+    // A join sent while the coordinator's shard moves between nodes can be lost: repeat it until answered.
+    private void SendJoin()
+    {
         _groups.Tell(new JoinGroup(_session.Topic, _session.Group.Name, _sessionId, Self));
-        Timers.StartSingleTimer(JoinRetryKey, RetryJoin.Instance, JoinRetryInterval);
+        Timers.StartSingleTimer(JoinRetryKey, RetryJoin.Instance, _joinRetry);
     }
 
     private void WatchCoordinator(IActorRef coordinator)
@@ -107,19 +127,14 @@ public sealed class SubscriptionActor : ReceiveActor, IWithTimers
         _groups.Tell(new LeaveGroup(_session.Topic, _session.Group.Name, _sessionId));
         Context.Stop(Self);
     }
-}
 
-internal sealed record RetryJoin
-{
-    public static readonly RetryJoin Instance = new();
-}
-
-/// <summary>The Subscribe call ended (client gone or gateway stopping): leave the group.</summary>
-public sealed record EndSubscription
-{
-    public static readonly EndSubscription Instance = new();
-
-    private EndSubscription()
+    private sealed record RetryJoin
     {
+        public static readonly RetryJoin Instance = new();
+    }
+
+    private sealed record JoinTimedOut
+    {
+        public static readonly JoinTimedOut Instance = new();
     }
 }

@@ -1,56 +1,90 @@
 using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
+using Liiklus.Actors.Subscriptions;
 using Liiklus.Storage.Positions.Redis;
 using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
 
 namespace Liiklus.Api.Configuration;
 
-/// <summary>The gateway's settings, read from the <c>liiklus</c> section of the HOCON configuration.</summary>
+/// <summary>The gateway's settings, read and range-checked from the <c>liiklus</c> section of the HOCON configuration.</summary>
 public sealed record GatewaySettings(
-    string GrpcAddress,
-    int GrpcPort,
+    GrpcSettings Grpc,
     int MaxRecordSizeBytes,
     string RecordsStorageType,
     string PositionsStorageType,
     InMemoryRecordsOptions Memory,
-    int SubscribeBufferSize,
+    SubscriptionSettings Subscribe,
     ReceiveSettings Receive,
+    long ReceiveMemoryBudgetBytes,
     GroupCoordinatorSettings Groups,
     ClusterSettings Cluster,
     RedisPositionsOptions Redis,
-    KafkaRecordsOptions Kafka)
+    KafkaRecordsOptions Kafka,
+    bool JsonLogs)
 {
+    public static readonly string[] RecordsStorageTypes = ["MEMORY", "KAFKA"];
+    public static readonly string[] PositionsStorageTypes = ["MEMORY", "REDIS"];
+
+    /// <summary>Subtrees under <c>liiklus</c> whose keys are the operator's own, not the gateway's.</summary>
+    public static readonly string[] FreeFormSections = ["liiklus.storage.kafka.properties"];
+
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+    private static readonly TimeSpan Millisecond = TimeSpan.FromMilliseconds(1);
+    private const long GiB = 1024L * 1024 * 1024;
+
+    /// <exception cref="SettingsException">a value is missing, unparsable or out of range</exception>
     public static GatewaySettings From(Config config)
     {
-        var liiklus = config.GetConfig("liiklus");
-        return new GatewaySettings(
-            liiklus.GetString("grpc.address"),
-            liiklus.GetInt("grpc.port"),
-            liiklus.GetInt("publish.max-record-size-bytes"),
-            liiklus.GetString("storage.records.type").Trim().ToUpperInvariant(),
-            liiklus.GetString("storage.positions.type").Trim().ToUpperInvariant(),
+        var read = new SettingsReader(config);
+        var maxRecordSize = read.Int("liiklus.publish.max-record-size-bytes", 1, 64 * 1024 * 1024);
+        var streamBuffer = read.Bytes("liiklus.receive.buffer-bytes", 1024, GiB);
+        var settings = new GatewaySettings(
+            new GrpcSettings(
+                read.Address("liiklus.grpc.address"),
+                read.Int("liiklus.grpc.port", 0, 65535),
+                read.Int("liiklus.grpc.max-concurrent-streams", 0, int.MaxValue) is var streams and > 0 ? streams : int.MaxValue,
+                (int)read.Bytes("liiklus.grpc.initial-stream-window", 65_535, int.MaxValue),
+                (int)read.Bytes("liiklus.grpc.initial-connection-window", 65_535, int.MaxValue),
+                read.Duration("liiklus.grpc.keep-alive.ping-delay", TimeSpan.Zero, Day) is var delay && delay > TimeSpan.Zero ? delay : null,
+                read.Duration("liiklus.grpc.keep-alive.ping-timeout", Millisecond, Day)),
+            maxRecordSize,
+            read.OneOf("liiklus.storage.records.type", RecordsStorageTypes),
+            read.OneOf("liiklus.storage.positions.type", PositionsStorageTypes),
             new InMemoryRecordsOptions(
-                liiklus.GetInt("storage.memory.partitions-per-topic"),
-                liiklus.GetInt("storage.memory.retention-per-partition")),
-            liiklus.GetInt("subscribe.buffer-size"),
-            new ReceiveSettings(liiklus.GetTimeSpan("receive.claim-timeout"), liiklus.GetInt("receive.buffer-size")),
-            new GroupCoordinatorSettings(liiklus.GetInt("groups.max-shards"), liiklus.GetTimeSpan("groups.idle-timeout")),
-            new ClusterSettings(liiklus.GetString("cluster.seed-nodes", "")
+                read.Int("liiklus.storage.memory.partitions-per-topic", 1, 100_000),
+                read.Int("liiklus.storage.memory.retention-per-partition", 1, int.MaxValue)),
+            new SubscriptionSettings(
+                read.Int("liiklus.subscribe.buffer-size", 1, 1_000_000),
+                read.Duration("liiklus.subscribe.join-timeout", TimeSpan.FromSeconds(1), Day)),
+            new ReceiveSettings(read.Duration("liiklus.receive.claim-timeout", Millisecond, Day), streamBuffer),
+            read.Bytes("liiklus.receive.memory-budget", 1024 * 1024, 1024 * GiB),
+            new GroupCoordinatorSettings(
+                read.Int("liiklus.groups.max-shards", 1, 100_000),
+                read.Duration("liiklus.groups.idle-timeout", Millisecond, Day),
+                read.Duration("liiklus.groups.partitions-refresh-interval", TimeSpan.FromMilliseconds(100), Day)),
+            new ClusterSettings(read.String("liiklus.cluster.seed-nodes")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
-            RedisFrom(liiklus.GetConfig("storage.redis")),
-            KafkaSettings.From(liiklus));
-    }
+            RedisSettings.From(read),
+            KafkaSettings.From(config, read),
+            read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON");
 
-    private static RedisPositionsOptions RedisFrom(Config redis) => new()
-    {
-        Host = redis.GetString("host"),
-        Port = redis.GetInt("port"),
-        Password = redis.GetString("password", "") is { Length: > 0 } password ? password : null,
-        Database = redis.GetInt("database"),
-        Ssl = redis.GetBoolean("ssl"),
-        ConnectTimeout = redis.GetTimeSpan("connect-timeout"),
-        CommandTimeout = redis.GetTimeSpan("command-timeout"),
-    };
+        // A stream always holds at least one record, so the node's budget must take a few of the largest ones.
+        if (settings.ReceiveMemoryBudgetBytes < Math.Max(streamBuffer, maxRecordSize) * 4L)
+        {
+            read.Reject(
+                "liiklus.receive.memory-budget",
+                settings.ReceiveMemoryBudgetBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "at least 4 × the larger of liiklus.receive.buffer-bytes and liiklus.publish.max-record-size-bytes");
+        }
+
+        if (settings.RecordsStorageType == "KAFKA" && string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers))
+        {
+            read.Reject("liiklus.storage.kafka.bootstrap-servers", "", "host:port,... of the Kafka brokers (required with storage_records_type KAFKA)");
+        }
+
+        read.ThrowIfAnyProblem();
+        return settings;
+    }
 }

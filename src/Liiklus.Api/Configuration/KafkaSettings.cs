@@ -1,70 +1,44 @@
 using Akka.Configuration.Hocon;
-using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
 using Config = Akka.Configuration.Config;
-using LogLevelType = Confluent.Kafka.LogLevelType;
-using LogMessage = Confluent.Kafka.LogMessage;
 
 namespace Liiklus.Api.Configuration;
 
-/// <summary>
-/// Reads <c>liiklus.storage.kafka</c>, registers the Kafka records storage, and bridges librdkafka's log lines to
-/// ASP.NET Core logging.
-/// </summary>
+/// <summary>Reads <c>liiklus.storage.kafka</c>.</summary>
 public static class KafkaSettings
 {
-    /// <exception cref="InvalidOperationException">no bootstrap servers are configured</exception>
-    public static IServiceCollection AddKafkaRecordsStorage(this IServiceCollection services, KafkaRecordsOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
-        {
-            throw new InvalidOperationException(
-                "storage_records_type KAFKA needs kafka_bootstrapServers (liiklus.storage.kafka.bootstrap-servers)");
-        }
+    private static readonly TimeSpan Millisecond = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-        // A factory, not an instance: the container then disposes it, closing the Kafka clients on shutdown.
-        // Nothing connects here, so the gateway starts while Kafka is down.
-        return services.AddSingleton<IRecordsStorage>(provider =>
-            new KafkaRecordsStorage(options, LogTo(provider.GetRequiredService<ILogger<KafkaRecordsStorage>>())));
-    }
-
-    public static KafkaRecordsOptions From(Config liiklus)
-    {
-        var kafka = liiklus.GetConfig("storage.kafka");
-        return new KafkaRecordsOptions(kafka.GetString("bootstrap-servers", "").Trim())
+    public static KafkaRecordsOptions From(Config config, SettingsReader read) =>
+        new(read.String("liiklus.storage.kafka.bootstrap-servers").Trim())
         {
-            Properties = LibrdkafkaProperties(kafka),
-            DeliveryTimeout = kafka.GetTimeSpan("delivery-timeout"),
-            RequestTimeout = kafka.GetTimeSpan("request-timeout"),
-            ReaderBufferRecords = kafka.GetInt("reader-buffer.records"),
-            ReaderBufferBytes = kafka.GetLong("reader-buffer.bytes"),
-            PollTimeout = kafka.GetTimeSpan("poll-timeout"),
-            ReadersPerConsumer = kafka.GetInt("readers-per-consumer"),
-            SpreadOverConsumers = kafka.GetInt("spread-over-consumers"),
-            ConsumerIdleTimeout = kafka.GetTimeSpan("consumer-idle-timeout"),
+            Properties = LibrdkafkaProperties(config),
+            DeliveryTimeout = read.Duration("liiklus.storage.kafka.delivery-timeout", Millisecond, Hour),
+            RequestTimeout = read.Duration("liiklus.storage.kafka.request-timeout", Millisecond, Hour),
+            MetadataMaxAge = read.Duration("liiklus.storage.kafka.metadata-max-age", TimeSpan.Zero, Hour),
+            ReaderBufferRecords = read.Int("liiklus.storage.kafka.reader-buffer.records", 2, 10_000_000),
+            ReaderBufferBytes = read.Bytes("liiklus.storage.kafka.reader-buffer.bytes", 1024, 1024L * 1024 * 1024),
+            PollTimeout = read.Duration("liiklus.storage.kafka.poll-timeout", Millisecond, TimeSpan.FromSeconds(10)),
+            ReadersPerConsumer = read.Int("liiklus.storage.kafka.readers-per-consumer", 1, 100_000),
+            SpreadOverConsumers = read.Int("liiklus.storage.kafka.spread-over-consumers", 0, 1024),
+            MaxConsumers = read.Int("liiklus.storage.kafka.max-consumers", 1, 1024),
+            ConsumerIdleTimeout = read.Duration("liiklus.storage.kafka.consumer-idle-timeout", Millisecond, TimeSpan.FromDays(1)),
+            SharedTailWindowBytes = read.Bytes("liiklus.storage.kafka.shared-tail.window-bytes", 1024, 1024L * 1024 * 1024),
+            SharedTailIdleTimeout = read.Duration("liiklus.storage.kafka.shared-tail.idle-timeout", Millisecond, TimeSpan.FromDays(1)),
         };
-    }
-
-    public static Action<LogMessage> LogTo(ILogger logger) => message =>
-    {
-        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
-        if (logger.IsEnabled(level))
-        {
-            logger.Log(level, "[{Client}] {Facility}: {Message}", message.Name, message.Facility, message.Message);
-        }
-    };
 
     /// <summary>
     /// Every leaf under <c>properties</c>, named by its path: a quoted key (<c>"security.protocol" = SASL_SSL</c>)
     /// and an unquoted one, which HOCON nests (<c>security.protocol = SASL_SSL</c>), both give
     /// <c>security.protocol</c>.
     /// </summary>
-    private static Dictionary<string, string> LibrdkafkaProperties(Config kafka)
+    private static Dictionary<string, string> LibrdkafkaProperties(Config config)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (kafka.HasPath("properties"))
+        if (config.HasPath("liiklus.storage.kafka.properties"))
         {
-            Flatten(kafka.GetValue("properties"), "", properties);
+            Flatten(config.GetValue("liiklus.storage.kafka.properties"), "", properties);
         }
 
         return properties;

@@ -1,12 +1,6 @@
-using System.Threading.Channels;
-using Akka.Actor;
-using Akka.Hosting;
-using Akka.Streams;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
-using Liiklus.Actors.Sessions;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Api.Configuration;
 using Liiklus.Protocol;
@@ -16,72 +10,54 @@ using Liiklus.Storage.Records;
 namespace Liiklus.Api.Grpc;
 
 /// <summary>
-/// The Liiklus protocol: validates, maps to the core's terms, and relays. Streaming calls are served by a
-/// per-call actor that writes into a bounded channel this adapter drains into the response stream.
+/// The Liiklus protocol: maps requests to the core's terms, relays, and maps what comes back to replies. Streaming calls
+/// drain what the core's entry points return into the response stream; the core's side ends as soon as the client
+/// leaves or the gateway stops (then the core completes what the call drains, so the client sees a normal end).
 /// </summary>
 public sealed class LiiklusGrpcService(
-    ActorSystem system,
-    IRequiredActor<GroupCoordinatorRegion> groups,
+    SubscriptionStarter subscriptions,
+    ReceiveStreamStarter receiveStreams,
     IRecordsStorage records,
     IPositionsStorage positions,
-    IMaterializer materializer,
     GatewaySettings settings,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime) : LiiklusService.LiiklusServiceBase
+    IHostApplicationLifetime lifetime) : LiiklusServiceContract
 {
     public override async Task<PublishReply> Publish(PublishRequest request, ServerCallContext context)
     {
-        var (topic, record) = RequestValidation.Publish(request, settings.MaxRecordSizeBytes, clock.GetUtcNow());
+        var (topic, record) = RequestMapping.Publish(request, settings.MaxRecordSizeBytes, clock.GetUtcNow());
         var published = await records.PublishAsync(topic, record, context.CancellationToken);
         return new PublishReply { Topic = topic, Partition = (uint)published.Partition, Offset = (ulong)published.Offset };
     }
 
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeReply> responseStream, ServerCallContext context)
     {
-        var (topic, group, reset) = RequestValidation.Subscribe(request);
-        var session = SessionToken.New(topic, group, reset);
-        var sessionId = session.Encode();
-        var assignments = Channel.CreateBounded<int>(new BoundedChannelOptions(settings.SubscribeBufferSize) { SingleReader = true });
-        var subscription = system.ActorOf(SubscriptionActor.Props(session, await groups.GetAsync(context.CancellationToken), assignments.Writer));
-        await RelayUntilEndedAsync(
-            assignments.Reader,
-            responseStream,
-            partition => [new SubscribeReply { Assignment = new Assignment { SessionId = sessionId, Partition = (uint)partition } }],
-            () => subscription.Tell(EndSubscription.Instance),
-            context);
+        var (topic, group, reset) = RequestMapping.Subscribe(request);
+        using var subscription = subscriptions.Start(topic, group, reset);
+        using var clientGone = context.CancellationToken.Register(subscription.Dispose);
+        using var stopping = lifetime.ApplicationStopping.Register(subscription.Dispose);
+        await StreamDrain.DrainAssignmentsAsync(subscription, responseStream, context.CancellationToken);
     }
 
     public override async Task Receive(ReceiveRequest request, IServerStreamWriter<ReceiveReply> responseStream, ServerCallContext context)
     {
-        var (session, sessionId, partition, format) = RequestValidation.Receive(request);
-        var dependencies = new ReceiveDependencies(
-            await groups.GetAsync(context.CancellationToken),
-            records,
-            positions,
-            materializer,
-            settings.Receive);
-        var replies = Channel.CreateBounded<IReadOnlyList<ReceiveReply>>(
-            new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var stream = system.ActorOf(PartitionStreamActor<ReceiveReply>.Props(
-            session, sessionId, partition, dependencies, replies.Writer, record => ReplyMapping.ToReply(record, format)));
-        await RelayUntilEndedAsync(
-            replies.Reader,
-            responseStream,
-            batch => batch,
-            () => stream.Tell(EndReceive.Instance),
-            context);
+        var (session, sessionId, partition, format) = RequestMapping.Receive(request);
+        using var stream = receiveStreams.Start(session, sessionId, partition);
+        using var clientGone = context.CancellationToken.Register(stream.Dispose);
+        using var stopping = lifetime.ApplicationStopping.Register(stream.Dispose);
+        await StreamDrain.DrainRecordsAsync(stream, responseStream, record => ReplyMapping.ToReply(record, format), context.CancellationToken);
     }
 
     public override async Task<Empty> Ack(AckRequest request, ServerCallContext context)
     {
-        var (topic, group, partition, offset) = RequestValidation.Ack(request);
+        var (topic, group, partition, offset) = RequestMapping.Ack(request);
         await positions.UpdateAsync(topic, group, partition, offset, context.CancellationToken);
         return new Empty();
     }
 
     public override async Task<GetOffsetsReply> GetOffsets(GetOffsetsRequest request, ServerCallContext context)
     {
-        var (topic, group) = RequestValidation.GetOffsets(request);
+        var (topic, group) = RequestMapping.GetOffsets(request);
         var stored = await positions.GetAsync(topic, group, context.CancellationToken);
         var reply = new GetOffsetsReply();
         foreach (var (partition, offset) in stored)
@@ -94,7 +70,7 @@ public sealed class LiiklusGrpcService(
 
     public override async Task<GetEndOffsetsReply> GetEndOffsets(GetEndOffsetsRequest request, ServerCallContext context)
     {
-        var topic = RequestValidation.GetEndOffsets(request);
+        var topic = RequestMapping.GetEndOffsets(request);
         var endOffsets = await records.GetEndOffsetsAsync(topic, context.CancellationToken);
         var reply = new GetEndOffsetsReply();
         foreach (var (partition, offset) in endOffsets)
@@ -103,28 +79,5 @@ public sealed class LiiklusGrpcService(
         }
 
         return reply;
-    }
-
-    /// <summary>
-    /// Drains the core's channel into the call. When the client leaves or the gateway stops, the core is told
-    /// to end; on a stop it completes the channel, so the client sees a normal end rather than a reset.
-    /// </summary>
-    private async Task RelayUntilEndedAsync<T, TReply>(
-        ChannelReader<T> reader,
-        IServerStreamWriter<TReply> responseStream,
-        Func<T, IReadOnlyList<TReply>> toReplies,
-        Action end,
-        ServerCallContext context)
-    {
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        await using var onEnded = ended.Token.Register(end);
-        try
-        {
-            await StreamDrain.DrainAsync(reader, responseStream, toReplies, context.CancellationToken);
-        }
-        finally
-        {
-            end();
-        }
     }
 }

@@ -1,13 +1,16 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
+using Liiklus.Actors.Subscriptions;
 using Liiklus.Storage;
 
 namespace Liiklus.Api.Grpc;
 
 /// <summary>
-/// Gives every failure a status a client can act on, never UNKNOWN: storage outages are UNAVAILABLE, an
-/// ended session NOT_FOUND, an oversized record RESOURCE_EXHAUSTED, anything unexpected INTERNAL.
+/// Gives every failure a status a client can act on, never UNKNOWN: storage outages are UNAVAILABLE, an ended session
+/// NOT_FOUND, an oversized record or a spent budget RESOURCE_EXHAUSTED, a call the client left CANCELLED, anything
+/// unexpected INTERNAL (logged with its details, which the client does not get).
 /// </summary>
 public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> logger) : Interceptor
 {
@@ -46,17 +49,18 @@ public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> l
     {
         var status = e switch
         {
+            // Whatever failed once the client had gone (a write to a closed stream, say) failed because it had gone.
+            _ when context.CancellationToken.IsCancellationRequested => new Status(StatusCode.Cancelled, "the call was cancelled"),
             StorageUnavailableException => new Status(StatusCode.Unavailable, e.Message),
             SessionNotFoundException => new Status(StatusCode.NotFound, e.Message),
-            RecordTooLargeException => new Status(StatusCode.ResourceExhausted, e.Message),
-            OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
-                new Status(StatusCode.Cancelled, "the call was cancelled"),
+            RecordTooLargeException or ReceiveMemoryExhaustedException or AssignmentsNotReadException =>
+                new Status(StatusCode.ResourceExhausted, e.Message),
             OperationCanceledException => new Status(StatusCode.DeadlineExceeded, "the storage did not answer in time"),
-            _ => new Status(StatusCode.Internal, $"{e.GetType().Name}: {e.Message}"),
+            _ => new Status(StatusCode.Internal, $"the gateway failed unexpectedly (trace id {context.GetHttpContext().TraceIdentifier}); its log has the details"),
         };
         if (status.StatusCode == StatusCode.Internal)
         {
-            logger.LogError(e, "{Method} failed unexpectedly", context.Method);
+            logger.LogError(e, "{Method} failed unexpectedly (trace id {TraceId})", context.Method, context.GetHttpContext().TraceIdentifier);
         }
 
         return new RpcException(status);

@@ -1,44 +1,78 @@
-using System.Threading.Channels;
 using Grpc.Core;
+using Liiklus.Actors.Receiving;
+using Liiklus.Actors.Subscriptions;
+using Liiklus.Protocol;
 
 namespace Liiklus.Api.Grpc;
 
+/// <summary>Writes what the core hands a streaming call into its response stream.</summary>
 internal static class StreamDrain
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
-    // A hinted write is not flushed, and only a flush waits for a slow client (HTTP/2 flow control): without a
-    // cap, a stream whose records keep coming would pile everything into the response buffer.
-    private const int MaxWritesPerFlush = 128;
+    // A hinted write is not flushed, and only a flush waits for a slow client (HTTP/2 flow control): without a cap in
+    // bytes, a stream whose records keep coming would pile them all into the response buffer.
+    private const long MaxUnflushedBytes = 64 * 1024;
 
-    /// <summary>
-    /// Writes the replies of everything the core hands over until it completes the channel; a channel completed
-    /// with an error rethrows it. While more replies are at hand, writes are hinted so several share one flush (at
-    /// most <see cref="MaxWritesPerFlush"/>); the last one at hand is written unhinted, so a quiet stream never
-    /// leaves a record unsent.
-    /// </summary>
-    public static async Task DrainAsync<T, TReply>(
-        ChannelReader<T> reader,
-        IServerStreamWriter<TReply> writer,
-        Func<T, IReadOnlyList<TReply>> toReplies,
-        CancellationToken cancellationToken)
+    public static async Task DrainAssignmentsAsync(Subscription subscription, IServerStreamWriter<SubscribeReply> writer, CancellationToken cancellationToken)
     {
-        var unflushed = 0;
+        var reader = subscription.Assignments;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
-            while (reader.TryRead(out var item))
+            while (reader.TryRead(out var partition))
             {
-                var replies = toReplies(item);
-                for (var i = 0; i < replies.Count; i++)
+                await writer.WriteAsync(
+                    new SubscribeReply { Assignment = new Assignment { SessionId = subscription.SessionId, Partition = (uint)partition } },
+                    cancellationToken);
+            }
+        }
+
+        // A subscription that ended with an error rethrows it here.
+        await reader.Completion;
+    }
+
+    /// <summary>
+    /// Writes every record the stream hands over until the core completes it; a stream completed with an error rethrows
+    /// it. While more records are at hand, writes are hinted so several share one flush (at most
+    /// <see cref="MaxUnflushedBytes"/>); the last one at hand is written unhinted, so a quiet stream never leaves a record
+    /// unsent. A batch's bytes go back to the stream once all of its records have been flushed.
+    /// </summary>
+    public static async Task DrainRecordsAsync(
+        ReceiveStream stream,
+        IServerStreamWriter<ReceiveReply> writer,
+        Func<ReceivedRecord, ReceiveReply> toReply,
+        CancellationToken cancellationToken)
+    {
+        var reader = stream.Batches;
+        var written = new List<ReceivedBatch>(2);
+        long unflushed = 0;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (reader.TryRead(out var batch))
+            {
+                var records = batch.Records;
+                for (var i = 0; i < records.Count; i++)
                 {
-                    var hint = ++unflushed < MaxWritesPerFlush && (i < replies.Count - 1 || await MoreAtHandAsync(reader));
+                    unflushed += records[i].Record.SizeInBytes;
+                    var last = i == records.Count - 1;
+                    if (last)
+                    {
+                        written.Add(batch);
+                    }
+
+                    var hint = unflushed < MaxUnflushedBytes && (!last || await MoreAtHandAsync(reader));
+                    writer.WriteOptions = hint ? Buffered : null;
+                    await writer.WriteAsync(toReply(records[i]), cancellationToken);
                     if (!hint)
                     {
                         unflushed = 0;
-                    }
+                        foreach (var flushed in written)
+                        {
+                            stream.Delivered(flushed);
+                        }
 
-                    writer.WriteOptions = hint ? Buffered : null;
-                    await writer.WriteAsync(replies[i], cancellationToken);
+                        written.Clear();
+                    }
                 }
             }
         }
@@ -47,7 +81,7 @@ internal static class StreamDrain
     }
 
     // The core hands records over from another thread; give it one turn to catch up before paying for a flush.
-    private static async ValueTask<bool> MoreAtHandAsync<T>(ChannelReader<T> reader)
+    private static async ValueTask<bool> MoreAtHandAsync<T>(System.Threading.Channels.ChannelReader<T> reader)
     {
         if (reader.TryPeek(out _))
         {

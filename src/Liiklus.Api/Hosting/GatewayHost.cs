@@ -1,11 +1,9 @@
-using System.Net;
-using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
-using Akka.Streams;
 using Liiklus.Actors.Hosting;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Grpc;
+using Liiklus.Api.Logging;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Api.Hosting;
@@ -15,39 +13,52 @@ public static class GatewayHost
 {
     public const string ActorSystemName = "liiklus";
 
+    /// <summary>Log levels an operator can raise or lower (Logging__LogLevel__&lt;category&gt;): per-call lines are off.</summary>
+    private static readonly Dictionary<string, string?> QuietByDefault = new()
+    {
+        // Request start/finish and endpoint executing/executed: four lines per call.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // A status a call ended with (unparsable request, client gone, cancelled): the client's business, not the operator's.
+        ["Logging:LogLevel:Grpc.AspNetCore.Server"] = "Warning",
+    };
+
     /// <param name="args">command-line arguments for ASP.NET Core</param>
     /// <param name="overrides">HOCON that wins over the files and the environment (tests use it)</param>
     /// <param name="configureServices">last word on the services, e.g. a storage decorator</param>
+    /// <exception cref="SettingsException">a setting is missing, unparsable or out of range</exception>
     public static WebApplication Build(string[] args, Config? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
-        var config = GatewayConfig.Load(overrides);
+        var config = GatewayHocon.Load(overrides);
         var settings = GatewaySettings.From(config);
         var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = QuietByDefault });
 
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
+        ConfigureLogging(builder.Logging, settings.JsonLogs);
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Parse(settings.GrpcAddress), settings.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2));
+        {
+            var http2 = kestrel.Limits.Http2;
+            http2.MaxStreamsPerConnection = settings.Grpc.MaxConcurrentStreams;
+            http2.InitialStreamWindowSize = settings.Grpc.InitialStreamWindowBytes;
+            http2.InitialConnectionWindowSize = settings.Grpc.InitialConnectionWindowBytes;
+            http2.KeepAlivePingDelay = settings.Grpc.KeepAlivePingDelay ?? TimeSpan.MaxValue;
+            http2.KeepAlivePingTimeout = settings.Grpc.KeepAlivePingTimeout;
+            kestrel.Listen(settings.Grpc.Address, settings.Grpc.Port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorages(settings);
-        builder.Services.AddSingleton<IMaterializer>(services => services.GetRequiredService<ActorSystem>().Materializer());
+        builder.Services.AddLiiklusCore(settings.Subscribe, settings.Receive, settings.ReceiveMemoryBudgetBytes);
         builder.Services.AddAkka(ActorSystemName, akka => akka
             .AddHocon(config, HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaLogBridge>();
             })
             .WithLiiklusCluster(settings.Cluster)
-            .WithGroupCoordinators(settings.Groups));
+            .WithLiiklusCore(settings.Groups));
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<StatusMappingInterceptor>();
@@ -56,11 +67,34 @@ public static class GatewayHost
         });
         // grpc.health.v1 for load balancers and orchestrators: SERVING once the node has joined its cluster.
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterMembershipHealthCheck>("cluster");
+        builder.Services.AddHostedService(services => new UnknownSettingsWarning(config, services.GetRequiredService<ILogger<UnknownSettingsWarning>>()));
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapGrpcService<LiiklusGrpcService>();
         app.MapGrpcHealthChecksService();
         return app;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, bool json)
+    {
+        logging.ClearProviders();
+        if (json)
+        {
+            logging.AddJsonConsole(console =>
+            {
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                console.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            });
+        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class GroupCoordinatorSpecs : TestKit
     public GroupCoordinatorSpecs()
     {
         var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 8));
-        _coordinator = Sys.ActorOf(GroupCoordinator.Props(records, TimeSpan.FromMinutes(1)));
+        _coordinator = Sys.ActorOf(GroupCoordinator.Props(records, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class GroupCoordinatorSpecs : TestKit
     {
         var shard = CreateTestProbe();
         var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 2));
-        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, TimeSpan.FromMilliseconds(300)));
+        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(1)));
         var member = CreateTestProbe();
         coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
         member.ExpectMsg<PartitionsAssigned>();

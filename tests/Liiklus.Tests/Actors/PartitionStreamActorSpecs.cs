@@ -8,6 +8,7 @@ using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
 using Liiklus.Storage;
+using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records;
@@ -23,7 +24,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
     private readonly InMemoryPositionsStorage _positions = new();
     private readonly TestProbe _groups;
     private readonly SessionToken _session = SessionToken.New("topic", new GroupId("group", 2), OffsetReset.Earliest);
-    private readonly Channel<IReadOnlyList<ReceivedRecord>> _received = Channel.CreateBounded<IReadOnlyList<ReceivedRecord>>(2);
+    private readonly Channel<ReceivedBatch> _received = Channel.CreateBounded<ReceivedBatch>(2);
 
     public PartitionStreamActorSpecs() => _groups = CreateTestProbe();
 
@@ -102,8 +103,9 @@ public sealed class PartitionStreamActorSpecs : TestKit
             _records,
             positions ?? _positions,
             Sys.Materializer(),
-            new ReceiveSettings(claimTimeout ?? Deadline, 16));
-        Sys.ActorOf(PartitionStreamActor<ReceivedRecord>.Props(_session, _session.Encode(), 0, dependencies, _received.Writer, record => record));
+            new ReceiveSettings(claimTimeout ?? Deadline, 64 * 1024));
+        var allowance = new StreamByteAllowance(64 * 1024, ByteBudget.Unbounded());
+        Sys.ActorOf(PartitionStreamActor.Props(_session, _session.Encode(), 0, dependencies, _received.Writer, allowance));
     }
 
     /// <summary>Answers the stream's claim as its coordinator; the probe stands for that coordinator.</summary>
@@ -129,7 +131,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
         var offsets = new List<long>();
         while (offsets.Count < count)
         {
-            offsets.AddRange((await _received.Reader.ReadAsync(timeout.Token)).Select(r => r.Record.Offset));
+            offsets.AddRange((await _received.Reader.ReadAsync(timeout.Token)).Records.Select(r => r.Record.Offset));
         }
 
         return offsets;

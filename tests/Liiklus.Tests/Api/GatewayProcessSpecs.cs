@@ -33,6 +33,6 @@ public sealed class GatewayProcessSpecs
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayProcess.StartAsync(
             new Dictionary<string, string> { ["storage_records_type"] = "CASSANDRA" }, GatewayProcess.FreePort(), seedNodes: null));
 
-        Assert.Contains("storage_records_type 'CASSANDRA' is not a known storage type; valid types: MEMORY", error.Message);
+        Assert.Contains("storage_records_type (liiklus.storage.records.type) = 'CASSANDRA' is not allowed; allowed: one of MEMORY, KAFKA", error.Message);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Google.Protobuf;
+using Liiklus.Storage.Records.Memory;
 using Liiklus.Protocol;
 using Liiklus.Storage.Records;
 using Liiklus.Tests.Support;

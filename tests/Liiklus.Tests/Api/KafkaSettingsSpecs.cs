@@ -16,7 +16,7 @@ public sealed class KafkaSettingsSpecs
             ["kafka_bootstrapServers"] = "broker-1:9092,broker-2:9092",
         };
 
-        var settings = GatewaySettings.From(GatewayConfig.Load(null, environment.GetValueOrDefault));
+        var settings = GatewaySettings.From(GatewayHocon.Load(null, environment.GetValueOrDefault));
 
         Assert.Equal("KAFKA", settings.RecordsStorageType);
         Assert.Equal("broker-1:9092,broker-2:9092", settings.Kafka.BootstrapServers);
@@ -34,7 +34,7 @@ public sealed class KafkaSettingsSpecs
             }
             """);
 
-        var settings = GatewaySettings.From(GatewayConfig.Load(overrides, _ => null));
+        var settings = GatewaySettings.From(GatewayHocon.Load(overrides, _ => null));
 
         Assert.Equal(
             new Dictionary<string, string>
@@ -52,7 +52,7 @@ public sealed class KafkaSettingsSpecs
     {
         var overrides = ConfigurationFactory.ParseString("liiklus.storage.records.type = KAFKA");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => GatewayHost.Build([], overrides));
+        var refused = Assert.Throws<SettingsException>(() => GatewayHost.Build([], overrides));
 
         Assert.Contains("kafka_bootstrapServers", refused.Message);
     }

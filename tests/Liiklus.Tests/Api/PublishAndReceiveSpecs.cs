@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Liiklus.Storage.Records.Memory;
 using Liiklus.Protocol;
 using Liiklus.Storage.Records;
 using Liiklus.Tests.Support;

@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.TestKit.Xunit2;
+using Liiklus.Storage.Records.Memory;
 using Liiklus.Storage.Records;
 using Liiklus.Tests.Support;
 using Xunit;

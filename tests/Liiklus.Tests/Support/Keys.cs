@@ -1,4 +1,5 @@
 using System.Text;
+using Liiklus.Storage.Records.Memory;
 using Liiklus.Storage.Records;
 
 namespace Liiklus.Tests.Support;

@@ -3,20 +3,24 @@ using Confluent.Kafka;
 namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
-/// The node's Kafka consumers, shared by every partition source. The first readers each get a consumer of their
-/// own, up to <see cref="KafkaRecordsOptions.SpreadOverConsumers"/> (one poll thread per core); after that a reader
-/// goes to the least loaded consumer that does not already hold its topic-partition (one consumer can hold a
-/// partition only once, but two groups may read the same partition at different offsets) and has room, so the
-/// pool grows further only for concurrent readers of one partition or past
-/// <see cref="KafkaRecordsOptions.ReadersPerConsumer"/>. A consumer left without readers closes itself after an
-/// idle timeout.
+/// The node's Kafka consumers, at most <see cref="KafkaRecordsOptions.MaxConsumers"/> of them whatever the number of
+/// streams, groups or positions. The first buffers each get a consumer of their own, up to
+/// <see cref="KafkaRecordsOptions.ConsumersToSpreadOver"/> (one poll thread per core); after that a buffer goes to the
+/// least loaded consumer that does not already hold its topic-partition (a consumer can hold a partition only once).
+/// When every consumer holds it, the pool opens another if it may, else takes the slot of a catch-up buffer of that
+/// partition whose stream is not reading (it attaches again once drained), else the buffer waits for a slot. A
+/// consumer left without buffers closes itself after an idle timeout. Nothing here waits for Kafka: consumers are
+/// built, polled and closed on their own threads.
 /// </summary>
 internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogMessage> log) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<PooledConsumer> _consumers = [];
-    private readonly HashSet<PartitionReader> _readers = [];
+    private readonly HashSet<PartitionBuffer> _buffers = [];
+    private readonly List<PartitionBuffer> _waiting = [];
+    private (long Records, long Bytes) _fetchedByClosed;
     private int _lastId;
+    private int _waitingCount;
     private bool _disposed;
 
     public int ConsumerCount
@@ -26,6 +30,18 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
             lock (_lock)
             {
                 return _consumers.Count;
+            }
+        }
+    }
+
+    /// <summary>Buffers waiting for a consumer slot.</summary>
+    public int WaitingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting.Count;
             }
         }
     }
@@ -41,64 +57,110 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         }
     }
 
-    /// <summary>Records each attached reader holds; never more than its bound.</summary>
+    /// <summary>Records and bytes fetched from Kafka by every consumer this pool ever had.</summary>
+    public (long Records, long Bytes) Fetched
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var (records, bytes) = _fetchedByClosed;
+                foreach (var consumer in _consumers)
+                {
+                    records += consumer.Fetched.Records;
+                    bytes += consumer.Fetched.Bytes;
+                }
+
+                return (records, bytes);
+            }
+        }
+    }
+
+    /// <summary>Records each attached buffer holds; never more than its bound.</summary>
     public IReadOnlyList<int> BufferedRecords
     {
         get
         {
             lock (_lock)
             {
-                return [.. _readers.Select(r => r.Count)];
+                return [.. _buffers.Select(b => b.Count)];
             }
         }
     }
 
-    public void Attach(PartitionReader reader)
+    /// <summary>Bytes held by every buffer, attached or not.</summary>
+    public long BufferedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _buffers.Sum(b => b.Bytes) + _waiting.Sum(b => b.Bytes);
+            }
+        }
+    }
+
+    /// <summary>Gives <paramref name="buffer"/> a consumer slot now, or as soon as one frees.</summary>
+    public void Attach(PartitionBuffer buffer)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var consumer = _consumers
-                .Where(c => c.ReaderCount < options.ReadersPerConsumer && !c.Holds(reader.TopicPartition))
-                .MinBy(c => c.ReaderCount);
-            if (consumer is null || (consumer.ReaderCount > 0 && _consumers.Count < options.ConsumersToSpreadOver))
+            if (!TryAttach(buffer))
             {
-                consumer = new PooledConsumer(++_lastId, this, options, log);
-                _consumers.Add(consumer);
-                consumer.Start();
+                _waiting.Add(buffer);
+                Volatile.Write(ref _waitingCount, _waiting.Count);
             }
-
-            consumer.Add(reader);
-            reader.Consumer = consumer;
-            _readers.Add(reader);
         }
     }
 
-    public void Detach(PartitionReader reader)
+    public void Detach(PartitionBuffer buffer)
     {
         lock (_lock)
         {
-            reader.Consumer?.Remove(reader);
-            reader.Consumer = null;
-            _readers.Remove(reader);
+            if (_waiting.Remove(buffer))
+            {
+                Volatile.Write(ref _waitingCount, _waiting.Count);
+                return;
+            }
+
+            if (buffer.Consumer is { } consumer)
+            {
+                consumer.Remove(buffer);
+                buffer.Consumer = null;
+                _buffers.Remove(buffer);
+                AttachWaiting();
+            }
         }
     }
 
-    /// <summary>Called by an idle consumer: answers whether it may close, i.e. no reader came meanwhile.</summary>
+    /// <summary>Called by an idle consumer: answers whether it may close, i.e. no buffer came meanwhile.</summary>
     public bool TryRetire(PooledConsumer consumer)
     {
         lock (_lock)
         {
-            return consumer.ReaderCount == 0 && _consumers.Remove(consumer);
+            if (consumer.BufferCount > 0 || !_consumers.Remove(consumer))
+            {
+                return false;
+            }
+
+            Retired(consumer);
+            return true;
         }
     }
 
-    /// <summary>Called by a consumer that failed: it takes no more readers.</summary>
+    /// <summary>Called by a consumer that failed: it takes no more buffers, and those it held fail with it.</summary>
     public void Retire(PooledConsumer consumer)
     {
         lock (_lock)
         {
-            _consumers.Remove(consumer);
+            if (_consumers.Remove(consumer))
+            {
+                Retired(consumer);
+            }
+
+            _buffers.RemoveWhere(b => b.Consumer == consumer);
+            AttachWaiting();
         }
     }
 
@@ -112,9 +174,104 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
             _consumers.Clear();
         }
 
+        // Closed side by side: each close may wait for its brokers.
         foreach (var consumer in stopping)
         {
-            consumer.Stop();
+            consumer.BeginStop();
         }
+
+        foreach (var consumer in stopping)
+        {
+            if (!consumer.Join(TimeSpan.FromSeconds(10)))
+            {
+                log(new LogMessage($"consumer-{consumer.Id}", SyslogLevel.Warning, "STOP", "poll thread did not stop within 10s"));
+            }
+        }
+    }
+
+    private bool TryAttach(PartitionBuffer buffer)
+    {
+        var topicPartition = buffer.TopicPartition;
+        var consumer = _consumers.Where(c => c.Holder(topicPartition) is null).MinBy(c => c.BufferCount);
+        var spreading = consumer is { BufferCount: > 0 } && _consumers.Count < options.ConsumersToSpreadOver;
+        var crowded = consumer is { } c2 && c2.BufferCount >= options.ReadersPerConsumer;
+        if ((consumer is null || spreading || crowded) && _consumers.Count < options.MaxConsumers)
+        {
+            consumer = new PooledConsumer(++_lastId, this, options, log);
+            _consumers.Add(consumer);
+            consumer.Start();
+        }
+
+        if (consumer is null && IdleHolder(topicPartition) is var (holder, idle))
+        {
+            holder.Evict(idle);
+            idle.Consumer = null;
+            _buffers.Remove(idle);
+            consumer = holder;
+        }
+
+        if (consumer is null)
+        {
+            return false;
+        }
+
+        buffer.Reattached();
+        consumer.Add(buffer);
+        buffer.Consumer = consumer;
+        _buffers.Add(buffer);
+        return true;
+    }
+
+    private (PooledConsumer Holder, PartitionBuffer Idle)? IdleHolder(TopicPartition topicPartition)
+    {
+        foreach (var consumer in _consumers)
+        {
+            if (consumer.Holder(topicPartition) is { Evictable: true } held && (held.Paused || !held.StageWaiting))
+            {
+                return (consumer, held);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Called by the consumers' poll loops: a waiting buffer may find a slot whose stream stopped reading since it
+    /// was queued.
+    /// </summary>
+    public void AttachWaitingIfAny()
+    {
+        if (Volatile.Read(ref _waitingCount) == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            AttachWaiting();
+        }
+    }
+
+    private void AttachWaiting()
+    {
+        for (var i = 0; i < _waiting.Count && !_disposed;)
+        {
+            if (TryAttach(_waiting[i]))
+            {
+                _waiting.RemoveAt(i);
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        Volatile.Write(ref _waitingCount, _waiting.Count);
+    }
+
+    private void Retired(PooledConsumer consumer)
+    {
+        var fetched = consumer.Fetched;
+        _fetchedByClosed = (_fetchedByClosed.Records + fetched.Records, _fetchedByClosed.Bytes + fetched.Bytes);
     }
 }

@@ -1,21 +1,29 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Confluent.Kafka;
+using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
-/// One partition of a Kafka topic as a stream: registers a bounded reader with the consumer pool, pushes what is
-/// buffered (one chunk) per pull, and waits to be woken when the buffer is empty. Stopping unassigns the partition.
+/// One partition of a Kafka topic from an exact offset on, as a stream: registers a bounded buffer with the consumer
+/// pool, pushes what is buffered (one chunk) per pull, and waits to be woken when the buffer is empty. Stopping
+/// unassigns the partition. This is the fetch a <see cref="PartitionTailHub"/> shares.
 /// </summary>
-internal sealed class KafkaPartitionSource(KafkaConsumerPool pool, TopicPartition topicPartition, StartPosition start, KafkaRecordsOptions options)
+internal sealed class KafkaPartitionSource(
+    KafkaConsumerPool pool,
+    TopicPartition topicPartition,
+    long startOffset,
+    KafkaRecordsOptions options,
+    ByteBudget budget)
     : GraphStage<SourceShape<IReadOnlyList<StoredRecord>>>
 {
     private readonly Outlet<IReadOnlyList<StoredRecord>> _out = new("kafka-partition.out");
     private readonly KafkaConsumerPool _pool = pool;
     private readonly TopicPartition _topicPartition = topicPartition;
-    private readonly StartPosition _start = start;
+    private readonly long _startOffset = startOffset;
     private readonly KafkaRecordsOptions _options = options;
+    private readonly ByteBudget _budget = budget;
 
     public override SourceShape<IReadOnlyList<StoredRecord>> Shape => new(_out);
 
@@ -26,7 +34,7 @@ internal sealed class KafkaPartitionSource(KafkaConsumerPool pool, TopicPartitio
     private sealed class Logic : OutGraphStageLogic
     {
         private readonly KafkaPartitionSource _stage;
-        private PartitionReader? _reader;
+        private PartitionBuffer? _buffer;
 
         public Logic(KafkaPartitionSource stage) : base(stage.Shape)
         {
@@ -38,29 +46,31 @@ internal sealed class KafkaPartitionSource(KafkaConsumerPool pool, TopicPartitio
         {
             var available = GetAsyncCallback(TryPush);
             var failed = GetAsyncCallback<Exception>(FailStage);
-            _reader = new PartitionReader(
+            _buffer = new PartitionBuffer(
                 _stage._topicPartition,
-                _stage._start,
+                _stage._startOffset,
                 _stage._options.ReaderBufferRecords,
                 _stage._options.ReaderBufferBytes,
+                _stage._budget,
                 () => available(),
                 cause => failed(cause));
-            _stage._pool.Attach(_reader);
+            _stage._pool.Attach(_buffer);
         }
 
         public override void OnPull() => TryPush();
 
         public override void PostStop()
         {
-            if (_reader is not null)
+            if (_buffer is not null)
             {
-                _stage._pool.Detach(_reader);
+                _stage._pool.Detach(_buffer);
+                _buffer.Close();
             }
         }
 
         private void TryPush()
         {
-            if (IsAvailable(_stage._out) && _reader!.TryTake() is { Length: > 0 } chunk)
+            if (IsAvailable(_stage._out) && _buffer!.TryTake() is { Length: > 0 } chunk)
             {
                 Push(_stage._out, chunk);
             }

@@ -17,8 +17,11 @@ public sealed record KafkaRecordsOptions(string BootstrapServers)
     /// <summary>Bound of one metadata or offsets request; the call's own deadline may end it sooner.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a topic's partition count is reused before the brokers are asked again.</summary>
+    public TimeSpan MetadataMaxAge { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
-    /// Records a partition reader holds ahead of its stream; when full, its partition is paused. A pause throws
+    /// Records a partition buffer holds ahead of its stream; when full, its partition is paused. A pause throws
     /// away what the consumer had already fetched for the partition, so the bound must be several fetches
     /// (<c>max.partition.fetch.bytes</c>) deep, or a fast stream pauses on every fetch burst and crawls.
     /// </summary>
@@ -31,20 +34,35 @@ public sealed record KafkaRecordsOptions(string BootstrapServers)
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
-    /// Partitions one pooled consumer serves before the pool opens another: one poll thread carries every stream
-    /// it serves (measured: ~300k records/s for one stream on the mock cluster).
+    /// Partitions one pooled consumer serves before the pool opens another (while it may): one poll thread carries
+    /// every partition it serves.
     /// </summary>
     public int ReadersPerConsumer { get; init; } = 100;
 
     /// <summary>
-    /// Consumers the pool opens before two readers share one, so that concurrent streams are polled by that many
-    /// threads (measured over 8 partitions on 2 cores: two consumers carry about twice what one does). 0, the
-    /// default, means one per core.
+    /// Consumers the pool opens before two partitions share one, so that concurrent fetches are polled by that many
+    /// threads. 0, the default, means one per core.
     /// </summary>
     public int SpreadOverConsumers { get; init; }
 
-    internal int ConsumersToSpreadOver => SpreadOverConsumers > 0 ? SpreadOverConsumers : Environment.ProcessorCount;
+    internal int ConsumersToSpreadOver => Math.Min(SpreadOverConsumers > 0 ? SpreadOverConsumers : Environment.ProcessorCount, MaxConsumers);
 
-    /// <summary>A pooled consumer left without readers for this long is closed.</summary>
+    /// <summary>
+    /// Consumers the node opens at most, whatever the number of streams, groups or positions; each has one poll thread
+    /// and librdkafka's threads. A partition can be fetched by at most this many readers at once on a node (the shared
+    /// tail and readers catching up to it).
+    /// </summary>
+    public int MaxConsumers { get; init; } = 4;
+
+    /// <summary>A pooled consumer left without partitions for this long is closed.</summary>
     public TimeSpan ConsumerIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bytes of a partition's newest records kept in its shared tail window: streams at the tail read them in place,
+    /// and a stream that falls further behind than this catches up through a fetch of its own.
+    /// </summary>
+    public long SharedTailWindowBytes { get; init; } = 2 * 1024 * 1024;
+
+    /// <summary>A shared tail without streams for this long stops fetching.</summary>
+    public TimeSpan SharedTailIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,31 +1,45 @@
 using Akka;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
-/// Records in Kafka. One idempotent producer per node publishes (acks=all, murmur2 keys as Kafka's Java producer);
-/// partition sources read through a small pool of consumers that assign partitions manually at the gateway's own
-/// positions and never commit. Nothing here connects eagerly: while Kafka is down, calls fail with
+/// Records in Kafka. One idempotent producer per node publishes (acks=all, murmur2 keys as Kafka's Java producer).
+/// Reading shares fetches: each topic-partition that streams read has one shared tail on the node, fetched once and
+/// read in place by every stream positioned there, whatever its group; a stream behind it catches up through a fetch
+/// of its own on a bounded pool of consumers that assign partitions at the gateway's positions and never commit.
+/// Nothing here connects eagerly or blocks a caller's thread: while Kafka is down, calls fail with
 /// <see cref="StorageUnavailableException"/> and work again once it is back.
 /// </summary>
 public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
 {
     private static readonly TimeSpan TopicCreationRetry = TimeSpan.FromMilliseconds(100);
     private readonly KafkaRecordsOptions _options;
+    private readonly ByteBudget _budget;
     private readonly Action<LogMessage> _log;
     private readonly Lock _producerLock = new();
     private readonly IAdminClient _creatingAdmin;
     private readonly IAdminClient _lookingAdmin;
+    private readonly KafkaTopicMetadata _metadata;
     private readonly KafkaConsumerPool _pool;
+    private readonly PartitionTails _tails;
     private IProducer<byte[]?, byte[]> _producer;
+    private int _disposed;
 
+    /// <param name="materializer">runs the shared tails' fetches; asked for at the first read</param>
+    /// <param name="budget">the node's bound on buffered record bytes; unbounded when null</param>
     /// <param name="log">where librdkafka's and the storage's own log lines go; dropped when null</param>
     /// <exception cref="ArgumentException">no bootstrap servers</exception>
     /// <exception cref="InvalidOperationException">a property librdkafka does not accept</exception>
-    public KafkaRecordsStorage(KafkaRecordsOptions options, Action<LogMessage>? log = null)
+    public KafkaRecordsStorage(
+        KafkaRecordsOptions options,
+        Func<IMaterializer> materializer,
+        ByteBudget? budget = null,
+        Action<LogMessage>? log = null)
     {
         if (string.IsNullOrWhiteSpace(options.BootstrapServers))
         {
@@ -33,21 +47,48 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         }
 
         _options = options;
+        _budget = budget ?? ByteBudget.Unbounded();
         _log = WithoutScopeNotices(log ?? (_ => { }));
         _producer = BuildProducer();
         _creatingAdmin = BuildAdmin(createTopics: true);
         _lookingAdmin = BuildAdmin(createTopics: false);
+        _metadata = new KafkaTopicMetadata(_creatingAdmin, _lookingAdmin, options.RequestTimeout, options.MetadataMaxAge);
         _pool = new KafkaConsumerPool(options, _log);
+        _tails = new PartitionTails(_pool, options, _budget, materializer, (tp, ct) => OffsetAsync(tp, OffsetSpec.Latest(), ct));
+    }
+
+    public KafkaRecordsStorage(KafkaRecordsOptions options, IMaterializer materializer, ByteBudget? budget = null, Action<LogMessage>? log = null)
+        : this(options, () => materializer, budget, log)
+    {
     }
 
     /// <summary>Consumers currently open; for tests and diagnostics.</summary>
     internal int ConsumerCount => _pool.ConsumerCount;
 
-    /// <summary>Records each open partition source holds ahead of its stream.</summary>
+    /// <summary>Partition buffers waiting for a consumer slot.</summary>
+    internal int WaitingBuffers => _pool.WaitingCount;
+
+    /// <summary>Records each attached partition buffer holds ahead of its stream.</summary>
     internal IReadOnlyList<int> BufferedRecords => _pool.BufferedRecords;
+
+    /// <summary>Bytes held by partition buffers (the shared tails' windows are not included).</summary>
+    internal long BufferedBytes => _pool.BufferedBytes;
 
     /// <summary>Records fetched before their partition's pause took effect and fetched again after it.</summary>
     internal long LateRecords => _pool.LateRecords;
+
+    /// <summary>Records and bytes fetched from Kafka by this node's consumers.</summary>
+    internal (long Records, long Bytes) Fetched => _pool.Fetched;
+
+    /// <summary>Shared tails running now.</summary>
+    internal int SharedTails => _tails.Count;
+
+    /// <summary>The shared window of a partition's tail: null while it has none, or before it knows where it starts.</summary>
+    internal (long Start, long End, long Bytes, int Records)? SharedTailWindow(string topic, int partition) =>
+        _tails.WindowOf(new TopicPartition(topic, partition));
+
+    /// <summary>Metadata requests sent to the brokers.</summary>
+    internal long MetadataRequests => _metadata.RequestsSent;
 
     public async Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
     {
@@ -87,7 +128,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         bounded.CancelAfter(_options.RequestTimeout);
         while (true)
         {
-            var metadata = await TopicMetadataAsync(_creatingAdmin, topic, bounded.Token);
+            var metadata = await TopicMetadataAsync(topic, create: true, bounded.Token);
             switch (metadata.Error.Code)
             {
                 case ErrorCode.NoError when metadata.Partitions.Count > 0:
@@ -97,6 +138,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
                         $"topic '{topic}' does not exist and the Kafka brokers do not create topics on first use");
                 case ErrorCode.NoError or ErrorCode.LeaderNotAvailable:
                     // Being created: brokers answer its partitions once they have leaders.
+                    _metadata.Forget(topic);
                     await WaitBeforeRetry(topic, bounded.Token);
                     break;
                 default:
@@ -109,7 +151,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(_options.RequestTimeout);
-        var metadata = await TopicMetadataAsync(_lookingAdmin, topic, bounded.Token);
+        var metadata = await TopicMetadataAsync(topic, create: false, bounded.Token);
         if (metadata.Error.Code == ErrorCode.UnknownTopicOrPart)
         {
             return new Dictionary<int, long>();
@@ -148,12 +190,26 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
-        return Source.FromGraph(new KafkaPartitionSource(_pool, new TopicPartition(topic, partition), start, _options));
+        return Source.FromGraph(new TailOrCatchUpSource(
+            _tails,
+            _pool,
+            new TopicPartition(topic, partition),
+            start,
+            _options,
+            _budget,
+            (tp, ct) => OffsetAsync(tp, OffsetSpec.Earliest(), ct)));
     }
 
     public void Dispose()
     {
+        // Registered in a container both as itself and as a records storage, so it may be disposed twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _pool.Dispose();
+        _metadata.Dispose();
         _lookingAdmin.Dispose();
         _creatingAdmin.Dispose();
         lock (_producerLock)
@@ -162,17 +218,36 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         }
     }
 
-    /// <summary>
-    /// librdkafka's metadata call blocks: it runs on the thread pool, bounded by the request timeout, and the
-    /// caller stops waiting at its own deadline.
-    /// </summary>
-    private async Task<TopicMetadata> TopicMetadataAsync(IAdminClient admin, string topic, CancellationToken cancellationToken)
+    /// <summary>The offset of one partition's oldest retained record, or of the next record to be written.</summary>
+    private async Task<long> OffsetAsync(TopicPartition topicPartition, OffsetSpec spec, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            var offsets = await _lookingAdmin
+                .ListOffsetsAsync(
+                    [new TopicPartitionOffsetSpec { TopicPartition = topicPartition, OffsetSpec = spec }],
+                    new ListOffsetsOptions { RequestTimeout = _options.RequestTimeout })
+                .WaitAsync(bounded.Token)
+                .ConfigureAwait(false);
+            return offsets.ResultInfos.Single().TopicPartitionOffsetError.Offset.Value;
+        }
+        catch (KafkaException e)
+        {
+            throw KafkaErrors.Unavailable(e.Error, $"reading the offsets of {topicPartition}");
+        }
+        catch (OperationCanceledException e) when (bounded.IsCancellationRequested)
+        {
+            throw KafkaErrors.DeadlineReached($"the offsets of {topicPartition}", e);
+        }
+    }
+
+    private async Task<TopicMetadata> TopicMetadataAsync(string topic, bool create, CancellationToken cancellationToken)
     {
         try
         {
-            var metadata = await Task.Run(() => admin.GetMetadata(topic, _options.RequestTimeout), CancellationToken.None)
-                .WaitAsync(cancellationToken);
-            return metadata.Topics.Single(t => t.Topic == topic);
+            return await _metadata.DescribeAsync(topic, create, cancellationToken).ConfigureAwait(false);
         }
         catch (KafkaException e)
         {
@@ -218,8 +293,9 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
             Volatile.Write(ref _producer, BuildProducer());
         }
 
-        // Records still queued in the failed producer fail on its own; dispose it away from the caller.
-        _ = Task.Run(failed.Dispose);
+        // Records still queued in the failed producer fail on its own; closing it may wait for the brokers, so it is
+        // disposed on a thread of its own rather than the caller's or the thread pool's.
+        new Thread(failed.Dispose) { IsBackground = true, Name = "liiklus-kafka-producer-close" }.Start();
     }
 
     private IProducer<byte[]?, byte[]> BuildProducer() =>

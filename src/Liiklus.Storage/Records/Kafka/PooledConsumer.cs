@@ -4,29 +4,31 @@ using Confluent.Kafka;
 namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
-/// One Kafka consumer serving many partition readers, each on a different topic-partition. Its own thread polls,
-/// routes each record to the reader of its partition, and alone calls the consumer: readers and the pool hand it
-/// assign and unassign requests through a queue, and it pauses a partition whose reader is full and resumes it
-/// once the reader has drained to half. Nothing is committed: the gateway keeps positions itself.
+/// One Kafka consumer serving many partition buffers, each on a different topic-partition. Its own thread builds the
+/// consumer, polls, routes each record to the buffer of its partition, closes the consumer, and alone calls it: the
+/// pool hands it assign, unassign and evict requests through a queue. It pauses a partition whose buffer is full and
+/// resumes it once the buffer has drained to half. Nothing is committed: the gateway keeps positions itself.
 /// </summary>
 internal sealed class PooledConsumer
 {
     private readonly KafkaConsumerPool _pool;
     private readonly KafkaRecordsOptions _options;
     private readonly Action<LogMessage> _log;
-    private readonly IConsumer<byte[], byte[]> _consumer;
     private readonly Thread _thread;
     private readonly ConcurrentQueue<Request> _requests = new();
     private readonly SemaphoreSlim _requested = new(0);
-    private readonly HashSet<TopicPartition> _held = [];
-    private readonly Dictionary<TopicPartition, PartitionReader> _readers = [];
-    private readonly List<PartitionReader> _paused = [];
-    // Accepted records of one reader not yet handed over: a run of them crosses to the stage as one chunk.
+    private readonly Dictionary<TopicPartition, PartitionBuffer> _held = [];
+    private readonly Dictionary<TopicPartition, PartitionBuffer> _buffers = [];
+    private readonly List<PartitionBuffer> _paused = [];
+    // Accepted records of one buffer not yet handed over: a run of them crosses to the stage as one chunk.
     private readonly List<StoredRecord> _pending = new(RecordChunk.MaxRecords);
-    private PartitionReader? _pendingReader;
+    private IConsumer<byte[], byte[]>? _consumer;
+    private PartitionBuffer? _pendingBuffer;
     private long _pendingBytes;
     private volatile bool _stopping;
     private long _lateRecords;
+    private long _fetchedRecords;
+    private long _fetchedBytes;
 
     public PooledConsumer(int id, KafkaConsumerPool pool, KafkaRecordsOptions options, Action<LogMessage> log)
     {
@@ -34,50 +36,54 @@ internal sealed class PooledConsumer
         _pool = pool;
         _options = options;
         _log = log;
-        // Built here, on the caller's thread, so a bad configuration fails the stream that asked for it.
-        _consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(options))
-            .SetLogHandler((_, message) => log(message))
-            .SetErrorHandler((_, error) => log(KafkaErrors.AsLogMessage($"consumer-{id}", error)))
-            .Build();
         _thread = new Thread(Run) { IsBackground = true, Name = $"liiklus-kafka-consumer-{id}" };
     }
 
     public int Id { get; }
 
-    /// <summary>Topic-partitions with a reader here; guarded by the pool's lock.</summary>
-    public int ReaderCount => _held.Count;
+    /// <summary>Topic-partitions with a buffer here; guarded by the pool's lock.</summary>
+    public int BufferCount => _held.Count;
 
     /// <summary>Records dropped because they reached the poll thread after their partition was paused.</summary>
     public long LateRecords => Interlocked.Read(ref _lateRecords);
 
+    /// <summary>Records and their bytes (key, value, headers) that this consumer fetched from Kafka and routed.</summary>
+    public (long Records, long Bytes) Fetched => (Interlocked.Read(ref _fetchedRecords), Interlocked.Read(ref _fetchedBytes));
+
     public void Start() => _thread.Start();
 
+    /// <summary>Under the pool's lock: the buffer holding <paramref name="topicPartition"/> here, if any.</summary>
+    public PartitionBuffer? Holder(TopicPartition topicPartition) => _held.GetValueOrDefault(topicPartition);
+
     /// <summary>Under the pool's lock: one consumer can hold a topic-partition only once.</summary>
-    public bool Holds(TopicPartition topicPartition) => _held.Contains(topicPartition);
-
-    /// <summary>Under the pool's lock.</summary>
-    public void Add(PartitionReader reader)
+    public void Add(PartitionBuffer buffer)
     {
-        _held.Add(reader.TopicPartition);
-        Send(new Assign(reader));
+        _held.Add(buffer.TopicPartition, buffer);
+        Send(new Assign(buffer));
     }
 
     /// <summary>Under the pool's lock.</summary>
-    public void Remove(PartitionReader reader)
+    public void Remove(PartitionBuffer buffer)
     {
-        _held.Remove(reader.TopicPartition);
-        Send(new Unassign(reader));
+        _held.Remove(buffer.TopicPartition);
+        Send(new Unassign(buffer, Evicting: false));
     }
 
-    public void Stop()
+    /// <summary>Under the pool's lock: frees the slot of a paused buffer for another; its stage attaches again later.</summary>
+    public void Evict(PartitionBuffer buffer)
+    {
+        _held.Remove(buffer.TopicPartition);
+        Send(new Unassign(buffer, Evicting: true));
+    }
+
+    /// <summary>Asks the poll thread to close the consumer and end; <see cref="Join"/> waits for it.</summary>
+    public void BeginStop()
     {
         _stopping = true;
         _requested.Release();
-        if (_thread.IsAlive && !_thread.Join(TimeSpan.FromSeconds(10)))
-        {
-            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "STOP", "poll thread did not stop within 10s"));
-        }
     }
+
+    public bool Join(TimeSpan timeout) => !_thread.IsAlive || _thread.Join(timeout);
 
     private void Send(Request request)
     {
@@ -87,48 +93,78 @@ internal sealed class PooledConsumer
 
     private void Run()
     {
-        var idleSince = Environment.TickCount64;
         try
         {
-            while (!_stopping)
-            {
-                ApplyRequests();
-                ResumeDrained();
-                if (_readers.Count > 0)
-                {
-                    idleSince = Environment.TickCount64;
-                    Poll();
-                }
-                else if (Environment.TickCount64 - idleSince >= _options.ConsumerIdleTimeout.TotalMilliseconds && _pool.TryRetire(this))
-                {
-                    break;
-                }
-                else
-                {
-                    // Nothing assigned: sleep until a request comes, without polling Kafka.
-                    _requested.Wait(_options.ConsumerIdleTimeout);
-                }
-            }
+            // Built here, on its own thread, so that no caller's thread waits for librdkafka to start a client.
+            _consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(_options))
+                .SetLogHandler((_, message) => _log(message))
+                .SetErrorHandler((_, error) => _log(KafkaErrors.AsLogMessage($"consumer-{Id}", error)))
+                .Build();
+            PollUntilStopped(_consumer);
         }
         catch (Exception e)
         {
-            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Error, "POLL", $"poll loop failed: {e}"));
+            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Error, "POLL", $"consumer failed: {e.Message}"));
             _pool.Retire(this);
+            FailEveryBuffer(new StorageUnavailableException($"the Kafka consumer serving this partition failed: {e.Message}", e));
         }
         finally
         {
-            var cause = new StorageUnavailableException("the Kafka consumer serving this partition stopped");
-            foreach (var reader in _readers.Values.Where(r => !r.Failed))
-            {
-                reader.Fail(cause);
-            }
-
+            FailEveryBuffer(new StorageUnavailableException("the Kafka consumer serving this partition stopped"));
             CloseConsumer();
+        }
+    }
+
+    private void PollUntilStopped(IConsumer<byte[], byte[]> consumer)
+    {
+        var idleSince = Environment.TickCount64;
+        while (!_stopping)
+        {
+            _pool.AttachWaitingIfAny();
+            ApplyRequests(consumer);
+            ResumeDrained(consumer);
+            if (_buffers.Count > 0)
+            {
+                idleSince = Environment.TickCount64;
+                Poll(consumer);
+            }
+            else if (Environment.TickCount64 - idleSince >= _options.ConsumerIdleTimeout.TotalMilliseconds && _pool.TryRetire(this))
+            {
+                return;
+            }
+            else
+            {
+                // Nothing assigned: sleep until a request comes, without polling Kafka. This is the consumer's own
+                // thread, never a pool or dispatcher thread.
+                _requested.Wait(_options.ConsumerIdleTimeout);
+            }
+        }
+    }
+
+    private void FailEveryBuffer(Exception cause)
+    {
+        foreach (var buffer in _buffers.Values.Where(b => !b.Failed))
+        {
+            buffer.Fail(cause);
+        }
+
+        // Requests that never reached the loop: their buffers wait for an assignment that will not come.
+        while (_requests.TryDequeue(out var request))
+        {
+            if (request is Assign { Buffer: { Failed: false } buffer })
+            {
+                buffer.Fail(cause);
+            }
         }
     }
 
     private void CloseConsumer()
     {
+        if (_consumer is null)
+        {
+            return;
+        }
+
         try
         {
             // Leaves no group (none was joined) and commits nothing (auto-commit is off).
@@ -144,7 +180,7 @@ internal sealed class PooledConsumer
         }
     }
 
-    private void ApplyRequests()
+    private void ApplyRequests(IConsumer<byte[], byte[]> consumer)
     {
         while (_requested.CurrentCount > 0 && _requested.Wait(0))
         {
@@ -155,67 +191,80 @@ internal sealed class PooledConsumer
             switch (request)
             {
                 case Assign assign:
-                    OnAssign(assign.Reader);
+                    OnAssign(consumer, assign.Buffer);
                     break;
                 case Unassign unassign:
-                    OnUnassign(unassign.Reader);
+                    OnUnassign(consumer, unassign.Buffer, unassign.Evicting);
                     break;
             }
         }
     }
 
-    private void OnAssign(PartitionReader reader)
+    private void OnAssign(IConsumer<byte[], byte[]> consumer, PartitionBuffer buffer)
     {
         try
         {
-            _consumer.IncrementalAssign([new TopicPartitionOffset(reader.TopicPartition, OffsetOf(reader.Start))]);
-            _readers[reader.TopicPartition] = reader;
+            // Always an exact offset: one past the end (or before the oldest retained record) is reset by the consumer
+            // to the oldest retained record (auto.offset.reset = earliest), the storages' policy for lost positions.
+            consumer.IncrementalAssign([new TopicPartitionOffset(buffer.TopicPartition, buffer.NextOffset)]);
+            buffer.Paused = false;
+            _buffers[buffer.TopicPartition] = buffer;
         }
         catch (KafkaException e)
         {
-            reader.Fail(KafkaErrors.Unavailable(e.Error, $"assigning {reader.TopicPartition}"));
+            buffer.Fail(KafkaErrors.Unavailable(e.Error, $"assigning {buffer.TopicPartition}"));
         }
     }
 
-    private void OnUnassign(PartitionReader reader)
+    private void OnUnassign(IConsumer<byte[], byte[]> consumer, PartitionBuffer buffer, bool evicting)
     {
-        if (!_readers.TryGetValue(reader.TopicPartition, out var current) || current != reader)
+        if (!_buffers.TryGetValue(buffer.TopicPartition, out var current) || current != buffer)
         {
             return;
         }
 
-        _readers.Remove(reader.TopicPartition);
-        if (_pendingReader == reader)
+        _buffers.Remove(buffer.TopicPartition);
+        if (_pendingBuffer == buffer)
         {
-            // Its stream has ended: nobody takes these.
-            ClearPending();
+            // Handed over rather than dropped when evicting: the stage still reads them.
+            if (evicting)
+            {
+                HandOver();
+            }
+            else
+            {
+                ClearPending();
+            }
         }
 
-        if (reader.Paused)
+        var wasPaused = _paused.Remove(buffer);
+        if (!wasPaused)
         {
-            // A paused reader's partition is already unassigned.
-            _paused.Remove(reader);
-            return;
+            // A paused buffer's partition is already unassigned.
+            try
+            {
+                consumer.IncrementalUnassign([buffer.TopicPartition]);
+            }
+            catch (KafkaException e)
+            {
+                _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "UNASSIGN", $"unassigning {buffer.TopicPartition} failed: {e.Error}"));
+            }
         }
 
-        try
+        if (evicting)
         {
-            _consumer.IncrementalUnassign([reader.TopicPartition]);
-        }
-        catch (KafkaException e)
-        {
-            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "UNASSIGN", $"unassigning {reader.TopicPartition} failed: {e.Error}"));
+            buffer.Evict();
         }
     }
 
-    private void Poll()
+    private void Poll(IConsumer<byte[], byte[]> consumer)
     {
         ConsumeResult<byte[], byte[]>? result;
         try
         {
             // While records wait to be handed over, only take what librdkafka already holds: an empty queue hands them
             // over at once instead of after a blocking poll.
-            result = _consumer.Consume(_pending.Count > 0 ? TimeSpan.Zero : _options.PollTimeout);
+            result = consumer.Consume(_pending.Count > 0 ? TimeSpan.Zero : _options.PollTimeout);
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
@@ -230,38 +279,42 @@ internal sealed class PooledConsumer
             return;
         }
 
-        if (ReaderOf(result) is not { Failed: false } reader)
+        if (BufferOf(result) is not { Failed: false } buffer)
         {
             return;
         }
 
-        if (reader.Paused)
+        if (buffer.Paused)
         {
             // Fetched before the pause took effect: dropped, and fetched again on resume, which starts at the
-            // reader's next offset, so the buffer never grows past its bound.
+            // buffer's next offset, so the buffer never grows past its bound.
             Interlocked.Increment(ref _lateRecords);
             return;
         }
 
-        if (result.Offset.Value < reader.NextOffset)
+        if (buffer.Started && result.Offset.Value < buffer.NextOffset)
         {
             return;
         }
 
-        if (reader != _pendingReader)
+        if (buffer != _pendingBuffer)
         {
             HandOver();
-            _pendingReader = reader;
+            _pendingBuffer = buffer;
         }
 
         var record = ToStoredRecord(result);
+        var size = record.SizeInBytes;
         _pending.Add(record);
-        _pendingBytes += PartitionReader.SizeOf(record);
-        reader.NextOffset = record.Offset + 1;
-        if (reader.IsFullWith(_pending.Count, _pendingBytes))
+        _pendingBytes += size;
+        Interlocked.Increment(ref _fetchedRecords);
+        Interlocked.Add(ref _fetchedBytes, size);
+        buffer.NextOffset = record.Offset + 1;
+        buffer.Started = true;
+        if (buffer.IsFullWith(_pending.Count, _pendingBytes))
         {
             HandOver();
-            Pause(reader);
+            Pause(consumer, buffer);
         }
         else if (_pending.Count == RecordChunk.MaxRecords)
         {
@@ -271,9 +324,9 @@ internal sealed class PooledConsumer
 
     private void HandOver()
     {
-        if (_pendingReader is { } reader && _pending.Count > 0)
+        if (_pendingBuffer is { } buffer && _pending.Count > 0)
         {
-            reader.Add([.. _pending], _pendingBytes);
+            buffer.Add([.. _pending], _pendingBytes);
         }
 
         ClearPending();
@@ -283,57 +336,57 @@ internal sealed class PooledConsumer
     {
         _pending.Clear();
         _pendingBytes = 0;
-        _pendingReader = null;
+        _pendingBuffer = null;
     }
 
-    // Records come in runs from one partition (a fetch's batch): the reader with records pending usually takes the
+    // Records come in runs from one partition (a fetch's batch): the buffer with records pending usually takes the
     // next one too, found without allocating a TopicPartition and looking it up.
-    private PartitionReader? ReaderOf(ConsumeResult<byte[], byte[]> result) =>
-        _pendingReader is { } pending
+    private PartitionBuffer? BufferOf(ConsumeResult<byte[], byte[]> result) =>
+        _pendingBuffer is { } pending
         && pending.TopicPartition.Partition.Value == result.Partition.Value
         && pending.TopicPartition.Topic == result.Topic
             ? pending
-            : _readers.GetValueOrDefault(result.TopicPartition);
+            : _buffers.GetValueOrDefault(result.TopicPartition);
 
     /// <summary>
-    /// Stops fetching a full reader's partition by unassigning it, and resumes by assigning it again at the reader's
+    /// Stops fetching a full buffer's partition by unassigning it, and resumes by assigning it again at the buffer's
     /// next offset. librdkafka's own Pause/Resume would do, but (measured with 2.16 on the mock cluster) once every
     /// partition of a consumer is paused, a Resume restarts fetching only after about a second, while a new
     /// assignment at an explicit offset fetches within milliseconds: a lone slow stream would crawl.
     /// </summary>
-    private void Pause(PartitionReader reader)
+    private void Pause(IConsumer<byte[], byte[]> consumer, PartitionBuffer buffer)
     {
         try
         {
-            _consumer.IncrementalUnassign([reader.TopicPartition]);
-            reader.Paused = true;
-            _paused.Add(reader);
+            consumer.IncrementalUnassign([buffer.TopicPartition]);
+            buffer.Paused = true;
+            _paused.Add(buffer);
         }
         catch (KafkaException e)
         {
-            reader.Fail(KafkaErrors.Unavailable(e.Error, $"pausing {reader.TopicPartition}"));
+            buffer.Fail(KafkaErrors.Unavailable(e.Error, $"pausing {buffer.TopicPartition}"));
         }
     }
 
-    private void ResumeDrained()
+    private void ResumeDrained(IConsumer<byte[], byte[]> consumer)
     {
         for (var i = _paused.Count - 1; i >= 0; i--)
         {
-            var reader = _paused[i];
-            if (!reader.IsDrained)
+            var buffer = _paused[i];
+            if (!buffer.IsDrained)
             {
                 continue;
             }
 
             _paused.RemoveAt(i);
-            reader.Paused = false;
+            buffer.Paused = false;
             try
             {
-                _consumer.IncrementalAssign([new TopicPartitionOffset(reader.TopicPartition, reader.NextOffset)]);
+                consumer.IncrementalAssign([new TopicPartitionOffset(buffer.TopicPartition, buffer.NextOffset)]);
             }
             catch (KafkaException e)
             {
-                reader.Fail(KafkaErrors.Unavailable(e.Error, $"resuming {reader.TopicPartition}"));
+                buffer.Fail(KafkaErrors.Unavailable(e.Error, $"resuming {buffer.TopicPartition}"));
             }
         }
     }
@@ -341,21 +394,14 @@ internal sealed class PooledConsumer
     private void OnConsumeError(ConsumeException e)
     {
         var topicPartition = e.ConsumerRecord?.TopicPartition;
-        if (topicPartition is not null && _readers.TryGetValue(topicPartition, out var reader) && !reader.Failed)
+        if (topicPartition is not null && _buffers.TryGetValue(topicPartition, out var buffer) && !buffer.Failed)
         {
-            reader.Fail(KafkaErrors.Unavailable(e.Error, $"reading {topicPartition}"));
+            buffer.Fail(KafkaErrors.Unavailable(e.Error, $"reading {topicPartition}"));
             return;
         }
 
         _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "CONSUME", $"consume failed: {e.Error}"));
     }
-
-    private static Offset OffsetOf(StartPosition start) => start switch
-    {
-        StartPosition.OffsetPosition { Offset: >= 0 } at => new Offset(at.Offset),
-        StartPosition.LatestPosition => Offset.End,
-        _ => Offset.Beginning,
-    };
 
     private static StoredRecord ToStoredRecord(ConsumeResult<byte[], byte[]> result)
     {
@@ -374,7 +420,7 @@ internal sealed class PooledConsumer
 
     private abstract record Request;
 
-    private sealed record Assign(PartitionReader Reader) : Request;
+    private sealed record Assign(PartitionBuffer Buffer) : Request;
 
-    private sealed record Unassign(PartitionReader Reader) : Request;
+    private sealed record Unassign(PartitionBuffer Buffer, bool Evicting) : Request;
 }

@@ -4,11 +4,10 @@ using Akka.Streams.Dsl;
 
 namespace Liiklus.Storage.Records.Memory;
 
-public sealed record InMemoryRecordsOptions(int PartitionsPerTopic = 32, int RetentionPerPartition = 100_000);
-
 /// <summary>
 /// Records kept in this process, per node: topics are created on first use, keyed records are partitioned as
-/// Kafka's Java producer does, null keys spread round-robin, and each partition keeps a bounded tail.
+/// Kafka's Java producer does, null keys spread round-robin, and each partition keeps a bounded tail. Like Kafka's
+/// CreatePartitions, <see cref="IncreasePartitions"/> gives a topic more partitions while it is in use.
 /// </summary>
 public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRecordsStorage
 {
@@ -53,8 +52,23 @@ public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRe
         return Source.FromGraph(new PartitionLogSource(partitions[partition], start));
     }
 
-    private PartitionLog[] GetOrCreate(string topic) =>
-        _topics.GetOrAdd(topic, _ => Enumerable.Range(0, options.PartitionsPerTopic)
-            .Select(p => new PartitionLog(p, options.RetentionPerPartition))
-            .ToArray());
+    /// <summary>
+    /// Gives <paramref name="topic"/> (created when unknown) <paramref name="partitions"/> partitions in all; existing
+    /// partitions keep their records. As in Kafka, a topic's partitions are never fewer.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">fewer partitions than the topic has</exception>
+    public void IncreasePartitions(string topic, int partitions)
+    {
+        _topics.AddOrUpdate(
+            topic,
+            _ => NewLogs(0, partitions),
+            (_, existing) => partitions < existing.Length
+                ? throw new ArgumentOutOfRangeException(nameof(partitions), partitions, $"topic '{topic}' has {existing.Length} partitions already")
+                : [.. existing, .. NewLogs(existing.Length, partitions)]);
+    }
+
+    private PartitionLog[] NewLogs(int from, int to) =>
+        [.. Enumerable.Range(from, to - from).Select(p => new PartitionLog(p, options.RetentionPerPartition))];
+
+    private PartitionLog[] GetOrCreate(string topic) => _topics.GetOrAdd(topic, _ => NewLogs(0, options.PartitionsPerTopic));
 }

@@ -93,13 +93,17 @@ internal sealed class PartitionLog(int partition, int retention)
         }
     }
 
-    /// <summary>Resolves a start position to the offset to read first.</summary>
+    /// <summary>
+    /// Resolves a start position to the offset to read first. An offset past the end means the partition was recreated
+    /// or truncated since it was stored: reading starts at the oldest retained record, as for any storage.
+    /// </summary>
     public long Resolve(StartPosition start)
     {
         lock (_lock)
         {
             return start switch
             {
+                StartPosition.OffsetPosition at when at.Offset > _nextOffset => _lowWatermark,
                 StartPosition.OffsetPosition at => Math.Max(at.Offset, _lowWatermark),
                 StartPosition.LatestPosition => _nextOffset,
                 _ => _lowWatermark,

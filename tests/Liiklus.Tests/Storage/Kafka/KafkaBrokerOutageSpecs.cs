@@ -24,12 +24,16 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
     public KafkaBrokerOutageSpecs()
     {
         _materializer = Sys.Materializer();
-        _storage = new KafkaRecordsStorage(_cluster.StorageOptions() with
-        {
-            DeliveryTimeout = TimeSpan.FromSeconds(1),
-            RequestTimeout = TimeSpan.FromSeconds(1),
-            ReaderBufferRecords = 20,
-        });
+        _storage = new KafkaRecordsStorage(
+            _cluster.StorageOptions() with
+            {
+                DeliveryTimeout = TimeSpan.FromSeconds(1),
+                RequestTimeout = TimeSpan.FromSeconds(1),
+                // Every call asks the brokers: a cached partition count would answer through the outage.
+                MetadataMaxAge = TimeSpan.Zero,
+                ReaderBufferRecords = 20,
+            },
+            _materializer);
     }
 
     [Fact]
@@ -54,7 +58,7 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
     [Fact]
     public async Task Publish_stops_waiting_at_the_callers_deadline_even_when_the_delivery_timeout_is_longer()
     {
-        using var patient = new KafkaRecordsStorage(_cluster.StorageOptions() with { DeliveryTimeout = TimeSpan.FromMinutes(5) });
+        using var patient = new KafkaRecordsStorage(_cluster.StorageOptions() with { DeliveryTimeout = TimeSpan.FromMinutes(5) }, _materializer);
         var topic = _cluster.NewTopic(4);
         await patient.PublishAsync(topic, Record("before"), CancellationToken.None);
         _cluster.SetBrokerDown();

@@ -13,7 +13,7 @@ public sealed class KafkaRecordsStorageSpecs(MockKafkaCluster cluster) : Records
 {
     private KafkaRecordsStorage? _storage;
 
-    protected override IRecordsStorage CreateStorage() => _storage = new KafkaRecordsStorage(cluster.StorageOptions());
+    protected override IRecordsStorage CreateStorage() => _storage = new KafkaRecordsStorage(cluster.StorageOptions(), Materializer);
 
     protected override void Dispose(bool disposing)
     {

@@ -141,54 +141,109 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
-    public async Task Readers_of_different_partitions_share_a_consumer_and_a_second_reader_of_a_partition_gets_another()
+    public async Task Readers_of_different_partitions_share_a_consumer_and_the_pool_never_grows_past_its_bound()
     {
-        using var storage = NewStorage(idleTimeout: TimeSpan.FromMilliseconds(200));
-        var topic = _cluster.NewTopic(4);
-        for (var p = 0; p < 4; p++)
-        {
-            await storage.PublishAsync(topic, Record($"v{p}", Keys.ForPartition(p, 4)), CancellationToken.None);
-        }
-
-        var readers = Enumerable.Range(0, 4).Select(p => storage.PartitionSource(topic, p, StartPosition.Earliest).Records().PullOnDemand(_materializer)).ToList();
-        foreach (var reader in readers)
-        {
-            await reader.PullAsync(1, Deadline);
-        }
-
-        Assert.Equal(1, storage.ConsumerCount);
-
-        var secondOfPartitionZero = storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().PullOnDemand(_materializer);
-        Assert.Equal("v0", Encoding.UTF8.GetString((await secondOfPartitionZero.PullAsync(1, Deadline))[0].Value));
-        Assert.Equal(2, storage.ConsumerCount);
-
-        foreach (var reader in readers.Append(secondOfPartitionZero))
-        {
-            reader.KillSwitch.Shutdown();
-        }
-
-        await Eventually.Until(() => Task.FromResult(storage.ConsumerCount), count => count == 0, "idle consumers closed");
-    }
-
-    [Fact]
-    public async Task Concurrent_readers_are_spread_over_several_consumers_before_they_share_one()
-    {
-        using var storage = NewStorage(spreadOverConsumers: 2);
+        using var storage = NewStorage(idleTimeout: TimeSpan.FromMilliseconds(200), maxConsumers: 2);
         var topic = _cluster.NewTopic(4);
         await PublishToEveryPartition(topic, 4, perPartition: 1);
 
+        // From the earliest record: each reader catches up through a fetch of its own, beside its partition's tail.
         var readers = Enumerable.Range(0, 4).Select(p => storage.PartitionSource(topic, p, StartPosition.Earliest).Records().PullOnDemand(_materializer)).ToList();
-        var firsts = new List<string>();
-        foreach (var reader in readers)
+        var seconds = Enumerable.Range(0, 4).Select(p => storage.PartitionSource(topic, p, StartPosition.Earliest).Records().PullOnDemand(_materializer)).ToList();
+        foreach (var reader in readers.Concat(seconds))
         {
-            firsts.Add(Encoding.UTF8.GetString((await reader.PullAsync(1, Deadline))[0].Value));
+            Assert.Single(await reader.PullAsync(1, Deadline));
         }
 
-        Assert.Equal(["p0-0", "p1-0", "p2-0", "p3-0"], firsts);
         Assert.Equal(2, storage.ConsumerCount);
-        foreach (var reader in readers)
+        foreach (var reader in readers.Concat(seconds))
         {
             reader.KillSwitch.Shutdown();
+        }
+
+        await Eventually.Until(() => Task.FromResult(storage.ConsumerCount), count => count == 0, "idle consumers closed", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Readers_of_a_partition_beyond_the_consumer_bound_wait_their_turn_and_all_read_everything()
+    {
+        const int records = 200;
+        using var storage = NewStorage(maxConsumers: 2, readerBuffer: 20);
+        var topic = _cluster.NewTopic(1);
+        await PublishToEveryPartition(topic, 1, records);
+
+        // Six streams catching up on one partition, with two consumers: one holds the tail, the other one catch-up at a
+        // time (or a paused one gives its slot up).
+        var reads = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().Take(records)
+                .RunWith(Sink.Seq<StoredRecord>(), _materializer).WaitAsync(Deadline)));
+
+        Assert.All(reads, read => Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), read.Select(r => r.Offset)));
+        Assert.True(storage.ConsumerCount <= 2, $"{storage.ConsumerCount} consumers");
+    }
+
+    [Fact]
+    public async Task Two_groups_at_the_tail_are_served_by_one_fetch()
+    {
+        const int records = 500;
+        using var storage = NewStorage();
+        var topic = _cluster.NewTopic(1);
+        // Two groups whose next record is the partition's first: both are placed in the (empty) shared window at its end.
+        var first = storage.PartitionSource(topic, 0, StartPosition.At(0)).Records().PullOnDemand(_materializer);
+        var second = storage.PartitionSource(topic, 0, StartPosition.At(0)).Records().PullOnDemand(_materializer);
+        await Eventually.Until(() => Task.FromResult(storage.SharedTailWindow(topic, 0)), window => window is not null, "the tail knows where it starts");
+
+        await PublishToEveryPartition(topic, 1, records);
+
+        Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), (await first.PullAsync(records, Deadline)).Select(r => r.Offset));
+        Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), (await second.PullAsync(records, Deadline)).Select(r => r.Offset));
+        Assert.Equal(records, storage.Fetched.Records);
+        Assert.Equal(1, storage.SharedTails);
+        first.KillSwitch.Shutdown();
+        second.KillSwitch.Shutdown();
+    }
+
+    [Fact]
+    public async Task A_stalled_reader_drops_out_of_the_tail_without_slowing_the_other_and_then_reads_every_record_in_order()
+    {
+        const int records = 3000;
+        // A window of a few dozen 100-byte records: the stalled reader falls out of it at once.
+        using var storage = NewStorage(windowBytes: 4 * 1024, readerBuffer: 100);
+        var topic = _cluster.NewTopic(1);
+        var stalled = storage.PartitionSource(topic, 0, StartPosition.At(0)).Records().PullOnDemand(_materializer);
+        var flowing = storage.PartitionSource(topic, 0, StartPosition.At(0)).Records()
+            .Take(records).RunWith(Sink.Seq<StoredRecord>(), _materializer);
+
+        await PublishToEveryPartition(topic, 1, records, valueBytes: 100);
+
+        Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), (await flowing.WaitAsync(Deadline)).Select(r => r.Offset));
+        var caughtUp = await stalled.PullAsync(records, Deadline);
+        Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), caughtUp.Select(r => r.Offset));
+        stalled.KillSwitch.Shutdown();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Readers_pausing_at_random_across_the_tail_and_catch_up_see_no_gap_duplicate_or_reordering(int seed)
+    {
+        const int records = 2000;
+        var random = new Random(seed);
+        using var storage = NewStorage(windowBytes: 2 * 1024, readerBuffer: 50);
+        var topic = _cluster.NewTopic(1);
+        var starts = new[] { StartPosition.At(0), StartPosition.Earliest, StartPosition.At(0), StartPosition.At(0) };
+        var readers = starts.Select(start => storage.PartitionSource(topic, 0, start).Records().PullOnDemand(_materializer)).ToList();
+        var pauses = readers.Select(_ => Enumerable.Range(0, 40).Select(_ => (Every: random.Next(1, 120), Pause: random.Next(0, 30))).ToList()).ToList();
+
+        var publishing = PublishToEveryPartition(topic, 1, records, valueBytes: 100);
+        var reads = await Task.WhenAll(readers.Select((reader, i) => ReadWithPausesAsync(reader, records, pauses[i])));
+        await publishing;
+
+        for (var i = 0; i < readers.Count; i++)
+        {
+            Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), reads[i].Select(r => r.Offset));
+            readers[i].KillSwitch.Shutdown();
         }
     }
 
@@ -236,27 +291,51 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         Assert.Equal(Offset.Unset, committed.Single().Offset);
     }
 
-    /// <summary>A reader that pulls only when asked (and one record ahead, the queue's buffer).</summary>
     private KafkaRecordsStorage NewStorage(
         Dictionary<string, string>? properties = null,
         int readerBuffer = 500,
         TimeSpan? idleTimeout = null,
-        int spreadOverConsumers = 1) =>
-        new(_cluster.StorageOptions(properties) with
-        {
-            ReaderBufferRecords = readerBuffer,
-            ConsumerIdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(30),
-            SpreadOverConsumers = spreadOverConsumers,
-        });
+        int spreadOverConsumers = 1,
+        int maxConsumers = 4,
+        long windowBytes = 2 * 1024 * 1024) =>
+        new(
+            _cluster.StorageOptions(properties) with
+            {
+                ReaderBufferRecords = readerBuffer,
+                ConsumerIdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(30),
+                SpreadOverConsumers = spreadOverConsumers,
+                MaxConsumers = maxConsumers,
+                SharedTailWindowBytes = windowBytes,
+            },
+            _materializer);
 
-    private async Task PublishToEveryPartition(string topic, int partitions, int perPartition)
+    /// <summary>Pulls <paramref name="count"/> records, pausing <c>Pause</c> ms after every <c>Every</c> of them.</summary>
+    private static async Task<List<StoredRecord>> ReadWithPausesAsync(OnDemandReader reader, int count, List<(int Every, int Pause)> pauses)
+    {
+        var read = new List<StoredRecord>(count);
+        var step = 0;
+        while (read.Count < count)
+        {
+            var (every, pause) = pauses[step++ % pauses.Count];
+            read.AddRange(await reader.PullAsync(Math.Min(every, count - read.Count), Deadline));
+            // The pause is the behaviour under test: the reader stops pulling while records keep coming.
+            await Task.Delay(pause);
+        }
+
+        return read;
+    }
+
+    private async Task PublishToEveryPartition(string topic, int partitions, int perPartition, int valueBytes = 0)
     {
         using var producer = PlainKafkaClients.Producer(_cluster);
         for (var p = 0; p < partitions; p++)
         {
             for (var i = 0; i < perPartition; i++)
             {
-                producer.Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]> { Value = Encoding.UTF8.GetBytes($"p{p}-{i}") });
+                var value = Encoding.UTF8.GetBytes($"p{p}-{i}");
+                producer.Produce(
+                    new TopicPartition(topic, p),
+                    new Message<byte[]?, byte[]> { Value = valueBytes > value.Length ? [.. value, .. new byte[valueBytes - value.Length]] : value });
             }
         }
 

@@ -16,7 +16,7 @@ public sealed class RedisSettingsSpecs
             ["redis_port"] = "6380",
         };
 
-        var settings = GatewaySettings.From(GatewayConfig.Load(null, name => environment.GetValueOrDefault(name)));
+        var settings = GatewaySettings.From(GatewayHocon.Load(null, name => environment.GetValueOrDefault(name)));
 
         Assert.Equal("REDIS", settings.PositionsStorageType);
         Assert.Equal("positions.internal:6380", settings.Redis.Endpoint);
@@ -30,7 +30,7 @@ public sealed class RedisSettingsSpecs
     [Fact]
     public void Without_variables_redis_is_localhost_6379()
     {
-        var settings = GatewaySettings.From(GatewayConfig.Load(null, _ => null));
+        var settings = GatewaySettings.From(GatewayHocon.Load(null, _ => null));
 
         Assert.Equal("localhost:6379", settings.Redis.Endpoint);
     }
@@ -38,7 +38,7 @@ public sealed class RedisSettingsSpecs
     [Fact]
     public void Hocon_sets_password_database_tls_and_timeouts()
     {
-        var settings = GatewaySettings.From(GatewayConfig.Load(Akka.Configuration.ConfigurationFactory.ParseString("""
+        var settings = GatewaySettings.From(GatewayHocon.Load(Akka.Configuration.ConfigurationFactory.ParseString("""
             liiklus.storage.redis {
               password = "s3cret"
               database = 3

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Liiklus.Storage.Records;
+namespace Liiklus.Storage.Records.Memory;
 
 /// <summary>
 /// Kafka's default partitioner for keyed records (org.apache.kafka.clients.producer.internals.BuiltInPartitioner):

@@ -4,10 +4,10 @@ using Akka.Configuration;
 namespace Liiklus.Api.Configuration;
 
 /// <summary>
-/// The gateway's configuration: explicit overrides, then Liiklus's environment variables, then
-/// <c>hocon/liiklus.conf</c> and <c>hocon/akka.conf</c> from beside the binaries.
+/// The gateway's HOCON configuration, in layers: explicit overrides, then Liiklus's environment variables, then
+/// <c>hocon/liiklus.conf</c> and <c>hocon/akka.conf</c> from beside the binaries. <see cref="GatewaySettings"/> reads it.
 /// </summary>
-public static class GatewayConfig
+public static class GatewayHocon
 {
     /// <summary>Environment variable → HOCON path it overrides.</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
@@ -28,12 +28,19 @@ public static class GatewayConfig
 
     public static Config Load(Config? overrides, Func<string, string?> environment)
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "hocon");
-        var config = FromEnvironment(environment)
-            .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(folder, "liiklus.conf"))))
-            .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(folder, "akka.conf"))));
+        var config = FromEnvironment(environment).WithFallback(Defaults()).WithFallback(File("akka.conf"));
         return overrides is null ? config : overrides.WithFallback(config);
     }
+
+    /// <summary>The gateway's own defaults: every key under <c>liiklus</c> that it knows.</summary>
+    public static Config Defaults() => File("liiklus.conf");
+
+    /// <summary>The environment variable that sets <paramref name="path"/>, if there is one.</summary>
+    public static string? VariableOf(string path) =>
+        EnvironmentVariables.FirstOrDefault(pair => pair.Value == path).Key;
+
+    private static Config File(string name) =>
+        ConfigurationFactory.ParseString(System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", name)));
 
     private static Config FromEnvironment(Func<string, string?> environment)
     {

@@ -13,7 +13,7 @@ namespace Liiklus.Api.Grpc;
 /// Turns requests into the core's terms, or fails with INVALID_ARGUMENT (naming the field), NOT_FOUND or
 /// RESOURCE_EXHAUSTED. Nothing invalid reaches the actors or the storages.
 /// </summary>
-public static partial class RequestValidation
+public static partial class RequestMapping
 {
     public static (string Topic, OutgoingRecord Record) Publish(PublishRequest request, int maxRecordSizeBytes, DateTimeOffset now)
     {

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+
+namespace Liiklus.Storage.Records.Kafka;
+
+/// <summary>
+/// Topic metadata for the storage. librdkafka's metadata call blocks its caller, so requests run on threads of their
+/// own, never on the thread pool or a dispatcher; callers await a task and stop waiting at their own deadline. Each
+/// topic has at most one request in flight (concurrent callers share it), and an answer with partitions is kept for
+/// <see cref="KafkaRecordsOptions.MetadataMaxAge"/>, so hundreds of groups starting on one topic cost one request.
+/// </summary>
+internal sealed class KafkaTopicMetadata : IDisposable
+{
+    private const int Threads = 2;
+    private readonly BlockingCollection<Request> _requests = new();
+    private readonly ConcurrentDictionary<(string Topic, bool Create), Task<TopicMetadata>> _inFlight = new();
+    private readonly ConcurrentDictionary<(string Topic, bool Create), (TopicMetadata Metadata, long At)> _answers = new();
+    private readonly IAdminClient _creating;
+    private readonly IAdminClient _looking;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeSpan _maxAge;
+    private readonly Thread[] _threads;
+    private long _requestsSent;
+
+    /// <param name="creating">an admin client whose metadata requests may create an unknown topic</param>
+    /// <param name="looking">an admin client whose metadata requests never create one</param>
+    public KafkaTopicMetadata(IAdminClient creating, IAdminClient looking, TimeSpan requestTimeout, TimeSpan maxAge)
+    {
+        _creating = creating;
+        _looking = looking;
+        _requestTimeout = requestTimeout;
+        _maxAge = maxAge;
+        _threads = [.. Enumerable.Range(0, Threads).Select(i => new Thread(Run) { IsBackground = true, Name = $"liiklus-kafka-metadata-{i}" })];
+        foreach (var thread in _threads)
+        {
+            thread.Start();
+        }
+    }
+
+    /// <summary>Metadata requests sent to Kafka so far (cached and shared answers do not count).</summary>
+    public long RequestsSent => Interlocked.Read(ref _requestsSent);
+
+    /// <param name="create">whether the request may create an unknown topic (the brokers' own setting still decides)</param>
+    /// <exception cref="KafkaException">the brokers could not be asked</exception>
+    public Task<TopicMetadata> DescribeAsync(string topic, bool create, CancellationToken cancellationToken)
+    {
+        var key = (topic, create);
+        if (_answers.TryGetValue(key, out var answer) && Environment.TickCount64 - answer.At < _maxAge.TotalMilliseconds)
+        {
+            return Task.FromResult(answer.Metadata);
+        }
+
+        var shared = _inFlight.GetOrAdd(key, _ =>
+        {
+            var request = new Request(topic, create, new TaskCompletionSource<TopicMetadata>(TaskCreationOptions.RunContinuationsAsynchronously));
+            _requests.Add(request);
+            return request.Answer.Task;
+        });
+        return shared.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Forgets what is known of <paramref name="topic"/>, so the next call asks the brokers.</summary>
+    public void Forget(string topic)
+    {
+        _answers.TryRemove((topic, true), out _);
+        _answers.TryRemove((topic, false), out _);
+    }
+
+    public void Dispose()
+    {
+        _requests.CompleteAdding();
+        foreach (var thread in _threads)
+        {
+            thread.Join(_requestTimeout + TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private void Run()
+    {
+        foreach (var request in _requests.GetConsumingEnumerable())
+        {
+            var key = (request.Topic, request.Create);
+            try
+            {
+                Interlocked.Increment(ref _requestsSent);
+                var metadata = (request.Create ? _creating : _looking).GetMetadata(request.Topic, _requestTimeout);
+                var topic = metadata.Topics.Single(t => t.Topic == request.Topic);
+                if (topic.Error.Code == ErrorCode.NoError && topic.Partitions.Count > 0)
+                {
+                    _answers[key] = (topic, Environment.TickCount64);
+                }
+
+                _inFlight.TryRemove(key, out _);
+                request.Answer.SetResult(topic);
+            }
+            catch (Exception e)
+            {
+                _inFlight.TryRemove(key, out _);
+                request.Answer.SetException(e);
+            }
+        }
+    }
+
+    private sealed record Request(string Topic, bool Create, TaskCompletionSource<TopicMetadata> Answer);
+}

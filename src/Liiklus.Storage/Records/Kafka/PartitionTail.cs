@@ -1,0 +1,284 @@
+using Confluent.Kafka;
+using Liiklus.Storage.Buffering;
+
+namespace Liiklus.Storage.Records.Kafka;
+
+/// <summary>
+/// The shared window of one topic-partition's tail on this node: the newest records fetched once by its
+/// <see cref="PartitionTailHub"/>, read in place by every stream positioned inside it, whatever its group. The window
+/// covers the offsets [<c>Start</c>, <c>End</c>): every record of the partition in that range is held. It is bounded
+/// in bytes; the oldest records go first, and a reader whose next record went with them is told it is behind (it then
+/// catches up through a reader of its own). Appends wake the readers waiting at the end.
+/// </summary>
+internal sealed class PartitionTail(TopicPartition topicPartition, long maxBytes, ByteBudget budget)
+{
+    private readonly Lock _lock = new();
+    private readonly List<Action> _waiting = [];
+    private StoredRecord[] _records = new StoredRecord[64];
+    private int[] _sizes = new int[64];
+    // The window holds the records numbered [_firstSequence, _nextSequence) in arrival order, at sequence % length.
+    private long _firstSequence;
+    private long _nextSequence;
+    private long _bytes;
+    private long _start;
+    private long _end;
+    private bool _resolved;
+    private Exception? _failure;
+
+    public TopicPartition TopicPartition { get; } = topicPartition;
+
+    /// <summary>Streams reading through this tail, at it or catching up to it; guarded by its registry's lock.</summary>
+    public int Members { get; set; }
+
+    /// <summary>Set by the running hub: called when the last member left, so the hub can stop after a while.</summary>
+    public Action? OnIdle { get; set; }
+
+    /// <summary>What the window holds now; null until the hub knows where its fetch starts.</summary>
+    public (long Start, long End, long Bytes, int Records)? Window
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _resolved ? (_start, _end, _bytes, (int)(_nextSequence - _firstSequence)) : null;
+            }
+        }
+    }
+
+    /// <summary>The hub's fetch starts at <paramref name="offset"/>, the partition's end when the hub started.</summary>
+    public void Resolve(long offset)
+    {
+        lock (_lock)
+        {
+            _start = _end = offset;
+            _resolved = true;
+        }
+
+        WakeWaiting();
+    }
+
+    /// <summary>The hub's fetch failed: every member fails with <paramref name="cause"/>.</summary>
+    public void Fail(Exception cause)
+    {
+        lock (_lock)
+        {
+            _failure ??= cause;
+        }
+
+        WakeWaiting();
+    }
+
+    public void Append(IReadOnlyList<StoredRecord> chunk)
+    {
+        lock (_lock)
+        {
+            foreach (var record in chunk)
+            {
+                if (record.Offset < _end)
+                {
+                    continue;
+                }
+
+                if (_nextSequence - _firstSequence == _records.Length)
+                {
+                    Grow();
+                }
+
+                var size = record.SizeInBytes;
+                var slot = (int)(_nextSequence % _records.Length);
+                _records[slot] = record;
+                _sizes[slot] = size;
+                _nextSequence++;
+                _bytes += size;
+                _end = record.Offset + 1;
+                budget.Take(size);
+            }
+
+            // At least the newest record stays, so a record larger than the window still reaches the readers at the end.
+            while (_bytes > maxBytes && _nextSequence - _firstSequence > 1)
+            {
+                EvictOldest();
+            }
+        }
+
+        WakeWaiting();
+    }
+
+    /// <summary>
+    /// Places a reader whose next record is <paramref name="offset"/>: inside the window it gets the sequence to read
+    /// from; outside it (behind the window or past its end) it reads on its own. Before the hub knows where it
+    /// started, <paramref name="wake"/> is called once it does.
+    /// </summary>
+    public JoinResult Join(long offset, Action wake, out long sequence)
+    {
+        sequence = 0;
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return JoinResult.Failed;
+            }
+
+            if (!_resolved)
+            {
+                _waiting.Add(wake);
+                return JoinResult.NotYet;
+            }
+
+            if (offset < _start || offset > _end)
+            {
+                return JoinResult.Outside;
+            }
+
+            sequence = SequenceOf(offset);
+            return JoinResult.Joined;
+        }
+    }
+
+    /// <summary>Places a reader at the end of the window: it reads only records fetched from now on.</summary>
+    public JoinResult JoinAtEnd(Action wake, out long sequence, out long offset)
+    {
+        sequence = offset = 0;
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return JoinResult.Failed;
+            }
+
+            if (!_resolved)
+            {
+                _waiting.Add(wake);
+                return JoinResult.NotYet;
+            }
+
+            sequence = _nextSequence;
+            offset = _end;
+            return JoinResult.Joined;
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> records from <paramref name="sequence"/> on, which it advances. None at the end of
+    /// the window, and <paramref name="wake"/> is called by the next append; null when those records were evicted.
+    /// </summary>
+    /// <exception cref="Exception">the hub failed; the failure is rethrown as it came</exception>
+    public StoredRecord[]? Read(ref long sequence, int max, Action wake)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                throw _failure;
+            }
+
+            if (sequence < _firstSequence)
+            {
+                return null;
+            }
+
+            var count = (int)Math.Min(max, _nextSequence - sequence);
+            if (count <= 0)
+            {
+                _waiting.Add(wake);
+                return [];
+            }
+
+            var records = new StoredRecord[count];
+            for (var i = 0; i < count; i++)
+            {
+                records[i] = _records[(int)((sequence + i) % _records.Length)];
+            }
+
+            sequence += count;
+            return records;
+        }
+    }
+
+    /// <summary>Calls <paramref name="wake"/> once on the next append (or failure).</summary>
+    public void WakeOnAppend(Action wake)
+    {
+        lock (_lock)
+        {
+            _waiting.Add(wake);
+        }
+    }
+
+    /// <summary>The hub stopped: what the window held goes back to the budget.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            while (_nextSequence > _firstSequence)
+            {
+                EvictOldest();
+            }
+        }
+    }
+
+    private void EvictOldest()
+    {
+        var slot = (int)(_firstSequence % _records.Length);
+        var evicted = _records[slot];
+        budget.Release(_sizes[slot]);
+        _bytes -= _sizes[slot];
+        _records[slot] = null!;
+        _firstSequence++;
+        _start = evicted.Offset + 1;
+    }
+
+    // The first sequence whose record is at or after the offset: offsets may skip (compaction, transaction markers).
+    private long SequenceOf(long offset)
+    {
+        long low = _firstSequence, high = _nextSequence;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (_records[(int)(middle % _records.Length)].Offset < offset)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    // Sequences map to slots by sequence % length, so re-home every held record when the ring doubles.
+    private void Grow()
+    {
+        var records = new StoredRecord[_records.Length * 2];
+        var sizes = new int[records.Length];
+        for (var sequence = _firstSequence; sequence < _nextSequence; sequence++)
+        {
+            records[sequence % records.Length] = _records[sequence % _records.Length];
+            sizes[sequence % records.Length] = _sizes[sequence % _sizes.Length];
+        }
+
+        _records = records;
+        _sizes = sizes;
+    }
+
+    private void WakeWaiting()
+    {
+        Action[] waking;
+        lock (_lock)
+        {
+            if (_waiting.Count == 0)
+            {
+                return;
+            }
+
+            waking = [.. _waiting];
+            _waiting.Clear();
+        }
+
+        foreach (var wake in waking)
+        {
+            wake();
+        }
+    }
+}

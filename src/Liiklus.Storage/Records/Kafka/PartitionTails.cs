@@ -1,0 +1,125 @@
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Liiklus.Storage.Buffering;
+
+namespace Liiklus.Storage.Records.Kafka;
+
+/// <summary>
+/// The node's shared tails, one per topic-partition that some stream reads: created by the first stream that reads the
+/// partition, started at the partition's end, and stopped by its hub once no stream has used it for the idle timeout.
+/// </summary>
+internal sealed class PartitionTails(
+    KafkaConsumerPool pool,
+    KafkaRecordsOptions options,
+    ByteBudget budget,
+    Func<IMaterializer> materializer,
+    Func<TopicPartition, CancellationToken, Task<long>> endOffset)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<TopicPartition, PartitionTail> _tails = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tails.Count;
+            }
+        }
+    }
+
+    /// <summary>The window of <paramref name="topicPartition"/>'s tail, if it has a running one that knows where it starts.</summary>
+    public (long Start, long End, long Bytes, int Records)? WindowOf(TopicPartition topicPartition)
+    {
+        lock (_lock)
+        {
+            return _tails.TryGetValue(topicPartition, out var tail) ? tail.Window : null;
+        }
+    }
+
+    /// <summary>The tail of <paramref name="topicPartition"/>, started when it had none; the caller is one more member.</summary>
+    public PartitionTail Join(TopicPartition topicPartition)
+    {
+        PartitionTail tail;
+        var created = false;
+        lock (_lock)
+        {
+            if (!_tails.TryGetValue(topicPartition, out tail!))
+            {
+                tail = new PartitionTail(topicPartition, options.SharedTailWindowBytes, budget);
+                _tails[topicPartition] = tail;
+                created = true;
+            }
+
+            tail.Members++;
+        }
+
+        if (created)
+        {
+            _ = StartAsync(tail);
+        }
+
+        return tail;
+    }
+
+    public void Leave(PartitionTail tail)
+    {
+        Action? idle = null;
+        lock (_lock)
+        {
+            if (--tail.Members == 0)
+            {
+                idle = tail.OnIdle;
+            }
+        }
+
+        idle?.Invoke();
+    }
+
+    public bool IsIdle(PartitionTail tail)
+    {
+        lock (_lock)
+        {
+            return tail.Members == 0;
+        }
+    }
+
+    /// <summary>Removes an idle tail so that no stream joins it any more; false when one joined meanwhile.</summary>
+    public bool TryRemoveIdle(PartitionTail tail)
+    {
+        lock (_lock)
+        {
+            return tail.Members == 0 && Remove(tail);
+        }
+    }
+
+    /// <summary>The hub stopped (idle, failed or shut down): the next stream of its partition starts a new tail.</summary>
+    public void Stopped(PartitionTail tail)
+    {
+        lock (_lock)
+        {
+            Remove(tail);
+        }
+    }
+
+    private bool Remove(PartitionTail tail) =>
+        _tails.TryGetValue(tail.TopicPartition, out var current) && current == tail && _tails.Remove(tail.TopicPartition);
+
+    private async Task StartAsync(PartitionTail tail)
+    {
+        try
+        {
+            var end = await endOffset(tail.TopicPartition, CancellationToken.None).ConfigureAwait(false);
+            tail.Resolve(end);
+            Source.FromGraph(new KafkaPartitionSource(pool, tail.TopicPartition, end, options, budget))
+                .RunWith(new PartitionTailHub(tail, this, options.SharedTailIdleTimeout), materializer());
+        }
+        catch (Exception e)
+        {
+            tail.Fail(e);
+            Stopped(tail);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Liiklus.Storage.Records;
+
+public sealed record PublishResult(int Partition, long Offset);
