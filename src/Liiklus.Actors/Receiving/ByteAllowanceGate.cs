@@ -5,9 +5,10 @@ using Liiklus.Storage.Records;
 namespace Liiklus.Actors.Receiving;
 
 /// <summary>
-/// Lets a chunk of records into the rest of a Receive stream only once its bytes are taken from the stream's
+/// Lets records into the rest of a Receive stream only once their bytes are taken from the stream's
 /// <see cref="StreamByteAllowance"/>; until then it back-pressures the storage, so what a slow client holds is bounded
-/// in bytes, whatever the record sizes. When upstream completes, the chunk it holds still goes through.
+/// in bytes, whatever the record sizes. A chunk that does not fit whole is let through in parts (a record at least).
+/// When upstream completes, what it holds still goes through.
 /// </summary>
 internal sealed class ByteAllowanceGate(StreamByteAllowance allowance) : GraphStage<FlowShape<IReadOnlyList<StoredRecord>, ChargedChunk>>
 {
@@ -25,7 +26,7 @@ internal sealed class ByteAllowanceGate(StreamByteAllowance allowance) : GraphSt
     {
         private readonly ByteAllowanceGate _gate;
         private Action _wake = null!;
-        private ChargedChunk? _pending;
+        private IReadOnlyList<StoredRecord>? _pending;
         private bool _upstreamDone;
 
         public Logic(ByteAllowanceGate gate) : base(gate.Shape)
@@ -43,14 +44,7 @@ internal sealed class ByteAllowanceGate(StreamByteAllowance allowance) : GraphSt
 
         public override void OnPush()
         {
-            var records = Grab(_gate._in);
-            long bytes = 0;
-            for (var i = 0; i < records.Count; i++)
-            {
-                bytes += records[i].SizeInBytes;
-            }
-
-            _pending = new ChargedChunk(records, bytes);
+            _pending = Grab(_gate._in);
             TryEmit();
         }
 
@@ -80,20 +74,30 @@ internal sealed class ByteAllowanceGate(StreamByteAllowance allowance) : GraphSt
 
         private void TryEmit()
         {
-            if (_pending is not { } chunk || !IsAvailable(_gate._out))
+            if (_pending is not { } records || !IsAvailable(_gate._out))
             {
                 return;
             }
 
-            if (!_gate._allowance.TryTake(chunk.Bytes))
+            // The longest prefix the stream's bound takes; its first record alone when nothing fits.
+            var room = _gate._allowance.Room;
+            var count = 0;
+            long bytes = 0;
+            while (count < records.Count && (count == 0 || bytes + records[count].SizeInBytes <= room))
             {
-                _gate._allowance.WakeWhenRoomFor(chunk.Bytes, _wake);
+                bytes += records[count].SizeInBytes;
+                count++;
+            }
+
+            if (!_gate._allowance.TryTake(bytes))
+            {
+                _gate._allowance.WakeWhenRoomFor(bytes, _wake);
                 return;
             }
 
-            _pending = null;
-            Push(_gate._out, chunk);
-            if (_upstreamDone)
+            _pending = count == records.Count ? null : records.Skip(count).ToArray();
+            Push(_gate._out, new ChargedChunk(count == records.Count ? records : records.Take(count).ToArray(), bytes));
+            if (_pending is null && _upstreamDone)
             {
                 CompleteStage();
             }

@@ -25,6 +25,18 @@ public sealed class StreamByteAllowance(long maxBytes, ByteBudget node)
         }
     }
 
+    /// <summary>Bytes the stream may take before reaching its bound.</summary>
+    public long Room
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return maxBytes - _held;
+            }
+        }
+    }
+
     /// <summary>
     /// Takes <paramref name="bytes"/> when they fit the stream's bound (or the stream holds nothing: a chunk larger than
     /// the bound still passes alone) and the node's budget.

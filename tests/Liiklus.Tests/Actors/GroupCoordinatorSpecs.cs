@@ -12,13 +12,11 @@ public sealed class GroupCoordinatorSpecs : TestKit
 {
     private const string Topic = "orders";
     private const string Group = "billing";
+    private readonly InMemoryRecordsStorage _records = new(new InMemoryRecordsOptions(PartitionsPerTopic: 8));
     private readonly IActorRef _coordinator;
 
-    public GroupCoordinatorSpecs()
-    {
-        var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 8));
-        _coordinator = Sys.ActorOf(GroupCoordinator.Props(records, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
-    }
+    public GroupCoordinatorSpecs() =>
+        _coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
 
     [Fact]
     public void First_member_gets_every_partition()
@@ -105,21 +103,51 @@ public sealed class GroupCoordinatorSpecs : TestKit
         var first = Join("a");
         first.ExpectMsg<PartitionsAssigned>();
         var stream = CreateTestProbe();
+        // The first member keeps the lowest partitions it holds: 7 is one of those that move.
         _coordinator.Tell(new ClaimPartition(Topic, Group, "a", 7, stream.Ref));
         stream.ExpectMsg<PartitionClaimed>();
 
         var second = Join("b");
-        var moved = second.ExpectMsg<PartitionsAssigned>().Partitions;
 
-        if (moved.Contains(7))
+        Assert.Contains(7, second.ExpectMsg<PartitionsAssigned>().Partitions);
+        Assert.Equal(7, stream.ExpectMsg<ClaimRevoked>().Partition);
+    }
+
+    [Fact]
+    public void Partitions_added_to_the_topic_are_assigned_when_a_member_joins()
+    {
+        var first = Join("a");
+        first.ExpectMsg<PartitionsAssigned>();
+
+        _records.IncreasePartitions(Topic, 12);
+        var second = Join("b");
+
+        // Its share of the 8 partitions known so far, then its share of the 4 the join's refresh found.
+        var taken = second.ExpectMsg<PartitionsAssigned>().Partitions.Concat(second.ExpectMsg<PartitionsAssigned>().Partitions).ToList();
+        AwaitAssert(() =>
         {
-            Assert.Equal(7, stream.ExpectMsg<ClaimRevoked>().Partition);
-        }
-        else
-        {
-            stream.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-            Assert.Contains(7, State().AssignmentsBySession["a"]);
-        }
+            var state = State();
+            Assert.Equal(12, state.PartitionCount);
+            Assert.Equal(Enumerable.Range(0, 12), state.AssignmentsBySession.Values.SelectMany(p => p).Order());
+            Assert.Equal(6, state.AssignmentsBySession["a"].Count);
+        });
+        Assert.Equal(State().AssignmentsBySession["b"].Order(), taken.Order());
+    }
+
+    [Fact]
+    public void Partitions_added_to_the_topic_are_assigned_on_the_refresh_timer_and_members_keep_theirs()
+    {
+        var coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100)));
+        var topic = $"growing-{Guid.NewGuid():N}";
+        var member = CreateTestProbe();
+        coordinator.Tell(new JoinGroup(topic, Group, "a", member.Ref));
+        Assert.Equal(Enumerable.Range(0, 8), member.ExpectMsg<PartitionsAssigned>().Partitions.Order());
+
+        _records.IncreasePartitions(topic, 10);
+
+        Assert.Equal([8, 9], member.ExpectMsg<PartitionsAssigned>(TimeSpan.FromSeconds(5)).Partitions.Order());
+        // A rebalance tells revocations before assignments: none came.
+        Assert.False(member.HasMessages);
     }
 
     [Fact]

@@ -127,6 +127,34 @@ public abstract class RecordsStorageContract : TestKit
     }
 
     [Fact]
+    public async Task Offset_past_the_end_of_the_partition_starts_at_the_oldest_retained_record()
+    {
+        // A position stored before the topic was deleted and created again: records written since are not skipped.
+        var topic = NewTopic();
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 3; i++)
+        {
+            published.Add(await Storage.PublishAsync(topic, Record($"v{i}", "k"), CancellationToken.None));
+        }
+
+        var read = await Read(topic, published[0].Partition, StartPosition.At(published[2].Offset + 1000), 3);
+
+        Assert.Equal(published.Select(p => p.Offset), read.Select(r => r.Offset));
+    }
+
+    [Fact]
+    public async Task Offset_just_past_the_last_record_waits_for_the_next_one()
+    {
+        var topic = NewTopic();
+        var last = await Storage.PublishAsync(topic, Record("acked", "k"), CancellationToken.None);
+        var reading = Read(topic, last.Partition, StartPosition.At(last.Offset + 1), 1);
+
+        var next = await Storage.PublishAsync(topic, Record("next", "k"), CancellationToken.None);
+
+        Assert.Equal(next.Offset, (await reading).Single().Offset);
+    }
+
+    [Fact]
     public async Task Source_keeps_tailing_records_published_after_it_started()
     {
         var topic = NewTopic();

@@ -67,6 +67,18 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public async Task Concurrent_partition_counts_of_one_topic_cost_one_metadata_request()
+    {
+        using var storage = NewStorage();
+        var topic = _cluster.NewTopic(8);
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => storage.GetPartitionCountAsync(topic, CancellationToken.None)));
+
+        Assert.All(counts, count => Assert.Equal(8, count));
+        Assert.Equal(1, storage.MetadataRequests);
+    }
+
+    [Fact]
     public async Task Partition_count_of_a_topic_the_brokers_do_not_create_answers_unavailable()
     {
         using var storage = NewStorage();
