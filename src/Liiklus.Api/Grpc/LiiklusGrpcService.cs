@@ -9,6 +9,7 @@ using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Api.Configuration;
+using Liiklus.Api.Plugins;
 using Liiklus.Protocol;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
@@ -27,11 +28,19 @@ public sealed class LiiklusGrpcService(
     IMaterializer materializer,
     GatewaySettings settings,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime) : LiiklusService.LiiklusServiceBase
+    IHostApplicationLifetime lifetime,
+    RecordPreProcessing preProcessing,
+    RecordPostProcessing postProcessing) : LiiklusService.LiiklusServiceBase
 {
     public override async Task<PublishReply> Publish(PublishRequest request, ServerCallContext context)
     {
         var (topic, record) = RequestValidation.Publish(request, settings.MaxRecordSizeBytes, clock.GetUtcNow());
+        // ── Hook, issue 15: record pre-processors (schema validation, plugins) may transform or refuse the record. ──
+        if (!preProcessing.IsEmpty)
+        {
+            (topic, record) = await preProcessing.ProcessAsync(request, topic, record, context.CancellationToken);
+        }
+
         var published = await records.PublishAsync(topic, record, context.CancellationToken);
         return new PublishReply { Topic = topic, Partition = (uint)published.Partition, Offset = (ulong)published.Offset };
     }
@@ -60,16 +69,56 @@ public sealed class LiiklusGrpcService(
             positions,
             materializer,
             settings.Receive);
-        var replies = Channel.CreateBounded<IReadOnlyList<ReceiveReply>>(
+        // ── Hook, issue 15: with record post-processors, records cross to this call unmapped and each is
+        // post-processed on the call's own drain loop just before ReplyMapping.ToReply, so a processor that throws
+        // ends this call with INTERNAL. Move it to where the Api maps batches of ReceivedRecord to replies. ──
+        if (!postProcessing.IsEmpty)
+        {
+            await StreamAsync(
+                session, sessionId, partition, dependencies, record => record,
+                batch => PostProcessedReplies(session.Topic, batch, format), responseStream, context);
+            return;
+        }
+
+        await StreamAsync(
+            session, sessionId, partition, dependencies, record => ReplyMapping.ToReply(record, format),
+            batch => batch, responseStream, context);
+    }
+
+    private async Task StreamAsync<T>(
+        SessionToken session,
+        string sessionId,
+        int partition,
+        ReceiveDependencies dependencies,
+        Func<ReceivedRecord, T> toItem,
+        Func<IReadOnlyList<T>, IReadOnlyList<ReceiveReply>> toReplies,
+        IServerStreamWriter<ReceiveReply> responseStream,
+        ServerCallContext context)
+    {
+        var items = Channel.CreateBounded<IReadOnlyList<T>>(
             new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var stream = system.ActorOf(PartitionStreamActor<ReceiveReply>.Props(
-            session, sessionId, partition, dependencies, replies.Writer, record => ReplyMapping.ToReply(record, format)));
+        var stream = system.ActorOf(PartitionStreamActor<T>.Props(session, sessionId, partition, dependencies, items.Writer, toItem));
         await RelayUntilEndedAsync(
-            replies.Reader,
+            items.Reader,
             responseStream,
-            batch => batch,
+            toReplies,
             () => stream.Tell(EndReceive.Instance),
             context);
+    }
+
+    // Issue 15: a dropped record is skipped; the stream goes on with the next.
+    private List<ReceiveReply> PostProcessedReplies(string topic, IReadOnlyList<ReceivedRecord> batch, ReceiveRequest.Types.ContentFormat format)
+    {
+        var replies = new List<ReceiveReply>(batch.Count);
+        foreach (var record in batch)
+        {
+            if (postProcessing.Process(topic, record) is { } delivered)
+            {
+                replies.Add(ReplyMapping.ToReply(delivered, format));
+            }
+        }
+
+        return replies;
     }
 
     public override async Task<Empty> Ack(AckRequest request, ServerCallContext context)
