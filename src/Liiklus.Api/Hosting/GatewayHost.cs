@@ -6,6 +6,8 @@ using Akka.Streams;
 using Liiklus.Actors.Hosting;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Grpc;
+using Liiklus.Api.Plugins;
+using Liiklus.Api.Schema;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Api.Hosting;
@@ -38,6 +40,9 @@ public static class GatewayHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorages(settings);
+        // Issue 15: schema validation (a pre-processor) and the record processor plugins, read and loaded at start.
+        builder.Services.AddSchemaValidation(SchemaSettings.From(config));
+        builder.Services.AddRecordProcessors(PluginSettings.From(config));
         builder.Services.AddSingleton<IMaterializer>(services => services.GetRequiredService<ActorSystem>().Materializer());
         builder.Services.AddAkka(ActorSystemName, akka => akka
             .AddHocon(config, HoconAddMode.Prepend)
