@@ -25,6 +25,7 @@ public sealed class SchemaDocumentSource : IHostedService, IDisposable
     private byte[] _currentBytes;
     private FileSystemWatcher? _watcher;
     private Task _reloading = Task.CompletedTask;
+    private int _disposed;
 
     public SchemaDocumentSource(Uri url, LoadedSchemaDocument initial, ILogger<SchemaDocumentSource> logger)
     {
@@ -103,8 +104,14 @@ public sealed class SchemaDocumentSource : IHostedService, IDisposable
         await _reloading.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    // The container holds this both as itself and as a hosted service, so it may be disposed twice.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _watcher?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
