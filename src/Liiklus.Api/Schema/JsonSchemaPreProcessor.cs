@@ -3,7 +3,6 @@ using System.Text;
 using Liiklus.Plugins;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using NJsonSchema;
 using NJsonSchema.Validation;
 
 namespace Liiklus.Api.Schema;
@@ -90,12 +89,12 @@ public sealed class JsonSchemaPreProcessor(SchemaDocumentSource schemas, SchemaS
             : $"{where} does not match the schema of '{eventType}': {string.Join("; ", failures)}";
     }
 
-    private List<string> Failures(JsonSchema schema, JToken data)
+    private List<string> Failures(EventSchema schema, JToken data)
     {
-        var failures = ValidationMessages.Describe(Validator.Validate(data, schema)).ToList();
-        if (!settings.AllowDeprecatedProperties)
+        var failures = ValidationMessages.Describe(Validator.Validate(data, schema.Schema)).ToList();
+        if (schema.MarksDeprecated && !settings.AllowDeprecatedProperties)
         {
-            failures.AddRange(DeprecatedProperties.Find(schema, data, Validator).Select(path => $"{path}: is deprecated"));
+            failures.AddRange(DeprecatedProperties.Find(schema.Schema, data, Validator).Select(path => $"{path}: is deprecated"));
         }
 
         return failures;

@@ -13,10 +13,10 @@ namespace Liiklus.Api.Schema;
 /// </summary>
 public sealed class SchemaDocument
 {
-    private SchemaDocument(IReadOnlyDictionary<string, JsonSchema> events) => Events = events;
+    private SchemaDocument(IReadOnlyDictionary<string, EventSchema> events) => Events = events;
 
     /// <summary>Event type → its schema.</summary>
-    public IReadOnlyDictionary<string, JsonSchema> Events { get; }
+    public IReadOnlyDictionary<string, EventSchema> Events { get; }
 
     /// <exception cref="FormatException">the text is not YAML or JSON, has no <c>events</c> object, or an event's schema cannot be read</exception>
     public static async Task<SchemaDocument> ParseAsync(string text)
@@ -27,17 +27,19 @@ public sealed class SchemaDocument
             throw new FormatException("it has no 'events' object (one JSON Schema per event type goes under events.<type>)");
         }
 
-        var schemas = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+        var schemas = new Dictionary<string, EventSchema>(StringComparer.Ordinal);
         foreach (var (type, schema) in events)
         {
-            if (schema is not JObject)
+            if (schema is not JObject eventSchema)
             {
                 throw new FormatException($"events.{type} is not a JSON Schema object");
             }
 
             try
             {
-                schemas[type] = await JsonSchema.FromJsonAsync(schema.ToString(Formatting.None));
+                var marksDeprecated = eventSchema.Descendants().OfType<JProperty>()
+                    .Any(p => p is { Name: "deprecated", Value.Type: JTokenType.Boolean } && p.Value.Value<bool>());
+                schemas[type] = new EventSchema(await JsonSchema.FromJsonAsync(eventSchema.ToString(Formatting.None)), marksDeprecated);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
