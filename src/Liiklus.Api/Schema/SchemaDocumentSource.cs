@@ -91,7 +91,18 @@ public sealed class SchemaDocumentSource : IHostedService, IDisposable
             _logger.LogWarning(e.GetException(), "Watching schema document {Document} failed; checking it now", Describe(_url));
             _changes.Writer.TryWrite(true);
         };
-        _watcher.EnableRaisingEvents = true;
+        try
+        {
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException e)
+        {
+            // Out of inotify watches, most likely: validation goes on with the document loaded at start.
+            _logger.LogWarning("Schema document {Document} cannot be watched ({Reason}); changes to it take effect at the next start",
+                Describe(_url), e.Message);
+            return Task.CompletedTask;
+        }
+
         _reloading = ReloadOnChangesAsync(_stopping.Token);
         return Task.CompletedTask;
     }
