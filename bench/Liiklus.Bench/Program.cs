@@ -14,6 +14,7 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("receive", ReceiveBenchmark.RunAsync),
     ("receive_kafka", ReceiveKafkaBenchmark.RunAsync),
     ("publish", PublishBenchmark.RunAsync),
+    ("publish_schema", PublishSchemaBenchmark.RunAsync),
     ("latency", LatencyBenchmark.RunAsync),
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),
     ("fan_out", FanOutBenchmark.RunAsync),

@@ -21,6 +21,12 @@ public static class GatewayHocon
         ["akka_cluster_seed_nodes"] = "liiklus.cluster.seed-nodes",
         ["akka_remote_hostname"] = "akka.remote.dot-netty.tcp.hostname",
         ["akka_remote_port"] = "akka.remote.dot-netty.tcp.port",
+        // Schema validation and record processor plugins (issue 15), with Liiklus's names.
+        ["schema_enabled"] = "liiklus.schema.enabled",
+        ["schema_schemaURL"] = "liiklus.schema.schema-url",
+        ["schema_eventTypeJsonPointer"] = "liiklus.schema.event-type-json-pointer",
+        ["schema_allowDeprecatedProperties"] = "liiklus.schema.allow-deprecated-properties",
+        ["plugins_dir"] = "liiklus.plugins.dir",
     };
 
     public static Config Load(Config? overrides = null) =>

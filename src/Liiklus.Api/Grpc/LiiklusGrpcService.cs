@@ -3,6 +3,7 @@ using Grpc.Core;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Api.Configuration;
+using Liiklus.Api.Plugins;
 using Liiklus.Protocol;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
@@ -21,11 +22,19 @@ public sealed class LiiklusGrpcService(
     IPositionsStorage positions,
     GatewaySettings settings,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime) : LiiklusServiceContract
+    IHostApplicationLifetime lifetime,
+    RecordPreProcessing preProcessing,
+    RecordPostProcessing postProcessing) : LiiklusServiceContract
 {
     public override async Task<PublishReply> Publish(PublishRequest request, ServerCallContext context)
     {
         var (topic, record) = RequestMapping.Publish(request, settings.MaxRecordSizeBytes, clock.GetUtcNow());
+        // Record pre-processors (schema validation, plugins) may transform or refuse the record.
+        if (!preProcessing.IsEmpty)
+        {
+            (topic, record) = await preProcessing.ProcessAsync(request, topic, record, context.CancellationToken);
+        }
+
         var published = await records.PublishAsync(topic, record, context.CancellationToken);
         return new PublishReply { Topic = topic, Partition = (uint)published.Partition, Offset = (ulong)published.Offset };
     }
@@ -45,7 +54,12 @@ public sealed class LiiklusGrpcService(
         using var stream = receiveStreams.Start(session, sessionId, partition);
         using var clientGone = context.CancellationToken.Register(stream.Dispose);
         using var stopping = lifetime.ApplicationStopping.Register(stream.Dispose);
-        await StreamDrain.DrainRecordsAsync(stream, responseStream, record => ReplyMapping.ToReply(record, format), context.CancellationToken);
+        // Record post-processors run on this call's own drain loop, just before a record becomes a reply: one that
+        // throws ends this call with INTERNAL naming it; a record one drops is skipped and the stream goes on.
+        Func<ReceivedRecord, ReceiveReply?> toReply = postProcessing.IsEmpty
+            ? record => ReplyMapping.ToReply(record, format)
+            : record => postProcessing.Process(session.Topic, record) is { } delivered ? ReplyMapping.ToReply(delivered, format) : null;
+        await StreamDrain.DrainRecordsAsync(stream, responseStream, toReply, context.CancellationToken);
     }
 
     public override async Task<Empty> Ack(AckRequest request, ServerCallContext context)

@@ -35,49 +35,76 @@ internal static class StreamDrain
     /// Writes every record the stream hands over until the core completes it; a stream completed with an error rethrows
     /// it. While more records are at hand, writes are hinted so several share one flush (at most
     /// <see cref="MaxUnflushedBytes"/>); the last one at hand is written unhinted, so a quiet stream never leaves a record
-    /// unsent. A batch's bytes go back to the stream once all of its records have been flushed.
+    /// unsent. A batch's bytes go back to the stream once all of its records have been flushed. A record
+    /// <paramref name="toReply"/> answers null for (dropped by a post-processor) is not written.
     /// </summary>
     public static async Task DrainRecordsAsync(
         ReceiveStream stream,
         IServerStreamWriter<ReceiveReply> writer,
-        Func<ReceivedRecord, ReceiveReply> toReply,
+        Func<ReceivedRecord, ReceiveReply?> toReply,
         CancellationToken cancellationToken)
     {
         var reader = stream.Batches;
         var written = new List<ReceivedBatch>(2);
+        var replies = new List<ReceiveReply>();
         long unflushed = 0;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             while (reader.TryRead(out var batch))
             {
-                var records = batch.Records;
-                for (var i = 0; i < records.Count; i++)
+                replies.Clear();
+                foreach (var record in batch.Records)
                 {
-                    unflushed += records[i].Record.SizeInBytes;
-                    var last = i == records.Count - 1;
-                    if (last)
+                    if (toReply(record) is { } reply)
+                    {
+                        replies.Add(reply);
+                    }
+                }
+
+                if (replies.Count == 0)
+                {
+                    // Nothing of it to write: given back with the next flush, or now when nothing waits for one.
+                    written.Add(batch);
+                    if (unflushed == 0)
+                    {
+                        Delivered(stream, written);
+                    }
+
+                    continue;
+                }
+
+                var bytesPerReply = batch.Bytes / replies.Count;
+                for (var i = 0; i < replies.Count; i++)
+                {
+                    unflushed += bytesPerReply;
+                    if (i == replies.Count - 1)
                     {
                         written.Add(batch);
                     }
 
-                    var hint = unflushed < MaxUnflushedBytes && (!last || await MoreAtHandAsync(reader));
+                    var hint = unflushed < MaxUnflushedBytes && (i < replies.Count - 1 || await MoreAtHandAsync(reader));
                     writer.WriteOptions = hint ? Buffered : null;
-                    await writer.WriteAsync(toReply(records[i]), cancellationToken);
+                    await writer.WriteAsync(replies[i], cancellationToken);
                     if (!hint)
                     {
                         unflushed = 0;
-                        foreach (var flushed in written)
-                        {
-                            stream.Delivered(flushed);
-                        }
-
-                        written.Clear();
+                        Delivered(stream, written);
                     }
                 }
             }
         }
 
         await reader.Completion;
+    }
+
+    private static void Delivered(ReceiveStream stream, List<ReceivedBatch> flushed)
+    {
+        foreach (var batch in flushed)
+        {
+            stream.Delivered(batch);
+        }
+
+        flushed.Clear();
     }
 
     // The core hands records over from another thread; give it one turn to catch up before paying for a flush.

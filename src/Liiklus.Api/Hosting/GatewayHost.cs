@@ -4,6 +4,8 @@ using Liiklus.Actors.Hosting;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Grpc;
 using Liiklus.Api.Logging;
+using Liiklus.Api.Plugins;
+using Liiklus.Api.Schema;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Api.Hosting;
@@ -50,6 +52,9 @@ public static class GatewayHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorages(settings);
         builder.Services.AddLiiklusCore(settings.Subscribe, settings.Receive, settings.ReceiveMemoryBudgetBytes);
+        // Schema validation (a pre-processor) and the record processor plugins, read and loaded at start.
+        builder.Services.AddSchemaValidation(SchemaSettings.From(config));
+        builder.Services.AddRecordProcessors(PluginSettings.From(config));
         builder.Services.AddAkka(ActorSystemName, akka => akka
             .AddHocon(config, HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
