@@ -6,6 +6,9 @@ using Akka.Streams;
 using Liiklus.Actors.Hosting;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Grpc;
+using Liiklus.Api.Security;
+using Liiklus.Api.Security.Cluster;
+using Liiklus.Api.Security.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Api.Hosting;
@@ -22,6 +25,7 @@ public static class GatewayHost
     {
         var config = GatewayConfig.Load(overrides);
         var settings = GatewaySettings.From(config);
+        var security = GatewaySecurity.Load(config); // issue 13: TLS, JWT, cluster TLS
         var builder = WebApplication.CreateBuilder(args);
 
         builder.Logging.ClearProviders();
@@ -33,7 +37,14 @@ public static class GatewayHost
         });
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Parse(settings.GrpcAddress), settings.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2));
+            kestrel.Listen(IPAddress.Parse(settings.GrpcAddress), settings.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (security.GrpcCertificates is { } certificates)
+                {
+                    listen.UseGatewayTls(certificates); // issue 13
+                }
+            }));
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -47,6 +58,7 @@ public static class GatewayHost
                 loggers.AddLoggerFactory();
             })
             .WithLiiklusCluster(settings.Cluster)
+            .WithClusterTls(security.ClusterCertificates) // issue 13
             .WithGroupCoordinators(settings.Groups));
         builder.Services.AddGrpc(grpc =>
         {
@@ -56,6 +68,7 @@ public static class GatewayHost
         });
         // grpc.health.v1 for load balancers and orchestrators: SERVING once the node has joined its cluster.
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterMembershipHealthCheck>("cluster");
+        builder.Services.AddGatewaySecurity(security); // issue 13
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
