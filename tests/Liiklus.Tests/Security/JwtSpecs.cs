@@ -101,6 +101,23 @@ public sealed class JwtSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Token_served_before_is_refused_once_it_expires()
+    {
+        await using var gateway = await TestGateway.StartAsync(Rsa512Hocon);
+        using var channel = SecureClients.Channel(gateway.Address, trusted: null);
+        var client = channel.WithToken(TestTokens.Sign(TestTokens.Rsa(_main, "main"), expires: DateTime.UtcNow.AddSeconds(1)));
+
+        await client.PublishAsync("expiring", "while valid");
+        var status = await Eventually.Until(
+            () => SecureClients.StatusOf(() => client.PublishAsync("expiring", "after expiry")),
+            s => s.StatusCode != StatusCode.OK,
+            "the remembered token refused after its expiry");
+
+        Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
+        Assert.Contains("the token expired at", status.Detail);
+    }
+
+    [Fact]
     public async Task Token_signed_with_a_short_liiklus_secret_is_served()
     {
         await using var gateway = await TestGateway.StartAsync("""

@@ -37,6 +37,9 @@ public sealed class JwtSigningKeys : IReloadable
 
     public JwtAlgorithm Algorithm => _settings.Algorithm;
 
+    /// <summary>Changes whenever the keys do: what was verified with older keys must be verified again.</summary>
+    public object Version => _table;
+
     /// <exception cref="InvalidOperationException">a key or the JWKS file does not hold what it should</exception>
     public static JwtSigningKeys Load(JwtSettings settings)
     {
