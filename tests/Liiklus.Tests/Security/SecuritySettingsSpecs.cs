@@ -67,4 +67,23 @@ public sealed class SecuritySettingsSpecs
 
         Assert.Contains(message, error.Message);
     }
+
+    [Theory]
+    [InlineData("""{"keys":[{"kty":"oct","kid":"shared","k":"c2VjcmV0"}]}""", "key 'shared' is symmetric (kty oct)")]
+    [InlineData("""{"keys":[{"kty":"EC","kid":"ec","crv":"P-256","x":"AQ"}]}""", "key 'ec' lacks the parameters of an EC public key")]
+    [InlineData("""{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}""", "every key needs a kid")]
+    [InlineData("""not json""", "is not a JSON Web Key Set")]
+    public void Unusable_jwks_file_stops_start_up_saying_why(string jwks, string message)
+    {
+        using var files = new Liiklus.Tests.Support.TestFiles();
+        var path = files.Write("jwks.json", jwks);
+
+        var error = Assert.Throws<InvalidOperationException>(() => GatewayHost.Build([], ConfigurationFactory.ParseString($"""
+            liiklus.grpc.auth.alg = JWKS
+            liiklus.grpc.auth.jwks = "{path}"
+            """)));
+
+        Assert.Contains("grpc_auth_jwks (liiklus.grpc.auth.jwks)", error.Message);
+        Assert.Contains(message, error.Message);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Liiklus.Api.Security.Configuration;
 using Microsoft.IdentityModel.Tokens;
 
@@ -20,7 +19,7 @@ public static class JwksKeys
         {
             set = new JsonWebKeySet(json);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException)
         {
             throw new InvalidOperationException($"{setting} is not a JSON Web Key Set ({{\"keys\": [...]}})");
         }
@@ -34,7 +33,14 @@ public static class JwksKeys
             }
 
             var algorithms = AlgorithmsOf(key, setting);
-            if (!keys.TryAdd(key.Kid, JwtSigningKeys.Validated(key, algorithms, settings)))
+            // Converted once here, so a key with missing or broken parameters is refused when the file is read.
+            if (!JsonWebKeyConverter.TryConvertToSecurityKey(key, out var converted))
+            {
+                throw new InvalidOperationException($"{setting}: key '{key.Kid}' lacks the parameters of an {key.Kty} public key");
+            }
+
+            converted.KeyId = key.Kid;
+            if (!keys.TryAdd(key.Kid, JwtSigningKeys.Validated(converted, algorithms, settings)))
             {
                 throw new InvalidOperationException($"{setting}: kid '{key.Kid}' names two keys");
             }
