@@ -18,6 +18,8 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("latency", LatencyBenchmark.RunAsync),
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),
     ("fan_out", FanOutBenchmark.RunAsync),
+    ("publish_secure", SecurePublishBenchmark.RunAsync),
+    ("receive_secure", SecureReceiveBenchmark.RunAsync),
 };
 
 await using (var hosts = await BenchHosts.StartAsync())

@@ -27,14 +27,32 @@ public static class GatewayHocon
         ["schema_eventTypeJsonPointer"] = "liiklus.schema.event-type-json-pointer",
         ["schema_allowDeprecatedProperties"] = "liiklus.schema.allow-deprecated-properties",
         ["plugins_dir"] = "liiklus.plugins.dir",
+        // Security: Liiklus's grpc.tls / grpc.auth names; grpc_auth_keys_<kid> is read by JwtKeyVariables.
+        ["grpc_tls_keyCertChain"] = "liiklus.grpc.tls.key-cert-chain",
+        ["grpc_tls_key"] = "liiklus.grpc.tls.key",
+        ["grpc_tls_keyPassword"] = "liiklus.grpc.tls.key-password",
+        ["grpc_tls_trustCert"] = "liiklus.grpc.tls.trust-cert",
+        ["grpc_auth_alg"] = "liiklus.grpc.auth.alg",
+        ["grpc_auth_secret"] = "liiklus.grpc.auth.secret",
+        ["grpc_auth_jwks"] = "liiklus.grpc.auth.jwks",
+        ["grpc_auth_issuer"] = "liiklus.grpc.auth.issuer",
+        ["grpc_auth_audience"] = "liiklus.grpc.auth.audience",
+        ["grpc_auth_requireScopes"] = "liiklus.grpc.auth.require-scopes",
+        ["akka_remote_tls_certificate"] = "liiklus.cluster.tls.certificate",
+        ["akka_remote_tls_key"] = "liiklus.cluster.tls.key",
+        ["akka_remote_tls_keyPassword"] = "liiklus.cluster.tls.key-password",
+        ["akka_remote_tls_trustCert"] = "liiklus.cluster.tls.trust-cert",
     };
 
     public static Config Load(Config? overrides = null) =>
-        Load(overrides, name => Environment.GetEnvironmentVariable(name));
+        Load(overrides, name => Environment.GetEnvironmentVariable(name), Environment.GetEnvironmentVariables().Keys.Cast<string>());
 
-    public static Config Load(Config? overrides, Func<string, string?> environment)
+    /// <param name="names">every variable name in the environment, for the ones named by a prefix</param>
+    public static Config Load(Config? overrides, Func<string, string?> environment, IEnumerable<string>? names = null)
     {
-        var config = FromEnvironment(environment).WithFallback(Defaults()).WithFallback(File("akka.conf"));
+        var config = FromEnvironment(environment)
+            .WithFallback(Security.Configuration.JwtKeyVariables.FromEnvironment(names ?? [], environment))
+            .WithFallback(Defaults()).WithFallback(File("akka.conf"));
         return overrides is null ? config : overrides.WithFallback(config);
     }
 

@@ -6,6 +6,9 @@ using Liiklus.Api.Grpc;
 using Liiklus.Api.Logging;
 using Liiklus.Api.Plugins;
 using Liiklus.Api.Schema;
+using Liiklus.Api.Security;
+using Liiklus.Api.Security.Cluster;
+using Liiklus.Api.Security.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Api.Hosting;
@@ -32,6 +35,7 @@ public static class GatewayHost
     {
         var config = GatewayHocon.Load(overrides);
         var settings = GatewaySettings.From(config);
+        var security = GatewaySecurity.Load(config);
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = QuietByDefault });
 
@@ -45,7 +49,14 @@ public static class GatewayHost
             http2.InitialConnectionWindowSize = settings.Grpc.InitialConnectionWindowBytes;
             http2.KeepAlivePingDelay = settings.Grpc.KeepAlivePingDelay ?? TimeSpan.MaxValue;
             http2.KeepAlivePingTimeout = settings.Grpc.KeepAlivePingTimeout;
-            kestrel.Listen(settings.Grpc.Address, settings.Grpc.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(settings.Grpc.Address, settings.Grpc.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (security.GrpcCertificates is { } certificates)
+                {
+                    listen.UseGatewayTls(certificates);
+                }
+            });
         });
 
         builder.Services.AddSingleton(settings);
@@ -63,6 +74,7 @@ public static class GatewayHost
                 loggers.AddLogger<AkkaLogBridge>();
             })
             .WithLiiklusCluster(settings.Cluster)
+            .WithClusterTls(security.ClusterCertificates)
             .WithLiiklusCore(settings.Groups));
         builder.Services.AddGrpc(grpc =>
         {
@@ -73,6 +85,7 @@ public static class GatewayHost
         // grpc.health.v1 for load balancers and orchestrators: SERVING once the node has joined its cluster.
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterMembershipHealthCheck>("cluster");
         builder.Services.AddHostedService(services => new UnknownSettingsWarning(config, services.GetRequiredService<ILogger<UnknownSettingsWarning>>()));
+        builder.Services.AddGatewaySecurity(security);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

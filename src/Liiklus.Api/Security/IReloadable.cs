@@ -1,0 +1,8 @@
+namespace Liiklus.Api.Security;
+
+/// <summary>Material read from files (certificates, keys) that is read again when the files change.</summary>
+public interface IReloadable
+{
+    /// <summary>Reads the files; replaces what is in use when they changed and load, keeps it when they do not load.</summary>
+    Task ReloadIfChangedAsync(CancellationToken cancellationToken);
+}

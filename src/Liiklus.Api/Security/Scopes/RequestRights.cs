@@ -1,0 +1,53 @@
+using Liiklus.Api.Grpc;
+using Liiklus.Protocol;
+
+namespace Liiklus.Api.Security.Scopes;
+
+/// <summary>
+/// The one place that reads a request for its topic and group, to say which rights the call needs. It goes through
+/// <see cref="RequestMapping"/>, so a bad request fails as it would without scopes (INVALID_ARGUMENT, NOT_FOUND)
+/// and names are compared as the gateway will use them. A Receive or a legacy Ack by session id needs the rights of
+/// the session's topic and group: the id is self-describing, so a forged or borrowed one grants nothing the
+/// caller's token does not.
+/// </summary>
+public static class RequestRights
+{
+    /// <summary>The rights <paramref name="request"/> needs; null for a request this gateway does not know.</summary>
+    public static IReadOnlyList<Right>? Of(object request)
+    {
+        switch (request)
+        {
+            case PublishRequest publish:
+                // The topic alone: validating a publish would copy the record, and the service validates it next.
+                return [Right.Publish(publish.Topic)];
+            case SubscribeRequest subscribe:
+            {
+                var (topic, group, _) = RequestMapping.Subscribe(subscribe);
+                return [Right.Consume(topic), Right.Group(group.Name)];
+            }
+
+            case ReceiveRequest receive:
+            {
+                var (session, _, _, _) = RequestMapping.Receive(receive);
+                return [Right.Consume(session.Topic), Right.Group(session.Group.Name)];
+            }
+
+            case AckRequest ack:
+            {
+                var (topic, group, _, _) = RequestMapping.Ack(ack);
+                return [Right.Consume(topic), Right.Group(group.Name)];
+            }
+
+            case GetOffsetsRequest getOffsets:
+            {
+                var (topic, group) = RequestMapping.GetOffsets(getOffsets);
+                return [Right.Consume(topic), Right.Group(group.Name)];
+            }
+
+            case GetEndOffsetsRequest getEndOffsets:
+                return [Right.Consume(RequestMapping.GetEndOffsets(getEndOffsets))];
+            default:
+                return null;
+        }
+    }
+}

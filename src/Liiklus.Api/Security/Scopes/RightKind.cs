@@ -1,0 +1,8 @@
+namespace Liiklus.Api.Security.Scopes;
+
+public enum RightKind
+{
+    Publish,
+    Consume,
+    Group,
+}

@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Liiklus.Protocol;
+using Liiklus.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace Liiklus.Tests.Security;
+
+/// <summary>Per-tenant rights from the token's scopes (<c>grpc_auth_requireScopes</c>), on one shared gateway.</summary>
+public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture<ScopeSpecs.ScopedGateway>
+{
+    [Fact]
+    public async Task Token_publishes_and_consumes_only_its_topics_and_prefixes()
+    {
+        var client = gateway.ClientFor("tenant-a", "liiklus:publish:a.orders liiklus:consume:a.orders liiklus:publish:a.logs.* liiklus:consume:a.*");
+
+        await SixCalls.SucceedAsync(client, "a.orders", "a-group");
+        await client.PublishAsync("a.logs.web", "by prefix");
+        await client.GetEndOffsetsAsync(new GetEndOffsetsRequest { Topic = "a.anything" });
+        var publishElsewhere = await SecureClients.StatusOf(() => client.PublishAsync("b.orders", "not mine"));
+        var publishOutsidePrefix = await SecureClients.StatusOf(() => client.PublishAsync("a.logsx", "not under a.logs."));
+        var consumeElsewhere = await SixCalls.StatusesAsync(client, "b.orders", "a-group", await gateway.SessionOfAsync("b.orders", "b-group"));
+
+        Assert.Equal(StatusCode.PermissionDenied, publishElsewhere.StatusCode);
+        Assert.Equal("the token's scope lacks liiklus:publish:b.orders", publishElsewhere.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, publishOutsidePrefix.StatusCode);
+        Assert.All(consumeElsewhere, status => Assert.Equal(StatusCode.PermissionDenied, status.Value));
+    }
+
+    [Fact]
+    public async Task Another_tenants_session_id_is_denied_for_receive_and_legacy_ack()
+    {
+        var tenantA = gateway.ClientFor("tenant-a", "liiklus:publish:a.* liiklus:consume:a.*");
+        var tenantB = gateway.ClientFor("tenant-b", "liiklus:consume:b.*");
+        var published = await tenantA.PublishAsync("a.payments", "secret payment", key: "k");
+        using var subscription = tenantA.Subscribe("a.payments", "a-payments");
+        var sessionOfA = (await subscription.NextAsync(8)).Single(a => a.Partition == published.Partition);
+
+        var receive = await SecureClients.StatusOf(async () =>
+        {
+            using var call = tenantB.Receive(sessionOfA);
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+#pragma warning disable CS0612 // the legacy session-bound ack
+        var ack = await SecureClients.StatusOf(() => tenantB.AckAsync(new AckRequest { Assignment = sessionOfA, Offset = published.Offset }).ResponseAsync);
+#pragma warning restore CS0612
+        using var ownReceive = tenantA.Receive(sessionOfA);
+        var ownRecords = await ownReceive.ReadAsync(1);
+
+        Assert.Equal(StatusCode.PermissionDenied, receive.StatusCode);
+        Assert.Equal("the token's scope lacks liiklus:consume:a.payments", receive.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, ack.StatusCode);
+        Assert.Equal("secret payment", ownRecords[0].Record.Value.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Group_scopes_restrict_the_group_names_a_consumer_may_use()
+    {
+        var client = gateway.ClientFor("billing", "liiklus:consume:shared.* liiklus:group:billing-* liiklus:group:audit");
+        var anyGroup = gateway.ClientFor("reporting", "liiklus:consume:shared.*");
+
+        using var allowed = client.Subscribe("shared.events", "billing-eu");
+        await allowed.NextAsync();
+        using var exact = client.Subscribe("shared.events", "audit");
+        await exact.NextAsync();
+        // A legacy versioned name is the group "billing-eu", version 2.
+        await client.GetOffsetsAsync(new GetOffsetsRequest { Topic = "shared.events", Group = "billing-eu-v2" });
+        var otherGroup = await SecureClients.StatusOf(async () =>
+        {
+            using var denied = client.Subscribe("shared.events", "reporting");
+            await denied.NextAsync();
+        });
+        var otherGroupAck = await SecureClients.StatusOf(() =>
+            client.AckAsync(new AckRequest { Topic = "shared.events", Group = "reporting", Partition = 0, Offset = 1 }).ResponseAsync);
+        using var unrestricted = anyGroup.Subscribe("shared.events", "reporting");
+        await unrestricted.NextAsync();
+
+        Assert.Equal(StatusCode.PermissionDenied, otherGroup.StatusCode);
+        Assert.Equal("the token's scope lacks liiklus:group:reporting", otherGroup.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, otherGroupAck.StatusCode);
+    }
+
+    [Fact]
+    public async Task Refused_call_is_logged_at_information_with_subject_and_missing_right()
+    {
+        var client = gateway.ClientFor("tenant-logged", "liiklus:consume:mine");
+
+        await SecureClients.StatusOf(() => client.PublishAsync("theirs", "value"));
+
+        var line = await Eventually.Until(
+            () => Task.FromResult(gateway.Logs.Lines.FirstOrDefault(l => l.Line.Contains("tenant-logged", StringComparison.Ordinal))),
+            l => l.Line is not null,
+            "the refusal logged");
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Equal("Refused Publish for subject tenant-logged: missing right liiklus:publish:theirs", line.Line);
+    }
+
+    [Fact]
+    public async Task Invalid_request_is_invalid_before_it_is_denied()
+    {
+        var client = gateway.ClientFor("tenant-a", "liiklus:consume:a.*");
+
+        var status = await SecureClients.StatusOf(() => client.GetOffsetsAsync(new GetOffsetsRequest { Topic = "b.orders" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+    }
+
+    /// <summary>One gateway requiring scopes, HS512 tokens, and every log line it writes.</summary>
+    public sealed class ScopedGateway : IAsyncLifetime
+    {
+        private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        private TestGateway? _gateway;
+        private GrpcChannel? _channel;
+
+        public CapturingLoggerProvider Logs { get; } = new();
+
+        public LiiklusService.LiiklusServiceClient ClientFor(string subject, string scope) =>
+            _channel!.WithToken(TestTokens.Sign(TestTokens.Hmac512(System.Text.Encoding.UTF8.GetBytes(_secret)), subject, scope));
+
+        /// <summary>An assignment of another tenant's topic, as a client with every right would get it.</summary>
+        public async Task<Assignment> SessionOfAsync(string topic, string group)
+        {
+            using var subscription = ClientFor("admin", $"liiklus:consume:{topic}").Subscribe(topic, group);
+            return await subscription.NextAsync();
+        }
+
+        public async Task InitializeAsync()
+        {
+            _gateway = await TestGateway.StartAsync(
+                $"""
+                liiklus.grpc.auth.alg = HMAC512
+                liiklus.grpc.auth.secret = {JsonSerializer.Serialize(_secret)}
+                liiklus.grpc.auth.require-scopes = true
+                """,
+                Logs.AddTo);
+            _channel = SecureClients.Channel(_gateway.Address, trusted: null);
+        }
+
+        public async Task DisposeAsync()
+        {
+            _channel?.Dispose();
+            if (_gateway is not null)
+            {
+                await _gateway.DisposeAsync();
+            }
+        }
+    }
+}
