@@ -18,8 +18,9 @@ catch (SettingsException e)
 }
 catch (InvalidOperationException e)
 {
+    // The same kind of mistake, found while loading what a setting names (a certificate, a schema, a plugin).
     Console.Error.WriteLine($"Liiklus cannot start: {e.Message}");
-    return 1;
+    return 2;
 }
 
 try

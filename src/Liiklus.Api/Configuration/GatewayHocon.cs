@@ -19,6 +19,7 @@ public static class GatewayHocon
         ["redis_port"] = "liiklus.storage.redis.port",
         ["kafka_bootstrapServers"] = "liiklus.storage.kafka.bootstrap-servers",
         ["akka_cluster_seed_nodes"] = "liiklus.cluster.seed-nodes",
+        ["logging_format"] = "liiklus.logging.format",
         ["akka_remote_hostname"] = "akka.remote.dot-netty.tcp.hostname",
         ["akka_remote_port"] = "akka.remote.dot-netty.tcp.port",
         // Schema validation and record processor plugins (issue 15), with Liiklus's names.

@@ -28,7 +28,7 @@ public sealed record GatewaySettings(
     public static readonly string[] PositionsStorageTypes = ["MEMORY", "REDIS"];
 
     /// <summary>Subtrees under <c>liiklus</c> whose keys are the operator's own, not the gateway's.</summary>
-    public static readonly string[] FreeFormSections = ["liiklus.storage.kafka.properties"];
+    public static readonly string[] FreeFormSections = ["liiklus.storage.kafka.properties", "liiklus.grpc.auth.keys", "liiklus.plugins.orders"];
 
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan Millisecond = TimeSpan.FromMilliseconds(1);

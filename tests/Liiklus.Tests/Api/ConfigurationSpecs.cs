@@ -51,4 +51,82 @@ public sealed class ConfigurationSpecs
         Assert.Contains(named, error.Message);
         Assert.Contains("one of MEMORY", error.Message);
     }
+
+    [Theory]
+    [InlineData("liiklus.storage.memory.partitions-per-topic = 0", "liiklus.storage.memory.partitions-per-topic = '0'", "from 1")]
+    [InlineData("liiklus.subscribe.buffer-size = 0", "liiklus.subscribe.buffer-size = '0'", "from 1")]
+    [InlineData("liiklus.receive.buffer-bytes = lots", "liiklus.receive.buffer-bytes = 'lots'", "a size from")]
+    [InlineData("liiklus.receive.claim-timeout = soon", "liiklus.receive.claim-timeout = 'soon'", "a duration from")]
+    [InlineData("liiklus.grpc.address = gateway.local", "liiklus.grpc.address = 'gateway.local'", "an IP address")]
+    [InlineData("liiklus.storage.redis.ssl = maybe", "liiklus.storage.redis.ssl = 'maybe'", "true or false")]
+    public void Out_of_range_value_stops_start_up_naming_the_key_and_what_is_allowed(string hocon, string named, string allowed)
+    {
+        var refused = Assert.Throws<SettingsException>(() => GatewaySettings.From(GatewayHocon.Load(ConfigurationFactory.ParseString(hocon), _ => null)));
+
+        var problem = Assert.Single(refused.Problems);
+        Assert.Contains(named, problem);
+        Assert.Contains(allowed, problem);
+    }
+
+    [Fact]
+    public void Bad_environment_variable_is_named_by_its_variable()
+    {
+        var refused = Assert.Throws<SettingsException>(() => GatewaySettings.From(GatewayHocon.Load(null, name => name == "grpc_port" ? "abc" : null)));
+
+        Assert.Equal("grpc_port (liiklus.grpc.port) = 'abc' is not allowed; allowed: a whole number from 0 to 65535", Assert.Single(refused.Problems));
+    }
+
+    [Fact]
+    public void Every_bad_value_is_reported_at_once()
+    {
+        var overrides = ConfigurationFactory.ParseString("""
+            liiklus.grpc.port = 70000
+            liiklus.groups.max-shards = 0
+            liiklus.storage.kafka.max-consumers = -1
+            """);
+
+        var refused = Assert.Throws<SettingsException>(() => GatewaySettings.From(GatewayHocon.Load(overrides, _ => null)));
+
+        Assert.Equal(3, refused.Problems.Count);
+    }
+
+    [Fact]
+    public void Receive_budget_smaller_than_a_few_streams_is_refused()
+    {
+        var overrides = ConfigurationFactory.ParseString("""
+            liiklus.receive.buffer-bytes = 4MiB
+            liiklus.receive.memory-budget = 8MiB
+            """);
+
+        var refused = Assert.Throws<SettingsException>(() => GatewaySettings.From(GatewayHocon.Load(overrides, _ => null)));
+
+        Assert.Contains("liiklus.receive.memory-budget", Assert.Single(refused.Problems));
+    }
+
+    [Fact]
+    public void Sizes_and_durations_take_units()
+    {
+        var overrides = ConfigurationFactory.ParseString("""
+            liiklus.receive.buffer-bytes = 512KiB
+            liiklus.receive.memory-budget = 1GiB
+            liiklus.receive.claim-timeout = 1500ms
+            """);
+
+        var settings = GatewaySettings.From(GatewayHocon.Load(overrides, _ => null));
+
+        Assert.Equal(512 * 1024, settings.Receive.StreamBufferBytes);
+        Assert.Equal(1024L * 1024 * 1024, settings.ReceiveMemoryBudgetBytes);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), settings.Receive.ClaimTimeout);
+    }
+
+    [Fact]
+    public void Keys_the_gateway_does_not_know_are_found_and_operator_sections_are_not()
+    {
+        var config = GatewayHocon.Load(ConfigurationFactory.ParseString("""
+            liiklus.recieve.buffer-bytes = 1MiB
+            liiklus.storage.kafka.properties { "security.protocol" = SSL }
+            """), _ => null);
+
+        Assert.Equal(["liiklus.recieve.buffer-bytes"], SettingsReader.UnknownKeys(config, GatewayHocon.Defaults(), GatewaySettings.FreeFormSections));
+    }
 }

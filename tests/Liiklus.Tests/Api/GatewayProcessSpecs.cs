@@ -35,4 +35,34 @@ public sealed class GatewayProcessSpecs
 
         Assert.Contains("storage_records_type (liiklus.storage.records.type) = 'CASSANDRA' is not allowed; allowed: one of MEMORY, KAFKA", error.Message);
     }
+
+    [Fact]
+    public async Task Unparsable_variable_exits_with_code_2_and_one_line_without_a_stack_trace()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayProcess.StartAsync(
+            new Dictionary<string, string> { ["grpc_port"] = "abc" }, GatewayProcess.FreePort(), seedNodes: null));
+
+        Assert.StartsWith("gateway exited with 2:", error.Message);
+        Assert.Contains("Liiklus cannot start: grpc_port (liiklus.grpc.port) = 'abc' is not allowed; allowed: a whole number from 0 to 65535", error.Message);
+        Assert.DoesNotContain("   at ", error.Message);
+    }
+
+    [Fact]
+    public async Task Json_log_format_writes_one_json_object_per_line_with_structured_fields()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(
+            new Dictionary<string, string> { ["logging_format"] = "JSON" }, GatewayProcess.FreePort(), seedNodes: null);
+        using var subscription = gateway.Client.Subscribe(NewName("topic"), NewName("group"));
+        await subscription.NextAsync();
+
+        var ready = await Eventually.Until(
+            () => Task.FromResult(gateway.Log.Split('\n').FirstOrDefault(line => line.Contains("ready with"))),
+            line => line is not null,
+            "the coordinator's ready line");
+
+        using var json = System.Text.Json.JsonDocument.Parse(ready!);
+        Assert.Equal("Liiklus.Actors.Groups.GroupCoordinator", json.RootElement.GetProperty("Category").GetString());
+        Assert.Equal(32, json.RootElement.GetProperty("State").GetProperty("PartitionCount").GetInt32());
+        Assert.StartsWith("Group coordinator for topic", json.RootElement.GetProperty("Message").GetString());
+    }
 }

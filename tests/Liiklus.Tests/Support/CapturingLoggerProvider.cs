@@ -19,6 +19,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
             options.Rules.Add(new LoggerFilterRule(typeof(CapturingLoggerProvider).FullName, null, LogLevel.Trace, null)));
     }
 
+    /// <summary>Adds this provider to a gateway's services, seeing what the gateway's own log levels let through.</summary>
+    public void AddAsConsoleWouldSee(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(this);
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
     public void Dispose()

@@ -48,7 +48,8 @@ public sealed class TestGateway : IAsyncDisposable
         MaxReceiveMessageSize = 16 * 1024 * 1024,
     });
 
-    public static async Task<TestGateway> StartAsync(string hocon = "", Action<IServiceCollection>? configureServices = null)
+    /// <param name="defaultLogLevel">the least level logged, Warning to keep test output short; Information as a deployment runs</param>
+    public static async Task<TestGateway> StartAsync(string hocon = "", Action<IServiceCollection>? configureServices = null, string defaultLogLevel = "Warning")
     {
         var overrides = ConfigurationFactory.ParseString(hocon).WithFallback(ConfigurationFactory.ParseString("""
             liiklus.grpc.address = "127.0.0.1"
@@ -56,7 +57,7 @@ public sealed class TestGateway : IAsyncDisposable
             liiklus.storage.memory.partitions-per-topic = 8
             akka.loglevel = WARNING
             """));
-        var app = GatewayHost.Build(["--Logging:LogLevel:Default=Warning"], overrides, configureServices);
+        var app = GatewayHost.Build([$"--Logging:LogLevel:Default={defaultLogLevel}"], overrides, configureServices);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new TestGateway(app, address);

@@ -1,0 +1,38 @@
+using Liiklus.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Xunit;
+using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
+
+namespace Liiklus.Tests.Api;
+
+/// <summary>What an operator reads in the gateway's log at its default level.</summary>
+public sealed class LoggingSpecs
+{
+    [Fact]
+    public async Task Calls_and_clients_that_go_away_write_no_request_lines_and_no_failures()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await TestGateway.StartAsync("akka.loglevel = INFO", logs.AddAsConsoleWouldSee, defaultLogLevel: "Information");
+        var topic = NewName("topic");
+        var published = await gateway.Client.PublishAsync(topic, "v", key: "k");
+        var subscription = gateway.Client.Subscribe(topic, NewName("group"));
+        var receive = gateway.Client.Receive(await AssignmentFor(subscription, published.Partition));
+        await receive.ReadAsync(1);
+
+        // The client goes away in the middle of its streams.
+        receive.Dispose();
+        subscription.Dispose();
+        await Eventually.Until(
+            () => Task.FromResult(logs.Lines.Any(l => l.Line.Contains("Rebalanced topic " + topic, StringComparison.Ordinal))),
+            seen => seen,
+            "the coordinator's rebalance after the subscriber left");
+
+        var lines = logs.Lines;
+        Assert.DoesNotContain(lines, l => l.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(lines, l => l.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || l.Category.StartsWith("Grpc", StringComparison.Ordinal));
+        // Akka's lines come through the host's loggers under the logging class, without Akka's own prefix inside.
+        var coordinator = Assert.Single(lines, l => l.Line.StartsWith($"Group coordinator for topic {topic} ready with 8 partitions", StringComparison.Ordinal));
+        Assert.Equal("Liiklus.Actors.Groups.GroupCoordinator", coordinator.Category);
+        Assert.DoesNotContain(lines, l => l.Line.StartsWith("[INFO]", StringComparison.Ordinal));
+    }
+}
