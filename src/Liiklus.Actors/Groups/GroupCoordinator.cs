@@ -278,11 +278,11 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     private sealed record Claim(string SessionId, IActorRef Stream);
 
-    private sealed record PartitionsLearned(int Count);
+    private sealed record PartitionsLearned(int Count) : INoSerializationVerificationNeeded;
 
-    private sealed record PartitionsUnknown(Exception Cause);
+    private sealed record PartitionsUnknown(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record RefreshPartitionsNow
+    private sealed record RefreshPartitionsNow : INoSerializationVerificationNeeded
     {
         public static readonly RefreshPartitionsNow Instance = new();
     }

@@ -2,8 +2,13 @@ using Akka.Actor;
 
 namespace Liiklus.Actors.Groups;
 
+/// <summary>
+/// A message of the group protocol, which may cross nodes: bound to <c>GroupMessageSerializer</c>'s explicit wire format.
+/// </summary>
+public interface IGroupMessage;
+
 /// <summary>A message for the coordinator of one (topic, group name); routed by the shard region.</summary>
-public interface IGroupCommand
+public interface IGroupCommand : IGroupMessage
 {
     string Topic { get; }
     string GroupName { get; }
@@ -21,22 +26,22 @@ public sealed record LeaveGroup(string Topic, string GroupName, string SessionId
 /// </summary>
 public sealed record ClaimPartition(string Topic, string GroupName, string SessionId, int Partition, IActorRef Stream) : IGroupCommand;
 
-public sealed record PartitionsAssigned(string SessionId, IReadOnlyList<int> Partitions);
+public sealed record PartitionsAssigned(string SessionId, IReadOnlyList<int> Partitions) : IGroupMessage;
 
-public sealed record PartitionsRevoked(string SessionId, IReadOnlyList<int> Partitions);
+public sealed record PartitionsRevoked(string SessionId, IReadOnlyList<int> Partitions) : IGroupMessage;
 
-public sealed record PartitionClaimed(string SessionId, int Partition);
+public sealed record PartitionClaimed(string SessionId, int Partition) : IGroupMessage;
 
-public sealed record PartitionNotOwned(string SessionId, int Partition);
+public sealed record PartitionNotOwned(string SessionId, int Partition) : IGroupMessage;
 
-public sealed record SessionUnknown(string SessionId);
+public sealed record SessionUnknown(string SessionId) : IGroupMessage;
 
-public sealed record ClaimRevoked(string SessionId, int Partition);
+public sealed record ClaimRevoked(string SessionId, int Partition) : IGroupMessage;
 
 /// <summary>The group could not learn its topic's partitions (storage down): the subscription fails.</summary>
-public sealed record GroupUnavailable(string Reason);
+public sealed record GroupUnavailable(string Reason) : IGroupMessage;
 
 /// <summary>What the coordinator owns right now, for diagnostics and tests.</summary>
 public sealed record GetGroupState(string Topic, string GroupName) : IGroupCommand;
 
-public sealed record GroupState(int PartitionCount, IReadOnlyDictionary<string, IReadOnlyList<int>> AssignmentsBySession);
+public sealed record GroupState(int PartitionCount, IReadOnlyDictionary<string, IReadOnlyList<int>> AssignmentsBySession) : IGroupMessage;

@@ -173,13 +173,13 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private sealed record PositionsLoaded(IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>> Positions);
+    private sealed record PositionsLoaded(IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>> Positions) : INoSerializationVerificationNeeded;
 
-    private sealed record PositionsUnavailable(Exception Cause);
+    private sealed record PositionsUnavailable(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record StreamTerminated(Exception? Cause);
+    private sealed record StreamTerminated(Exception? Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record ClaimTimedOut
+    private sealed record ClaimTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly ClaimTimedOut Instance = new();
     }

@@ -128,12 +128,12 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private sealed record RetryJoin
+    private sealed record RetryJoin : INoSerializationVerificationNeeded
     {
         public static readonly RetryJoin Instance = new();
     }
 
-    private sealed record JoinTimedOut
+    private sealed record JoinTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly JoinTimedOut Instance = new();
     }

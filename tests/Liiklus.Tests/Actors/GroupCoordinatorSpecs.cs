@@ -4,6 +4,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Liiklus.Actors.Groups;
 using Liiklus.Storage.Records.Memory;
+using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Actors;
@@ -15,7 +16,7 @@ public sealed class GroupCoordinatorSpecs : TestKit
     private readonly InMemoryRecordsStorage _records = new(new InMemoryRecordsOptions(PartitionsPerTopic: 8));
     private readonly IActorRef _coordinator;
 
-    public GroupCoordinatorSpecs() =>
+    public GroupCoordinatorSpecs() : base(WireCheckedConfig.Config) =>
         _coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
 
     [Fact]

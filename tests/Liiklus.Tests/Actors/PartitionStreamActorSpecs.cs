@@ -13,6 +13,7 @@ using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Memory;
+using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Actors;
@@ -26,7 +27,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
     private readonly SessionToken _session = SessionToken.New("topic", new GroupId("group", 2), OffsetReset.Earliest);
     private readonly Channel<ReceivedBatch> _received = Channel.CreateBounded<ReceivedBatch>(2);
 
-    public PartitionStreamActorSpecs() => _groups = CreateTestProbe();
+    public PartitionStreamActorSpecs() : base(WireCheckedConfig.Config) => _groups = CreateTestProbe();
 
     [Fact]
     public async Task Claimed_partition_streams_from_after_the_group_versions_last_ack()
