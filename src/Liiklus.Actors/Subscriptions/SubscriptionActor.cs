@@ -17,7 +17,7 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
     private const string JoinRetryKey = "join-retry";
     private const string JoinTimeoutKey = "join-timeout";
     private static readonly TimeSpan FirstJoinRetry = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan LongestJoinRetry = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan LongestJoinRetry = TimeSpan.FromSeconds(2);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionToken _session;
     private readonly string _sessionId;
