@@ -18,6 +18,7 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("latency", LatencyBenchmark.RunAsync),
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),
     ("fan_out", FanOutBenchmark.RunAsync),
+    ("fan_out_groups", FanOutGroupsBenchmark.RunAsync),
     ("publish_secure", SecurePublishBenchmark.RunAsync),
     ("receive_secure", SecureReceiveBenchmark.RunAsync),
 };

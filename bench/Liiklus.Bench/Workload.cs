@@ -12,14 +12,18 @@ public sealed record Workload(
     TimeSpan PublishDuration,
     int LatencySamples,
     int SlowConsumerRecords,
-    int FanOutStreams,
+    int FanOutGroups,
     int FanOutRecordsPerStream,
+    int FanOutOneStreamRecords,
+    int FanOutGroupsOfOneTopic,
+    int FanOutGroupsRecords,
     int Rounds,
     TimeSpan WarmUp)
 {
     public const int RecordSize = 100;
 
     public static Workload For(bool quick) => quick
-        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 100, 1_000, Rounds: 2, WarmUp: TimeSpan.Zero)
-        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 1_000, 5_000, Rounds: 5, WarmUp: TimeSpan.FromSeconds(15));
+        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 8, 20, 5_000, 20, 2_000, Rounds: 2, WarmUp: TimeSpan.Zero)
+        // 313 groups × 32 partitions: 10,016 streams.
+        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 313, 100, 20_000, 100, 20_000, Rounds: 5, WarmUp: TimeSpan.FromSeconds(15));
 }

@@ -177,7 +177,8 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 
     private sealed record PositionsUnavailable(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record StreamTerminated(Exception? Cause) : INoSerializationVerificationNeeded;
+    /// <summary>Arrives after the actor stopped when the call ended first: not worth a dead-letter line.</summary>
+    private sealed record StreamTerminated(Exception? Cause) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
     private sealed record ClaimTimedOut : INoSerializationVerificationNeeded
     {

@@ -24,8 +24,12 @@ public sealed class FanOutSpecs
             await gateway.Client.PublishAsync(topic, $"p{partition}", key: Keys.ForPartition(partition, 32));
         }
 
-        // One HTTP/2 connection, as a Liiklus client multiplexes all its calls: 4 Subscribe + 128 Receive calls.
-        using var channel = GrpcChannel.ForAddress(gateway.Address);
+        // One HTTP/2 connection, as a Liiklus client multiplexes all its calls: 4 Subscribe + 128 Receive calls. (A
+        // GrpcChannel opens more connections past the server's limit unless told not to.)
+        using var channel = GrpcChannel.ForAddress(gateway.Address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false },
+        });
         var client = new LiiklusService.LiiklusServiceClient(channel);
         var subscriptions = Enumerable.Range(0, 4).Select(_ => client.Subscribe(topic, NewName("group"))).ToList();
         var receives = new List<AsyncServerStreamingCall<ReceiveReply>>();

@@ -41,6 +41,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The gateway's process id, to read its memory and threads from /proc.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the gateway logged so far, for a failing test's message.</summary>
     public string Log
     {

@@ -19,6 +19,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
     private readonly HashSet<PartitionBuffer> _buffers = [];
     private readonly List<PartitionBuffer> _waiting = [];
     private (long Records, long Bytes) _fetchedByClosed;
+    private long _brokerBytesOfClosed;
     private int _lastId;
     private int _waitingCount;
     private bool _disposed;
@@ -72,6 +73,18 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
                 }
 
                 return (records, bytes);
+            }
+        }
+    }
+
+    /// <summary>Message bytes received from the brokers by every consumer this pool ever had (librdkafka's statistics).</summary>
+    public long BrokerMessageBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _brokerBytesOfClosed + _consumers.Sum(c => c.BrokerMessageBytes);
             }
         }
     }
@@ -273,5 +286,6 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
     {
         var fetched = consumer.Fetched;
         _fetchedByClosed = (_fetchedByClosed.Records + fetched.Records, _fetchedByClosed.Bytes + fetched.Bytes);
+        _brokerBytesOfClosed += consumer.BrokerMessageBytes;
     }
 }

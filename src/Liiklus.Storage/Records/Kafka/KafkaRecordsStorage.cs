@@ -80,6 +80,9 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     /// <summary>Records and bytes fetched from Kafka by this node's consumers.</summary>
     internal (long Records, long Bytes) Fetched => _pool.Fetched;
 
+    /// <summary>Message bytes the consumers received from the brokers, by librdkafka's statistics (when enabled).</summary>
+    internal long BrokerMessageBytes => _pool.BrokerMessageBytes;
+
     /// <summary>Shared tails running now.</summary>
     internal int SharedTails => _tails.Count;
 

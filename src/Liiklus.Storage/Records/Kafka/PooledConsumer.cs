@@ -29,6 +29,7 @@ internal sealed class PooledConsumer
     private long _lateRecords;
     private long _fetchedRecords;
     private long _fetchedBytes;
+    private long _brokerMessageBytes;
 
     public PooledConsumer(int id, KafkaConsumerPool pool, KafkaRecordsOptions options, Action<LogMessage> log)
     {
@@ -49,6 +50,12 @@ internal sealed class PooledConsumer
 
     /// <summary>Records and their bytes (key, value, headers) that this consumer fetched from Kafka and routed.</summary>
     public (long Records, long Bytes) Fetched => (Interlocked.Read(ref _fetchedRecords), Interlocked.Read(ref _fetchedBytes));
+
+    /// <summary>
+    /// Message bytes (with Kafka's framing) received from the brokers, by librdkafka's own statistics (<c>rxmsg_bytes</c>);
+    /// 0 unless <c>statistics.interval.ms</c> is set among the storage's properties.
+    /// </summary>
+    public long BrokerMessageBytes => Interlocked.Read(ref _brokerMessageBytes);
 
     public void Start() => _thread.Start();
 
@@ -99,6 +106,7 @@ internal sealed class PooledConsumer
             _consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(_options))
                 .SetLogHandler((_, message) => _log(message))
                 .SetErrorHandler((_, error) => _log(KafkaErrors.AsLogMessage($"consumer-{Id}", error)))
+                .SetStatisticsHandler((_, statistics) => Interlocked.Exchange(ref _brokerMessageBytes, KafkaStatistics.MessageBytesReceived(statistics)))
                 .Build();
             PollUntilStopped(_consumer);
         }
