@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Liiklus.Actors.Sessions;
 using Liiklus.Storage;
+using Liiklus.Storage.Positions;
 
 namespace Liiklus.Api.Grpc;
 
@@ -49,6 +50,8 @@ public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> l
             StorageUnavailableException => new Status(StatusCode.Unavailable, e.Message),
             SessionNotFoundException => new Status(StatusCode.NotFound, e.Message),
             RecordTooLargeException => new Status(StatusCode.ResourceExhausted, e.Message),
+            // issue 14: a position the positions storage cannot hold (e.g. an offset Kafka cannot commit).
+            PositionOutOfRangeException => new Status(StatusCode.InvalidArgument, e.Message),
             OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
                 new Status(StatusCode.Cancelled, "the call was cancelled"),
             OperationCanceledException => new Status(StatusCode.DeadlineExceeded, "the storage did not answer in time"),

@@ -6,6 +6,7 @@ namespace Liiklus.Storage.Positions;
 public interface IPositionsStorage
 {
     /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    /// <exception cref="PositionOutOfRangeException">the storage cannot hold this position</exception>
     Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken);
 
     /// <summary>Partition → last acked offset of exactly this group version.</summary>
@@ -16,4 +17,14 @@ public interface IPositionsStorage
         string topic,
         string groupName,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What a reader of <paramref name="reader"/> needs: <see cref="GetAllVersionsAsync(string,string,CancellationToken)"/>
+    /// of its name. A storage that cannot list a name's versions answers at least versions 0 to the reader's own.
+    /// </summary>
+    Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
+        string topic,
+        GroupId reader,
+        CancellationToken cancellationToken) =>
+        GetAllVersionsAsync(topic, reader.Name, cancellationToken);
 }
