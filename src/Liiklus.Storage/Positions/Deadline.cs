@@ -11,6 +11,7 @@ internal static class Deadline
     /// (records are delivered again), never past what was acked.
     /// </summary>
     /// <exception cref="TimeoutException">the deadline passed first (the caller's token did not fire)</exception>
+    /// <exception cref="OperationCanceledException">the caller's token fired</exception>
     public static async Task<T> RunAsync<T>(
         TimeSpan timeout,
         Func<CancellationToken, Task<T>> operation,
@@ -23,12 +24,12 @@ internal static class Deadline
         {
             return await call.WaitAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            // The call goes on without a listener: observe its end so a late failure is not reported as unobserved.
+            // The deadline, or a client library's own timeout: either way the store did not answer in time. The
+            // call goes on without a listener: observe its end so a late failure is not reported as unobserved.
             _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"no answer within {timeout.TotalSeconds:0.###}s");
+            throw new TimeoutException($"no answer within {timeout.TotalSeconds:0.###}s", e);
         }
     }
 }
