@@ -11,7 +11,7 @@ namespace Liiklus.Storage.Positions.DynamoDb;
 
 /// <summary>
 /// Positions in DynamoDB in Liiklus's own table layout, so a Liiklus table is used as it stands: one item per
-/// group version, hash key <c>topic</c>, range key <c>groupId</c> (<see cref="DynamoDbGroupIds"/>), attribute
+/// group version, hash key <c>topic</c>, range key <c>groupId</c> (<see cref="VersionedGroupIds"/>), attribute
 /// <c>positions</c>, a map from the partition (as a string) to the last acked offset (a number).
 /// An ack is one <c>SET positions.#p = :pos</c> on the condition that the map exists; the first ack of a group
 /// version creates the map instead, so acks of different partitions never overwrite each other. Every call
@@ -49,7 +49,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
             $"store offset {offset} of topic '{topic}', group '{group.Name}' version {group.Version}, partition {partition}",
             async deadline =>
             {
-                var key = Key(topic, DynamoDbGroupIds.Of(group));
+                var key = Key(topic, VersionedGroupIds.Of(group));
                 var position = new AttributeValue { N = offset.ToString(CultureInfo.InvariantCulture) };
                 var partitionName = partition.ToString(CultureInfo.InvariantCulture);
                 // Creating the map can lose to another ack creating it; the SET is then tried again, now that it exists.
@@ -67,7 +67,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
             $"read the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
             async deadline =>
             {
-                var groupId = DynamoDbGroupIds.Of(group);
+                var groupId = VersionedGroupIds.Of(group);
                 var response = await _client.GetItemAsync(
                     new GetItemRequest
                     {
@@ -113,7 +113,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
                     foreach (var item in page.Items ?? [])
                     {
                         var groupId = item[GroupIdKey].S;
-                        if (DynamoDbGroupIds.TryParseVersion(groupName, groupId, out var version))
+                        if (VersionedGroupIds.TryParseVersion(groupName, groupId, out var version))
                         {
                             all[version] = ToPositions(topic, groupId, item);
                         }

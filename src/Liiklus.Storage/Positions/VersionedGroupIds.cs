@@ -1,12 +1,13 @@
 using System.Globalization;
 
-namespace Liiklus.Storage.Positions.DynamoDb;
+namespace Liiklus.Storage.Positions;
 
 /// <summary>
-/// Liiklus's range key: the group name for version 0, <c>name-vN</c> for version N. A name that itself ends in
-/// <c>-v</c> and digits reads as another name's version; Liiklus's layout has the same limit.
+/// Liiklus's string form of a group version, as its DynamoDB layout keys items and as Kafka consumer groups are
+/// named here: the group name for version 0, <c>name-vN</c> for version N. A name that itself ends in <c>-v</c>
+/// and digits reads as another name's version; Liiklus has the same limit.
 /// </summary>
-public static class DynamoDbGroupIds
+public static class VersionedGroupIds
 {
     public const string VersionSeparator = "-v";
 
