@@ -1,6 +1,9 @@
 using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
+using Liiklus.Storage.Positions.DynamoDb;
+using Liiklus.Storage.Positions.Kafka;
+using Liiklus.Storage.Positions.Postgres;
 using Liiklus.Storage.Positions.Redis;
 using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
@@ -22,9 +25,17 @@ public sealed record GatewaySettings(
     RedisPositionsOptions Redis,
     KafkaRecordsOptions Kafka)
 {
+    // issue 14: the positions storages' sections, each read in a file of its own.
+    public PostgresPositionsOptions Postgres { get; init; } = new();
+
+    public DynamoDbPositionsOptions DynamoDb { get; init; } = new();
+
+    public KafkaPositionsOptions KafkaPositions { get; init; } = new("");
+
     public static GatewaySettings From(Config config)
     {
         var liiklus = config.GetConfig("liiklus");
+        var kafka = KafkaSettings.From(liiklus);
         return new GatewaySettings(
             liiklus.GetString("grpc.address"),
             liiklus.GetInt("grpc.port"),
@@ -40,7 +51,13 @@ public sealed record GatewaySettings(
             new ClusterSettings(liiklus.GetString("cluster.seed-nodes", "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
             RedisFrom(liiklus.GetConfig("storage.redis")),
-            KafkaSettings.From(liiklus));
+            kafka)
+        {
+            // issue 14
+            Postgres = PostgresSettings.From(liiklus),
+            DynamoDb = DynamoDbSettings.From(liiklus),
+            KafkaPositions = KafkaPositionsSettings.From(liiklus, kafka),
+        };
     }
 
     private static RedisPositionsOptions RedisFrom(Config redis) => new()

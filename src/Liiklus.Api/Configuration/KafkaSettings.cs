@@ -1,8 +1,8 @@
 using Akka.Configuration.Hocon;
+using Liiklus.Storage.Kafka;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
 using Config = Akka.Configuration.Config;
-using LogLevelType = Confluent.Kafka.LogLevelType;
 using LogMessage = Confluent.Kafka.LogMessage;
 
 namespace Liiklus.Api.Configuration;
@@ -45,21 +45,16 @@ public static class KafkaSettings
         };
     }
 
-    public static Action<LogMessage> LogTo(ILogger logger) => message =>
-    {
-        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
-        if (logger.IsEnabled(level))
-        {
-            logger.Log(level, "[{Client}] {Facility}: {Message}", message.Name, message.Facility, message.Message);
-        }
-    };
+    // issue 14: the bridge moved to Liiklus.Storage, which the Kafka positions storage logs through too.
+    public static Action<LogMessage> LogTo(ILogger logger) => LibrdkafkaLog.To(logger);
 
     /// <summary>
     /// Every leaf under <c>properties</c>, named by its path: a quoted key (<c>"security.protocol" = SASL_SSL</c>)
     /// and an unquoted one, which HOCON nests (<c>security.protocol = SASL_SSL</c>), both give
     /// <c>security.protocol</c>.
     /// </summary>
-    private static Dictionary<string, string> LibrdkafkaProperties(Config kafka)
+    /// <remarks>issue 14: also reads the Kafka positions storage's own <c>properties</c>.</remarks>
+    internal static Dictionary<string, string> LibrdkafkaProperties(Config kafka)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         if (kafka.HasPath("properties"))

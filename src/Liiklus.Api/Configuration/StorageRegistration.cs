@@ -1,5 +1,8 @@
 using Liiklus.Storage.Positions;
+using Liiklus.Storage.Positions.DynamoDb;
+using Liiklus.Storage.Positions.Kafka;
 using Liiklus.Storage.Positions.Memory;
+using Liiklus.Storage.Positions.Postgres;
 using Liiklus.Storage.Positions.Redis;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Memory;
@@ -26,6 +29,19 @@ public static class StorageRegistration
             .AddSingleton<IPositionsStorage>(provider =>
                 new RedisPositionsStorage(provider.GetRequiredService<IConnectionMultiplexer>(), settings.Redis))
             .AddHostedService<RedisConnectionWarmUp>(),
+        // issue 14: each storage registers itself from its options.
+        ["KAFKA"] = (services, settings) =>
+        {
+            if (settings.RecordsStorageType != "KAFKA")
+            {
+                throw new InvalidOperationException(
+                    "storage_positions_type KAFKA commits offsets of Kafka's topics: it needs storage_records_type KAFKA");
+            }
+
+            services.AddKafkaPositionsStorage(settings.KafkaPositions);
+        },
+        ["DYNAMODB"] = (services, settings) => services.AddDynamoDbPositionsStorage(settings.DynamoDb),
+        ["POSTGRES"] = (services, settings) => services.AddPostgresPositionsStorage(settings.Postgres),
     };
 
     /// <exception cref="InvalidOperationException">a storage type is unknown; the message lists the valid ones</exception>

@@ -15,11 +15,8 @@ public sealed class OutageReport(ILogger logger, string store)
     {
         if (Interlocked.Exchange(ref _down, 1) == 0)
         {
-            logger.LogWarning(
-                failure.InnerException,
-                "{Store} is unavailable; calls that need it answer UNAVAILABLE until it is back: {Reason}",
-                store,
-                failure.Message);
+            // The reason names the store and what failed; a stack trace would add nothing an operator can act on.
+            logger.LogWarning("{Reason}; calls that need it answer UNAVAILABLE until it is back", failure.Message);
         }
     }
 

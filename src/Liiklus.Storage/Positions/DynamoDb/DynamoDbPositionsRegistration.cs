@@ -26,10 +26,11 @@ public static partial class DynamoDbPositionsRegistration
                 $"dynamodb_positionsTable '{options.PositionsTable}' is not a DynamoDB table name: 3 to 255 letters, digits, '_', '-' or '.'");
         }
 
-        if (options.Endpoint is { Length: > 0 } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        if (options.Endpoint is { Length: > 0 } endpoint
+            && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
         {
             throw new InvalidOperationException(
-                $"dynamodb_endpoint '{endpoint}' is not an absolute URL such as http://localhost:4567; leave it empty for AWS's endpoint");
+                $"dynamodb_endpoint '{endpoint}' is not an absolute http(s) URL such as http://localhost:4567; leave it empty for AWS's endpoint");
         }
 
         // A factory, so the container disposes the storage and with it the client when the gateway stops.
