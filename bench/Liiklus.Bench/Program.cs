@@ -17,6 +17,7 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("latency", LatencyBenchmark.RunAsync),
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),
     ("fan_out", FanOutBenchmark.RunAsync),
+    ("acks", AckBenchmark.RunAsync),
 };
 
 await using (var hosts = await BenchHosts.StartAsync())

@@ -15,11 +15,12 @@ public sealed record Workload(
     int FanOutStreams,
     int FanOutRecordsPerStream,
     int Rounds,
-    TimeSpan WarmUp)
+    TimeSpan WarmUp,
+    int AcksPerRun)
 {
     public const int RecordSize = 100;
 
     public static Workload For(bool quick) => quick
-        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 100, 1_000, Rounds: 2, WarmUp: TimeSpan.Zero)
-        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 1_000, 5_000, Rounds: 5, WarmUp: TimeSpan.FromSeconds(15));
+        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 100, 1_000, Rounds: 2, WarmUp: TimeSpan.Zero, AcksPerRun: 2_000)
+        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 1_000, 5_000, Rounds: 5, WarmUp: TimeSpan.FromSeconds(15), AcksPerRun: 20_000);
 }

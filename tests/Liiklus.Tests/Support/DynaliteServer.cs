@@ -22,6 +22,7 @@ public sealed class DynaliteServer : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("liiklus-dynalite-").FullName;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Lazy<AmazonDynamoDBClient> _client;
+    private readonly bool _logRequests;
     private Process? _process;
 
     static DynaliteServer()
@@ -37,9 +38,19 @@ public sealed class DynaliteServer : IAsyncLifetime
         }
     }
 
-    public DynaliteServer() => _client = new Lazy<AmazonDynamoDBClient>(() => new AmazonDynamoDBClient(
-        new BasicAWSCredentials("dynalite", "dynalite"),
-        new AmazonDynamoDBConfig { ServiceURL = Endpoint, AuthenticationRegion = "us-east-1" }));
+    public DynaliteServer()
+        : this(logRequests: false)
+    {
+    }
+
+    /// <param name="logRequests">dynalite's debug log: every request it receives, for <see cref="RequestsAsync"/></param>
+    internal DynaliteServer(bool logRequests)
+    {
+        _logRequests = logRequests;
+        _client = new Lazy<AmazonDynamoDBClient>(() => new AmazonDynamoDBClient(
+            new BasicAWSCredentials("dynalite", "dynalite"),
+            new AmazonDynamoDBConfig { ServiceURL = Endpoint, AuthenticationRegion = "us-east-1" }));
+    }
 
     public int Port { get; } = GatewayProcess.FreePort();
 
@@ -82,7 +93,7 @@ public sealed class DynaliteServer : IAsyncLifetime
                  {
                      "--host", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--path", _directory,
                      "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
-                 })
+                 }.Concat(_logRequests ? ["--debug"] : []))
         {
             start.ArgumentList.Add(argument);
         }
@@ -111,6 +122,41 @@ public sealed class DynaliteServer : IAsyncLifetime
         {
             throw new InvalidOperationException($"dynalite on port {Port} exited with {process.ExitCode}: {string.Join('\n', _output)}");
         }
+    }
+
+    /// <summary>
+    /// The requests dynalite received while <paramref name="action"/> ran, by operation (UpdateItem, GetItem, ...),
+    /// read from its own debug log. Needs a server started with <c>logRequests</c>.
+    /// </summary>
+    public async Task<Dictionary<string, int>> RequestsAsync(Func<Task> action)
+    {
+        if (!_logRequests)
+        {
+            throw new InvalidOperationException("dynalite was started without its request log");
+        }
+
+        _output.Clear();
+        await action();
+        // The log is read as dynalite writes it: once a request sent last shows, every earlier one has too.
+        var sentinel = $"sentinel-{Guid.NewGuid():N}";
+        await Client.ListTablesAsync(new ListTablesRequest { ExclusiveStartTableName = sentinel });
+        await Eventually.Until(
+            () => Task.FromResult(_output.Any(line => line.Contains(sentinel, StringComparison.Ordinal))),
+            logged => logged,
+            "dynalite logging the last request");
+        const string target = "'x-amz-target': 'DynamoDB_20120810.";
+        var requests = _output
+            .Where(line => line.Contains(target, StringComparison.Ordinal))
+            .Select(line => line[(line.IndexOf(target, StringComparison.Ordinal) + target.Length)..].TrimEnd(',', '\'', ' '))
+            .GroupBy(operation => operation)
+            .ToDictionary(operations => operations.Key, operations => operations.Count());
+        // Not the sentinel's own ListTables.
+        if (--requests["ListTables"] == 0)
+        {
+            requests.Remove("ListTables");
+        }
+
+        return requests;
     }
 
     /// <summary>Kills the server as a crash would: connections drop; what it stored stays in its directory.</summary>
