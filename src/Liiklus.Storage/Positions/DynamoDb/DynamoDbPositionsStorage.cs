@@ -330,8 +330,11 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
         if (options.Endpoint is { Length: > 0 } endpoint)
         {
             config.ServiceURL = endpoint;
-            // Requests are signed for a region even off AWS; the SDK cannot read one from a local address.
-            config.AuthenticationRegion = FallbackRegionFactory.GetRegionEndpoint()?.SystemName ?? RegionEndpoint.USEast1.SystemName;
+            // Requests are signed for a region even off AWS, and the SDK cannot read one from a local address. Read
+            // from the environment only: the SDK's full chain would ask EC2's metadata service, and wait for it.
+            config.AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region
+                ? region
+                : RegionEndpoint.USEast1.SystemName;
         }
 
         return config;

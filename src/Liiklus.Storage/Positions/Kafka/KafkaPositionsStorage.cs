@@ -63,7 +63,7 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
         var groupId = GroupIdOf(group);
         return RunAsync(
             $"store offset {offset} of topic '{topic}', group '{group.Name}' version {group.Version}, partition {partition}",
-            async () =>
+            async _ =>
             {
                 try
                 {
@@ -97,7 +97,7 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
     {
         var versions = await RunAsync(
             $"read the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
-            () => ReadVersionsAsync(topic, [group.Version], group.Name),
+            deadline => ReadVersionsAsync(topic, [group.Version], group.Name, deadline),
             cancellationToken).ConfigureAwait(false);
         return versions.TryGetValue(group.Version, out var positions) ? positions : new Dictionary<int, long>();
     }
@@ -123,13 +123,23 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
         CancellationToken cancellationToken) =>
         RunAsync(
             $"read the positions of every version of topic '{topic}', group '{reader.Name}'",
-            async () =>
+            async deadline =>
             {
-                var versions = await ListedVersionsAsync(reader.Name).ConfigureAwait(false)
-                    ?? Enumerable.Range(0, (int)Math.Min(reader.Version, int.MaxValue - 1) + 1).Select(v => (uint)v).ToList();
-                return await ReadVersionsAsync(topic, versions, reader.Name).ConfigureAwait(false);
+                var versions = await ListedVersionsAsync(reader.Name).ConfigureAwait(false) ?? UpTo(reader.Version);
+                return await ReadVersionsAsync(topic, versions, reader.Name, deadline).ConfigureAwait(false);
             },
             cancellationToken);
+
+    /// <summary>0 to <paramref name="version"/>, as they are read: a huge version is cut short by the deadline, not listed.</summary>
+    private static IEnumerable<uint> UpTo(uint version)
+    {
+        for (var v = 0u; v < version; v++)
+        {
+            yield return v;
+        }
+
+        yield return version;
+    }
 
     /// <summary>Admin clients replaced because a request of theirs got no answer in time.</summary>
     internal int RetiredClients => Volatile.Read(ref _retiredClients);
@@ -239,11 +249,12 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
 
     private async Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> ReadVersionsAsync(
         string topic,
-        IReadOnlyCollection<uint> versions,
-        string groupName)
+        IEnumerable<uint> versions,
+        string groupName,
+        CancellationToken deadline)
     {
         var all = new ConcurrentDictionary<uint, IReadOnlyDictionary<int, long>>();
-        if (versions.Count == 0 || await PartitionsOfAsync(topic).ConfigureAwait(false) is not { } partitions)
+        if (!versions.Any() || await PartitionsOfAsync(topic).ConfigureAwait(false) is not { } partitions)
         {
             return all;
         }
@@ -252,7 +263,7 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
         // group a request.
         await Parallel.ForEachAsync(
             versions,
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelVersionReads },
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelVersionReads, CancellationToken = deadline },
             async (version, _) =>
             {
                 var positions = await OffsetsAsync(GroupIdOf(new GroupId(groupName, version)), partitions).ConfigureAwait(false);
@@ -312,12 +323,12 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
         return positions;
     }
 
-    private async Task<T> RunAsync<T>(string what, Func<Task<T>> operation, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         try
         {
-            // librdkafka's admin calls take no token; each is bounded by its own RequestTimeout and the call by this.
-            var result = await Deadline.RunAsync(_options.CommandTimeout, _ => operation(), cancellationToken).ConfigureAwait(false);
+            // librdkafka's admin calls take no token: the deadline ends the wait, and Watch their requests.
+            var result = await Deadline.RunAsync(_options.CommandTimeout, operation, cancellationToken).ConfigureAwait(false);
             _outages.Succeeded();
             return result;
         }

@@ -74,6 +74,26 @@ public sealed class KafkaPositionsStorageSpecs(MockKafkaCluster cluster)
     }
 
     [Fact]
+    public async Task An_ack_of_a_group_a_plain_consumer_is_a_live_member_of_answers_unavailable_saying_so()
+    {
+        var topic = cluster.NewTopic(1);
+        using (var producer = PlainKafkaClients.Producer(cluster))
+        {
+            await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<byte[]?, byte[]> { Value = [1] });
+        }
+
+        using var consumer = PlainKafkaClients.Consumer(cluster, groupId: "live");
+        consumer.Subscribe(topic);
+        consumer.ConsumeOne();
+
+        var unavailable = await Assert.ThrowsAsync<Liiklus.Storage.StorageUnavailableException>(() =>
+            NewStorage().UpdateAsync(topic, new GroupId("live", 0), 0, 0, CancellationToken.None));
+        consumer.Close();
+
+        Assert.Contains("consumer group 'live' has live members", unavailable.Message);
+    }
+
+    [Fact]
     public async Task Offsets_a_plain_consumer_commits_read_as_positions_one_below()
     {
         var topic = cluster.NewTopic(2);
