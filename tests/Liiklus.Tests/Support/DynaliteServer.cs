@@ -56,6 +56,9 @@ public sealed class DynaliteServer : IAsyncLifetime
 
     public string Endpoint => $"http://127.0.0.1:{Port}";
 
+    /// <summary>Whether the server started here is running (not killed).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>A plain DynamoDB client of this server, to read and write items as another program would.</summary>
     public IAmazonDynamoDB Client => _client.Value;
 

@@ -44,6 +44,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public int Port { get; } = GatewayProcess.FreePort();
 
+    /// <summary>Whether the server started here is running (not stopped).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>A superuser's connection string to the server's <c>postgres</c> database; no password (trust).</summary>
     public string ConnectionString => ConnectionStringTo("postgres");
 
