@@ -27,6 +27,34 @@ public sealed class DynamoDbPositionsGatewaySpecs(DynaliteServer dynalite) : Pos
 
     protected override Task BringStoreBackAsync() => dynalite.StartAsync();
 
+    [Fact]
+    public async Task A_group_liiklus_acked_in_its_table_is_read_by_getoffsets_and_resumed_by_receive()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var topic = Api.PublishAndReceiveSpecs.NewName("topic");
+        var partition = (await gateway.Client.PublishAsync(topic, "v0", key: "k")).Partition;
+        for (var i = 1; i < 6; i++)
+        {
+            await gateway.Client.PublishAsync(topic, $"v{i}", key: "k");
+        }
+
+        // The gateway's first call created the table; Liiklus's item goes in as Liiklus writes it.
+        await gateway.Client.GetOffsetsAsync(new Liiklus.Protocol.GetOffsetsRequest { Topic = topic, Group = "billing" });
+        await dynalite.Client.PutItemAsync(_table, new Dictionary<string, AttributeValue>
+        {
+            ["topic"] = new() { S = topic },
+            ["groupId"] = new() { S = "billing-v2" },
+            ["positions"] = new() { M = new() { [partition.ToString()] = new AttributeValue { N = "3" } } },
+        });
+
+        var offsets = await gateway.Client.GetOffsetsAsync(new Liiklus.Protocol.GetOffsetsRequest { Topic = topic, Group = "billing", GroupVersion = 2 });
+        using var subscription = gateway.Client.Subscribe(topic, "billing", version: 2);
+        using var receive = gateway.Client.Receive(await Api.PublishAndReceiveSpecs.AssignmentFor(subscription, partition));
+
+        Assert.Equal(new Dictionary<uint, ulong> { [partition] = 3 }, offsets.Offsets);
+        Assert.Equal(["v4", "v5"], (await receive.ReadAsync(2)).Select(r => r.Record.Value.ToStringUtf8()));
+    }
+
     protected override async Task AssertStoredAsync(string topic, string group, uint version, uint partition, ulong acked)
     {
         var item = (await dynalite.Client.GetItemAsync(new GetItemRequest
