@@ -12,7 +12,10 @@ public interface IPositionsStorage
     /// <summary>Partition → last acked offset of exactly this group version.</summary>
     Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken);
 
-    /// <summary>Version → (partition → last acked offset) for every version of the group name.</summary>
+    /// <summary>
+    /// Version → (partition → last acked offset) for every version of the group name; a storage that cannot list
+    /// a name's versions answers those it can find (readers use <see cref="GetVersionsForAsync"/>).
+    /// </summary>
     Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
         string topic,
         string groupName,
