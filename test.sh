@@ -5,6 +5,13 @@ cd "$(dirname "$0")"
 
 # The Redis specs start their own redis-server (no global one); install it where missing.
 if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
+# The PostgreSQL specs start their own server in a temporary directory (Debian's postgresql: initdb, postgres).
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then apt-get update -qq && apt-get install -y -qq postgresql; fi
+# The DynamoDB specs start their own dynalite (npm; it asks for Node.js 20, and runs on Debian 12's 18 too).
+if ! command -v dynalite >/dev/null; then
+  if ! command -v npm >/dev/null; then apt-get update -qq && apt-get install -y -qq nodejs npm; fi
+  npm install -g --silent dynalite@4.0.0
+fi
 
 dotnet build Liiklus.sln -c Release --nologo -v quiet
 

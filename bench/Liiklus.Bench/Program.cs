@@ -21,6 +21,7 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("fan_out_groups", FanOutGroupsBenchmark.RunAsync),
     ("publish_secure", SecurePublishBenchmark.RunAsync),
     ("receive_secure", SecureReceiveBenchmark.RunAsync),
+    ("acks", AckBenchmark.RunAsync),
 };
 
 await using (var hosts = await BenchHosts.StartAsync())

@@ -76,7 +76,8 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         {
             Timers.Cancel(ClaimTimeoutKey);
             Context.Watch(Sender);
-            _dependencies.Positions.GetAllVersionsAsync(_session.Topic, _session.Group.Name, CancellationToken.None)
+            // issue 14: the reader's version, so a storage that cannot list versions reads at least up to it.
+            _dependencies.Positions.GetVersionsForAsync(_session.Topic, _session.Group, CancellationToken.None)
                 .PipeTo(Self, success: positions => new PositionsLoaded(positions), failure: e => new PositionsUnavailable(e));
             Become(LoadingPositions);
         });

@@ -20,6 +20,13 @@ public static class GatewayHocon
         ["kafka_bootstrapServers"] = "liiklus.storage.kafka.bootstrap-servers",
         ["akka_cluster_seed_nodes"] = "liiklus.cluster.seed-nodes",
         ["logging_format"] = "liiklus.logging.format",
+        // Positions storages KAFKA, DYNAMODB (Liiklus's names) and POSTGRES.
+        ["kafka_positionsBootstrapServers"] = "liiklus.storage.kafka-positions.bootstrap-servers",
+        ["kafka_positionsGroupIdPrefix"] = "liiklus.storage.kafka-positions.group-id-prefix",
+        ["dynamodb_endpoint"] = "liiklus.storage.dynamodb.endpoint",
+        ["dynamodb_positionsTable"] = "liiklus.storage.dynamodb.positions-table",
+        ["dynamodb_autoCreateTable"] = "liiklus.storage.dynamodb.auto-create-table",
+        ["postgres_connectionString"] = "liiklus.storage.postgres.connection-string",
         ["akka_remote_hostname"] = "akka.remote.dot-netty.tcp.hostname",
         ["akka_remote_port"] = "akka.remote.dot-netty.tcp.port",
         // Schema validation and record processor plugins (issue 15), with Liiklus's names.

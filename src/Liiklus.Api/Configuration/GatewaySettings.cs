@@ -2,6 +2,9 @@ using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
+using Liiklus.Storage.Positions.DynamoDb;
+using Liiklus.Storage.Positions.Kafka;
+using Liiklus.Storage.Positions.Postgres;
 using Liiklus.Storage.Positions.Redis;
 using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
@@ -25,10 +28,18 @@ public sealed record GatewaySettings(
     bool JsonLogs)
 {
     public static readonly string[] RecordsStorageTypes = ["MEMORY", "KAFKA"];
-    public static readonly string[] PositionsStorageTypes = ["MEMORY", "REDIS"];
+    public static readonly string[] PositionsStorageTypes = ["MEMORY", "REDIS", "KAFKA", "DYNAMODB", "POSTGRES"];
 
     /// <summary>Subtrees under <c>liiklus</c> whose keys are the operator's own, not the gateway's.</summary>
-    public static readonly string[] FreeFormSections = ["liiklus.storage.kafka.properties", "liiklus.grpc.auth.keys", "liiklus.plugins.orders"];
+    public static readonly string[] FreeFormSections =
+        ["liiklus.storage.kafka.properties", "liiklus.storage.kafka-positions.properties", "liiklus.grpc.auth.keys", "liiklus.plugins.orders"];
+
+    /// <summary>The positions storages' sections, each read in a file of its own.</summary>
+    public PostgresPositionsOptions Postgres { get; init; } = new();
+
+    public DynamoDbPositionsOptions DynamoDb { get; init; } = new();
+
+    public KafkaPositionsOptions KafkaPositions { get; init; } = new("");
 
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan Millisecond = TimeSpan.FromMilliseconds(1);
@@ -68,7 +79,12 @@ public sealed record GatewaySettings(
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
             RedisSettings.From(read),
             KafkaSettings.From(config, read),
-            read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON");
+            read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON")
+        {
+            Postgres = PostgresSettings.From(read),
+            DynamoDb = DynamoDbSettings.From(read),
+        };
+        settings = settings with { KafkaPositions = KafkaPositionsSettings.From(config, read, settings.Kafka) };
 
         // A stream always holds at least one record, so the node's budget must take a few of the largest ones.
         if (settings.ReceiveMemoryBudgetBytes < Math.Max(streamBuffer, maxRecordSize) * 4L)
@@ -77,6 +93,21 @@ public sealed record GatewaySettings(
                 "liiklus.receive.memory-budget",
                 settings.ReceiveMemoryBudgetBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "at least 4 × the larger of liiklus.receive.buffer-bytes and liiklus.publish.max-record-size-bytes");
+        }
+
+        if (settings.PositionsStorageType == "KAFKA" && settings.RecordsStorageType != "KAFKA")
+        {
+            read.Reject("liiklus.storage.positions.type", "KAFKA", "KAFKA only with storage_records_type KAFKA: Kafka keeps offsets of its own topics");
+        }
+
+        if (settings.PositionsStorageType == "DYNAMODB" && settings.DynamoDb.PositionsTable.Length == 0)
+        {
+            read.Reject("liiklus.storage.dynamodb.positions-table", "", "the name of the positions table (required with storage_positions_type DYNAMODB)");
+        }
+
+        if (settings.PositionsStorageType == "POSTGRES" && settings.Postgres.ConnectionString.Length == 0)
+        {
+            read.Reject("liiklus.storage.postgres.connection-string", "", "an Npgsql connection string (required with storage_positions_type POSTGRES)");
         }
 
         if (settings.RecordsStorageType == "KAFKA" && string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers))

@@ -33,12 +33,12 @@ public static class KafkaSettings
     /// and an unquoted one, which HOCON nests (<c>security.protocol = SASL_SSL</c>), both give
     /// <c>security.protocol</c>.
     /// </summary>
-    private static Dictionary<string, string> LibrdkafkaProperties(Config config)
+    internal static Dictionary<string, string> LibrdkafkaProperties(Config config, string path = "liiklus.storage.kafka.properties")
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (config.HasPath("liiklus.storage.kafka.properties"))
+        if (config.HasPath(path))
         {
-            Flatten(config.GetValue("liiklus.storage.kafka.properties"), "", properties);
+            Flatten(config.GetValue(path), "", properties);
         }
 
         return properties;

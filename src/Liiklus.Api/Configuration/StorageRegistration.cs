@@ -1,4 +1,7 @@
+using Liiklus.Storage.Positions.DynamoDb;
+using Liiklus.Storage.Positions.Kafka;
 using Liiklus.Storage.Positions.Memory;
+using Liiklus.Storage.Positions.Postgres;
 using Liiklus.Storage.Positions.Redis;
 using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
@@ -19,6 +22,9 @@ public static class StorageRegistration
         _ = settings.PositionsStorageType switch
         {
             "REDIS" => services.AddRedisPositionsStorage(settings.Redis),
+            "KAFKA" => services.AddKafkaPositionsStorage(settings.KafkaPositions),
+            "DYNAMODB" => services.AddDynamoDbPositionsStorage(settings.DynamoDb),
+            "POSTGRES" => services.AddPostgresPositionsStorage(settings.Postgres),
             _ => services.AddInMemoryPositionsStorage(),
         };
         return services;

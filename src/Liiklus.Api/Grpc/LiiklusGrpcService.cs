@@ -74,7 +74,8 @@ public sealed class LiiklusGrpcService(
         var (topic, group) = RequestMapping.GetOffsets(request);
         var stored = await positions.GetAsync(topic, group, context.CancellationToken);
         var reply = new GetOffsetsReply();
-        foreach (var (partition, offset) in stored)
+        // issue 14: -1 means "nothing acked yet, start at 0" (a Kafka group that committed offset 0): no offset to report.
+        foreach (var (partition, offset) in stored.Where(position => position.Value >= 0))
         {
             reply.Offsets[(uint)partition] = (ulong)offset;
         }

@@ -4,6 +4,7 @@ using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Storage;
+using Liiklus.Storage.Positions;
 
 namespace Liiklus.Api.Grpc;
 
@@ -55,6 +56,8 @@ public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> l
             SessionNotFoundException => new Status(StatusCode.NotFound, e.Message),
             RecordTooLargeException or ReceiveMemoryExhaustedException or AssignmentsNotReadException =>
                 new Status(StatusCode.ResourceExhausted, e.Message),
+            // A position the positions storage cannot hold (e.g. an offset Kafka cannot commit).
+            PositionOutOfRangeException => new Status(StatusCode.InvalidArgument, e.Message),
             OperationCanceledException => new Status(StatusCode.DeadlineExceeded, "the storage did not answer in time"),
             _ => new Status(StatusCode.Internal, $"the gateway failed unexpectedly (trace id {context.GetHttpContext().TraceIdentifier}); its log has the details"),
         };

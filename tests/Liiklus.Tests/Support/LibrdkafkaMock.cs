@@ -61,4 +61,22 @@ internal static class LibrdkafkaMock
 
     [DllImport(Library)]
     public static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_set_controller_id(IntPtr cluster, int brokerId);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_start_request_tracking(IntPtr cluster);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_stop_request_tracking(IntPtr cluster);
+
+    [DllImport(Library)]
+    public static extern IntPtr rd_kafka_mock_get_requests(IntPtr cluster, out UIntPtr count);
+
+    [DllImport(Library)]
+    public static extern short rd_kafka_mock_request_api_key(IntPtr request);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_request_destroy_array(IntPtr requests, UIntPtr count);
 }

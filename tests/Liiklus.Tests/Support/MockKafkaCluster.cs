@@ -37,6 +37,9 @@ public sealed class MockKafkaCluster : IDisposable
         }
 
         BootstrapServers = Marshal.PtrToStringAnsi(LibrdkafkaMock.rd_kafka_mock_cluster_bootstraps(_cluster))!;
+        // The mock names no controller (id 0 is no broker) unless told: admin calls served by the controller, such
+        // as DescribeTopics, would wait for one until they time out.
+        Check(LibrdkafkaMock.rd_kafka_mock_set_controller_id(_cluster, 1), "rd_kafka_mock_set_controller_id");
     }
 
     /// <summary>Fast tailing, and quick reconnection after an outage.</summary>
@@ -109,6 +112,40 @@ public sealed class MockKafkaCluster : IDisposable
 
     public void SetBrokerUp(int brokerId = 1) =>
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_up(_cluster, brokerId), "rd_kafka_mock_broker_set_up");
+
+    /// <summary>
+    /// Counts the requests the brokers receive while <paramref name="action"/> runs, by Kafka API key (e.g. 8 =
+    /// OffsetCommit, 9 = OffsetFetch, 10 = FindCoordinator), from the mock cluster's own request log.
+    /// </summary>
+    public async Task<Dictionary<short, int>> CountRequestsAsync(Func<Task> action)
+    {
+        LibrdkafkaMock.rd_kafka_mock_start_request_tracking(_cluster);
+        try
+        {
+            await action();
+            var requests = LibrdkafkaMock.rd_kafka_mock_get_requests(_cluster, out var count);
+            try
+            {
+                var counts = new Dictionary<short, int>();
+                for (var i = 0; i < (int)count; i++)
+                {
+                    var apiKey = LibrdkafkaMock.rd_kafka_mock_request_api_key(Marshal.ReadIntPtr(requests, i * IntPtr.Size));
+                    counts[apiKey] = counts.GetValueOrDefault(apiKey) + 1;
+                }
+
+                return counts;
+            }
+            finally
+            {
+                LibrdkafkaMock.rd_kafka_mock_request_destroy_array(requests, count);
+            }
+        }
+        finally
+        {
+            // Stopping also forgets what was tracked: the log is read before.
+            LibrdkafkaMock.rd_kafka_mock_stop_request_tracking(_cluster);
+        }
+    }
 
     public void Dispose()
     {

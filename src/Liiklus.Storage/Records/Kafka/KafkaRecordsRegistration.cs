@@ -1,6 +1,6 @@
 using Akka.Streams;
-using Confluent.Kafka;
 using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -28,17 +28,7 @@ public static class KafkaRecordsRegistration
                 options,
                 provider.GetRequiredService<IMaterializer>,
                 provider.GetService<ByteBudget>(),
-                LogTo(provider.GetRequiredService<ILogger<KafkaRecordsStorage>>())))
+                LibrdkafkaLog.To(provider.GetRequiredService<ILogger<KafkaRecordsStorage>>())))
             .AddSingleton<IRecordsStorage>(provider => provider.GetRequiredService<KafkaRecordsStorage>());
     }
-
-    /// <summary>librdkafka's log lines, at the level librdkafka gives them.</summary>
-    public static Action<LogMessage> LogTo(ILogger logger) => message =>
-    {
-        var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);
-        if (logger.IsEnabled(level))
-        {
-            logger.Log(level, "[{Client}] {Facility}: {Message}", message.Name, message.Facility, message.Message);
-        }
-    };
 }

@@ -1,0 +1,379 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Liiklus.Storage.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Liiklus.Storage.Positions.Kafka;
+
+/// <summary>
+/// Positions as Kafka consumer-group offsets, committed through the admin API: the gateway never joins the groups.
+/// Group id = the prefix and Liiklus's <see cref="VersionedGroupIds"/> form (<c>name</c>, <c>name-vN</c>); the
+/// committed offset is the acked one + 1, Kafka's "next to read", so Kafka's own tools show each group's true lag
+/// and a plain consumer joining the group starts right after the last ack. An ack is one OffsetCommit request.
+/// Every call answers within <see cref="KafkaPositionsOptions.CommandTimeout"/> (or the caller's token, if sooner).
+/// </summary>
+public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
+{
+    // Offset fetches of one group's versions in flight at once when versions are read one by one.
+    private const int ParallelVersionReads = 8;
+
+    // librdkafka must never time out a group request itself: its admin client aborts the process when a request
+    // that timed out waiting for the group coordinator meets that coordinator once it is back (librdkafka 2.16,
+    // rd_kafka_enq_once_del_source_return). Its own bound is set far past the storage's, and a request still
+    // pending at the storage's bound gets its client retired instead (see Watch).
+    private static readonly TimeSpan LibrdkafkaGrace = TimeSpan.FromMinutes(1);
+
+    private readonly Func<IConsumerGroupAdmin> _newAdmin;
+    private readonly Lock _adminLock = new();
+    private readonly KafkaPositionsOptions _options;
+    private readonly string _store;
+    private readonly OutageReport _outages;
+    private readonly ILogger _logger;
+    private IConsumerGroupAdmin _admin;
+    private volatile bool _listingUnsupported;
+    private int _retiredClients;
+
+    public KafkaPositionsStorage(KafkaPositionsOptions options, ILogger? logger = null)
+        : this(() => new ConfluentConsumerGroupAdmin(BuildAdmin(options, logger ?? NullLogger.Instance)), options, logger)
+    {
+    }
+
+    /// <param name="newAdmin">makes the admin clients the storage uses, owns and disposes</param>
+    internal KafkaPositionsStorage(Func<IConsumerGroupAdmin> newAdmin, KafkaPositionsOptions options, ILogger? logger = null)
+    {
+        _newAdmin = newAdmin;
+        _admin = newAdmin();
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _store = $"Kafka positions storage at {options.BootstrapServers}";
+        _outages = new OutageReport(_logger, _store);
+    }
+
+    public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken)
+    {
+        if (offset == long.MaxValue)
+        {
+            throw new PositionOutOfRangeException(
+                "offset",
+                $"{offset} cannot be stored in Kafka, which commits the next offset to read (the acked one + 1) as a signed 64-bit number");
+        }
+
+        var groupId = GroupIdOf(group);
+        return RunAsync(
+            $"store offset {offset} of topic '{topic}', group '{group.Name}' version {group.Version}, partition {partition}",
+            async _ =>
+            {
+                try
+                {
+                    await Use(admin => admin.AlterConsumerGroupOffsetsAsync(
+                        [new ConsumerGroupTopicPartitionOffsets(groupId, [new TopicPartitionOffset(topic, partition, offset + 1)])],
+                        new AlterConsumerGroupOffsetsOptions { RequestTimeout = LibrdkafkaTimeout })).ConfigureAwait(false);
+                }
+                catch (AlterConsumerGroupOffsetsException e)
+                {
+                    var error = e.Results.SelectMany(result => result.Partitions.Select(p => p.Error).Prepend(result.Error))
+                        .FirstOrDefault(error => error.IsError) ?? e.Error;
+                    throw error.Code switch
+                    {
+                        ErrorCode.UnknownTopicOrPart => new PositionOutOfRangeException(
+                            "partition",
+                            $"Kafka has no partition {partition} of topic '{topic}' to commit an offset of group '{groupId}' to"),
+                        // Kafka takes offsets of a group with live members from those members only.
+                        ErrorCode.UnknownMemberId or ErrorCode.IllegalGeneration or ErrorCode.RebalanceInProgress => new KafkaException(new Error(
+                            error.Code,
+                            $"consumer group '{groupId}' has live members (a consumer outside the gateway is in it), and Kafka takes its offsets only from them until they leave")),
+                        _ => new KafkaException(error),
+                    };
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken)
+    {
+        var versions = await RunAsync(
+            $"read the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
+            deadline => ReadVersionsAsync(topic, [group.Version], group.Name, deadline),
+            cancellationToken).ConfigureAwait(false);
+        return versions.TryGetValue(group.Version, out var positions) ? positions : new Dictionary<int, long>();
+    }
+
+    /// <summary>
+    /// The versions found by listing the cluster's consumer groups when <see cref="KafkaPositionsOptions.ListGroups"/>
+    /// is on and the brokers support it; otherwise version 0 only (see <see cref="GetVersionsForAsync"/>).
+    /// </summary>
+    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
+        string topic,
+        string groupName,
+        CancellationToken cancellationToken) =>
+        GetVersionsForAsync(topic, new GroupId(groupName, 0), cancellationToken);
+
+    /// <summary>
+    /// Versions found by listing the cluster's consumer groups, when that is on and supported; otherwise the
+    /// offsets of <c>name</c>, <c>name-v1</c>, … up to the reader's own version, read in parallel. Versions above
+    /// the reader's are then not seen: they only mark records as replayed.
+    /// </summary>
+    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
+        string topic,
+        GroupId reader,
+        CancellationToken cancellationToken) =>
+        RunAsync(
+            $"read the positions of every version of topic '{topic}', group '{reader.Name}'",
+            async deadline =>
+            {
+                var versions = await ListedVersionsAsync(reader.Name).ConfigureAwait(false) ?? UpTo(reader.Version);
+                return await ReadVersionsAsync(topic, versions, reader.Name, deadline).ConfigureAwait(false);
+            },
+            cancellationToken);
+
+    /// <summary>0 to <paramref name="version"/>, as they are read: a huge version is cut short by the deadline, not listed.</summary>
+    private static IEnumerable<uint> UpTo(uint version)
+    {
+        for (var v = 0u; v < version; v++)
+        {
+            yield return v;
+        }
+
+        yield return version;
+    }
+
+    /// <summary>Admin clients replaced because a request of theirs got no answer in time.</summary>
+    internal int RetiredClients => Volatile.Read(ref _retiredClients);
+
+    public void Dispose() => Volatile.Read(ref _admin).Dispose();
+
+    private TimeSpan LibrdkafkaTimeout => _options.CommandTimeout + LibrdkafkaGrace;
+
+    /// <summary>Starts one admin request on the current client, watched by <see cref="Watch"/>.</summary>
+    private Task<T> Use<T>(Func<IConsumerGroupAdmin, Task<T>> request)
+    {
+        var admin = Volatile.Read(ref _admin);
+        var pending = request(admin);
+        _ = Watch(pending, admin);
+        return pending;
+    }
+
+    /// <summary>
+    /// Retires <paramref name="admin"/> when <paramref name="request"/> is still pending at the storage's bound,
+    /// whether or not its caller still waits: destroying the client ends its pending requests cleanly, where
+    /// librdkafka timing them out would abort the process once the coordinator is back. Requests it had queued
+    /// are never sent, so an ack the caller heard fail is not applied later (one already sent may still be).
+    /// </summary>
+    private async Task Watch(Task request, IConsumerGroupAdmin admin)
+    {
+        try
+        {
+            await request.WaitAsync(_options.CommandTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Retire(admin);
+        }
+        catch (Exception)
+        {
+            // The caller hears of the request's failure; the watch only cares that it ended.
+        }
+    }
+
+    private void Retire(IConsumerGroupAdmin admin)
+    {
+        lock (_adminLock)
+        {
+            if (!ReferenceEquals(_admin, admin))
+            {
+                return;
+            }
+
+            _admin = _newAdmin();
+        }
+
+        Interlocked.Increment(ref _retiredClients);
+        _logger.LogWarning(
+            "{Store}: a request got no answer within {CommandTimeout}; its admin client is replaced by a new one",
+            _store,
+            _options.CommandTimeout);
+        // Destroying a librdkafka handle waits for its threads: not on the thread pool. Nothing thrown there may
+        // escape: on a thread of its own it would end the process.
+        new Thread(() =>
+        {
+            try
+            {
+                admin.Dispose();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or KafkaException)
+            {
+                _logger.LogDebug(e, "{Store}: closing a replaced admin client failed", _store);
+            }
+        })
+        { IsBackground = true, Name = "kafka-positions-retire" }.Start();
+    }
+
+    private string GroupIdOf(GroupId group) => _options.GroupIdPrefix + VersionedGroupIds.Of(group);
+
+    /// <summary>The versions of <paramref name="groupName"/> among the cluster's groups; null where listing is off or unsupported.</summary>
+    private async Task<List<uint>?> ListedVersionsAsync(string groupName)
+    {
+        if (!_options.ListGroups || _listingUnsupported)
+        {
+            return null;
+        }
+
+        List<ConsumerGroupListing> groups;
+        try
+        {
+            groups = (await Use(admin => admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = LibrdkafkaTimeout }))
+                .ConfigureAwait(false)).Valid;
+        }
+        catch (ListConsumerGroupsException e)
+            when (e.Results.Errors.Count > 0 && e.Results.Errors.All(error => error.Code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion))
+        {
+            // Brokers without ListGroups stay without it: fall back once and for all rather than ask on every read.
+            _listingUnsupported = true;
+            _logger.LogWarning(
+                "{Store}: the brokers cannot list consumer groups ({Reason}); versions of a group are read from 0 up to the reader's own from now on",
+                _store,
+                e.Results.Errors[0].Reason);
+            return null;
+        }
+        catch (ListConsumerGroupsException e)
+        {
+            // Some brokers answered and some did not: a partial list could miss versions.
+            throw new KafkaException(e.Results.Errors.First(error => error.IsError));
+        }
+
+        var prefix = _options.GroupIdPrefix;
+        var versions = new List<uint>();
+        foreach (var listing in groups)
+        {
+            if (listing.GroupId.StartsWith(prefix, StringComparison.Ordinal)
+                && VersionedGroupIds.TryParseVersion(groupName, listing.GroupId[prefix.Length..], out var version))
+            {
+                versions.Add(version);
+            }
+        }
+
+        return versions;
+    }
+
+    private async Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> ReadVersionsAsync(
+        string topic,
+        IEnumerable<uint> versions,
+        string groupName,
+        CancellationToken deadline)
+    {
+        var all = new ConcurrentDictionary<uint, IReadOnlyDictionary<int, long>>();
+        if (!versions.Any() || await PartitionsOfAsync(topic).ConfigureAwait(false) is not { } partitions)
+        {
+            return all;
+        }
+
+        // Kafka answers offsets of named partitions only (the mock cluster has no "every partition" form), one
+        // group a request.
+        await Parallel.ForEachAsync(
+            versions,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelVersionReads, CancellationToken = deadline },
+            async (version, _) =>
+            {
+                var positions = await OffsetsAsync(GroupIdOf(new GroupId(groupName, version)), partitions).ConfigureAwait(false);
+                if (positions.Count > 0)
+                {
+                    all[version] = positions;
+                }
+            }).ConfigureAwait(false);
+        return all;
+    }
+
+    /// <summary>The topic's partitions; null when Kafka has no such topic (it then has no positions either).</summary>
+    private async Task<List<TopicPartition>?> PartitionsOfAsync(string topic)
+    {
+        try
+        {
+            var described = await Use(admin => admin.DescribeTopicAsync(topic, new DescribeTopicsOptions { RequestTimeout = LibrdkafkaTimeout }))
+                .ConfigureAwait(false);
+            return described.TopicDescriptions.Single().Partitions.Select(p => new TopicPartition(topic, p.Partition)).ToList();
+        }
+        catch (DescribeTopicsException e) when (e.Results.TopicDescriptions.All(t => t.Error.Code == ErrorCode.UnknownTopicOrPart))
+        {
+            return null;
+        }
+        catch (DescribeTopicsException e)
+        {
+            throw new KafkaException(e.Results.TopicDescriptions.Select(t => t.Error).FirstOrDefault(error => error.IsError) ?? e.Error);
+        }
+    }
+
+    private async Task<Dictionary<int, long>> OffsetsAsync(string groupId, List<TopicPartition> partitions)
+    {
+        List<TopicPartitionOffsetError> committed;
+        try
+        {
+            committed = (await Use(admin => admin.ListConsumerGroupOffsetsAsync(
+                    [new ConsumerGroupTopicPartitions(groupId, partitions)],
+                    new ListConsumerGroupOffsetsOptions { RequestTimeout = LibrdkafkaTimeout })).ConfigureAwait(false))
+                .Single().Partitions;
+        }
+        catch (ListConsumerGroupOffsetsException e)
+        {
+            throw new KafkaException(e.Results.SelectMany(r => r.Partitions.Select(p => p.Error).Prepend(r.Error)).FirstOrDefault(error => error.IsError) ?? e.Error);
+        }
+
+        var positions = new Dictionary<int, long>();
+        foreach (var partition in committed)
+        {
+            // Kafka's committed offset is the next to read; the position is the one before it. A commit of 0 reads
+            // as -1: nothing acked, start at 0. A partition without a commit answers a negative sentinel.
+            if (partition.Offset.Value >= 0)
+            {
+                positions[partition.Partition.Value] = partition.Offset.Value - 1;
+            }
+        }
+
+        return positions;
+    }
+
+    private async Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // librdkafka's admin calls take no token: the deadline ends the wait, and Watch their requests.
+            var result = await Deadline.RunAsync(_options.CommandTimeout, operation, cancellationToken).ConfigureAwait(false);
+            _outages.Succeeded();
+            return result;
+        }
+        catch (TimeoutException e)
+        {
+            throw Unavailable(new StorageUnavailableException(
+                $"{_store} did not answer within {_options.CommandTimeout.TotalSeconds:0.###}s: could not {what}", e));
+        }
+        catch (KafkaException e)
+        {
+            throw Unavailable(new StorageUnavailableException(
+                $"{_store} is unavailable: could not {what}: {e.Error.Code} ({e.Error.Reason})", e));
+        }
+    }
+
+    private StorageUnavailableException Unavailable(StorageUnavailableException failure)
+    {
+        _outages.Failed(failure);
+        return failure;
+    }
+
+    private static IAdminClient BuildAdmin(KafkaPositionsOptions options, ILogger logger)
+    {
+        var config = new Dictionary<string, string>(options.Properties)
+        {
+            ["bootstrap.servers"] = options.BootstrapServers,
+            ["client.id"] = "liiklus-gateway-positions",
+        };
+        var log = LibrdkafkaLog.To(logger);
+        return new AdminClientBuilder(config)
+            .SetLogHandler((_, message) => log(message))
+            .SetErrorHandler((client, error) => log(new LogMessage(
+                client.Name, error.IsFatal ? SyslogLevel.Error : SyslogLevel.Warning, "ERROR", error.ToString())))
+            .Build();
+    }
+}
