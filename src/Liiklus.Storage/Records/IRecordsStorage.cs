@@ -29,7 +29,7 @@ public interface IRecordsStorage
     /// <summary>
     /// A source of one partition's records from <paramref name="start"/> on, in offset order, that keeps tailing
     /// new records and never completes by itself. Each pull gets one chunk: the consecutive records at hand, at
-    /// least one and at most <see cref="RecordChunk.MaxRecords"/>, so a stream pays its per-element cost once per
+    /// least one and at most <see cref="ChunkBounds.MaxRecords"/>, so a stream pays its per-element cost once per
     /// chunk, not once per record. It reads only as far as downstream demand reaches.
     /// </summary>
     Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start);

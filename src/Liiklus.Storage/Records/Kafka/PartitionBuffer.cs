@@ -6,7 +6,7 @@ namespace Liiklus.Storage.Records.Kafka;
 
 /// <summary>
 /// A bounded buffer of one partition's records between a pooled consumer's poll thread, which adds chunks of up to
-/// <see cref="RecordChunk.MaxRecords"/> consecutive records and pauses or resumes the partition, and one reading stage,
+/// <see cref="ChunkBounds.MaxRecords"/> consecutive records and pauses or resumes the partition, and one reading stage,
 /// which takes a chunk per downstream pull. Buffered bytes are taken from the node's <see cref="ByteBudget"/>, so a
 /// full node pauses every partition instead of growing.
 /// </summary>

@@ -21,7 +21,7 @@ internal sealed class PooledConsumer
     private readonly Dictionary<TopicPartition, PartitionBuffer> _buffers = [];
     private readonly List<PartitionBuffer> _paused = [];
     // Accepted records of one buffer not yet handed over: a run of them crosses to the stage as one chunk.
-    private readonly List<StoredRecord> _pending = new(RecordChunk.MaxRecords);
+    private readonly List<StoredRecord> _pending = new(ChunkBounds.MaxRecords);
     private IConsumer<byte[], byte[]>? _consumer;
     private PartitionBuffer? _pendingBuffer;
     private long _pendingBytes;
@@ -324,7 +324,7 @@ internal sealed class PooledConsumer
             HandOver();
             Pause(consumer, buffer);
         }
-        else if (_pending.Count == RecordChunk.MaxRecords)
+        else if (_pending.Count == ChunkBounds.MaxRecords)
         {
             HandOver();
         }

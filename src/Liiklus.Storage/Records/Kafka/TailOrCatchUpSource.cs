@@ -179,7 +179,7 @@ internal sealed class TailOrCatchUpSource(
             StoredRecord[]? chunk;
             try
             {
-                chunk = _tail!.Read(ref _sequence, RecordChunk.MaxRecords, _wake);
+                chunk = _tail!.Read(ref _sequence, ChunkBounds.MaxRecords, _wake);
             }
             catch (Exception e)
             {

@@ -53,7 +53,7 @@ internal sealed class PartitionLogSource(PartitionLog log, StartPosition start) 
                 return;
             }
 
-            var chunk = _stage._log.ReadOrWait(_nextOffset, RecordChunk.MaxRecords, _wake!);
+            var chunk = _stage._log.ReadOrWait(_nextOffset, ChunkBounds.MaxRecords, _wake!);
             if (chunk.Length > 0)
             {
                 _nextOffset = chunk[^1].Offset + 1;

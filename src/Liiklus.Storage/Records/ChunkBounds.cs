@@ -1,7 +1,7 @@
 namespace Liiklus.Storage.Records;
 
 /// <summary>The bound of one element of a partition source.</summary>
-public static class RecordChunk
+public static class ChunkBounds
 {
     /// <summary>
     /// Records one pull may get: enough to spread a stream's per-element cost thin, few enough that a stalled
