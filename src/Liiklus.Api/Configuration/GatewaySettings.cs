@@ -22,7 +22,8 @@ public sealed record GatewaySettings(
     ClusterSettings Cluster,
     RedisPositionsOptions Redis,
     KafkaRecordsOptions Kafka,
-    bool JsonLogs)
+    bool JsonLogs,
+    OperationsSettings Operations)
 {
     public static readonly string[] RecordsStorageTypes = ["MEMORY", "KAFKA"];
     public static readonly string[] PositionsStorageTypes = ["MEMORY", "REDIS"];
@@ -68,7 +69,8 @@ public sealed record GatewaySettings(
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
             RedisSettings.From(read),
             KafkaSettings.From(config, read),
-            read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON");
+            read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON",
+            OperationsSettings.From(read));
 
         // A stream always holds at least one record, so the node's budget must take a few of the largest ones.
         if (settings.ReceiveMemoryBudgetBytes < Math.Max(streamBuffer, maxRecordSize) * 4L)

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Api.Configuration;
+using Liiklus.Api.Operations.Tracing;
 using Liiklus.Protocol;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
@@ -45,7 +46,12 @@ public sealed class LiiklusGrpcService(
         using var stream = receiveStreams.Start(session, sessionId, partition);
         using var clientGone = context.CancellationToken.Register(stream.Dispose);
         using var stopping = lifetime.ApplicationStopping.Register(stream.Dispose);
-        await StreamDrain.DrainRecordsAsync(stream, responseStream, record => ReplyMapping.ToReply(record, format), context.CancellationToken);
+        // Delivering: a span in the record's publisher's trace, when tracing is on (src/Liiklus.Api/Operations/Tracing).
+        await StreamDrain.DrainRecordsAsync(
+            stream,
+            responseStream,
+            record => ReplyMapping.ToReply(GatewayTracing.Delivering(record, session.Topic), format),
+            context.CancellationToken);
     }
 
     public override async Task<Empty> Ack(AckRequest request, ServerCallContext context)

@@ -4,6 +4,7 @@ using Liiklus.Actors.Hosting;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Grpc;
 using Liiklus.Api.Logging;
+using Liiklus.Api.Operations;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Api.Hosting;
@@ -67,12 +68,15 @@ public static class GatewayHost
         });
         // grpc.health.v1 for load balancers and orchestrators: SERVING once the node has joined its cluster.
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterMembershipHealthCheck>("cluster");
+        // Metrics, health, tracing, reflection and compression (src/Liiklus.Api/Operations).
+        builder.AddLiiklusOperations(settings);
         builder.Services.AddHostedService(services => new UnknownSettingsWarning(config, services.GetRequiredService<ILogger<UnknownSettingsWarning>>()));
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapGrpcService<LiiklusGrpcService>();
         app.MapGrpcHealthChecksService();
+        app.MapLiiklusOperations();
         return app;
     }
 
