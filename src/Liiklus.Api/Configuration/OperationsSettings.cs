@@ -46,5 +46,6 @@ public sealed record OperationsSettings(
             _ => CompressionLevel.Fastest,
         },
         read.Duration("liiklus.health.readiness-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)),
-        read.Duration("liiklus.shutdown.drain-delay", TimeSpan.Zero, TimeSpan.FromMinutes(10)));
+        // Within the host's 20 s shutdown timeout, with room for the rest of the stop.
+        read.Duration("liiklus.shutdown.drain-delay", TimeSpan.Zero, TimeSpan.FromSeconds(15)));
 }

@@ -5,9 +5,10 @@ using Liiklus.Api.Configuration;
 namespace Liiklus.Api.Operations.Health;
 
 /// <summary>
-/// A stopping node drains: from the first moment of its shutdown it reports the Liiklus service NOT_SERVING (pushed to
-/// grpc.health.v1 watchers at once, and in every Check and /health/ready answer), then keeps serving for
-/// <see cref="OperationsSettings.DrainDelay"/> so load balancers stop sending calls before it stops listening.
+/// A stopping node drains: from the first step of its shutdown it reports the Liiklus service NOT_SERVING (pushed to
+/// grpc.health.v1 watchers at once, and in every Check and /health/ready answer), then keeps serving, streams included,
+/// for <see cref="OperationsSettings.DrainDelay"/> so load balancers stop sending calls before streams end and the
+/// node stops listening.
 /// </summary>
 public sealed class NodeDraining(
     IHostApplicationLifetime lifetime,
@@ -15,22 +16,19 @@ public sealed class NodeDraining(
     OperationsSettings settings,
     ILogger<NodeDraining> logger) : IHostedLifecycleService
 {
-    public bool IsDraining => lifetime.ApplicationStopping.IsCancellationRequested;
+    private int _draining;
 
-    public Task StartingAsync(CancellationToken cancellationToken)
-    {
-        lifetime.ApplicationStopping.Register(() =>
-        {
-            health.SetStatus(OperationsRegistration.LiiklusServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
-            logger.LogInformation(
-                "Draining: the Liiklus service reports NOT_SERVING; the node stops in {DrainDelay}",
-                settings.DrainDelay);
-        });
-        return Task.CompletedTask;
-    }
+    /// <summary>From the first step of the host's stop (before its stopping callbacks, which end the streams).</summary>
+    public bool IsDraining => Volatile.Read(ref _draining) == 1 || lifetime.ApplicationStopping.IsCancellationRequested;
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The host's first step of a stop: streams still run and calls are still accepted until it returns.</summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _draining, 1);
+        health.SetStatus(OperationsRegistration.LiiklusServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
+        logger.LogInformation("Draining: the Liiklus service reports NOT_SERVING; the node stops in {DrainDelay}", settings.DrainDelay);
         if (settings.DrainDelay > TimeSpan.Zero)
         {
             // The host's shutdown timeout cuts the wait short rather than the node's own shutdown.
