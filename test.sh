@@ -3,8 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The Redis specs start their own redis-server (no global one); install it where missing.
-if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
+# The Redis specs start their own redis-server, the operations specs their own prometheus and run promtool (no global
+# ones: Debian's packages do not start them without systemd); install them where missing.
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
 dotnet build Liiklus.sln -c Release --nologo -v quiet
 
