@@ -17,6 +17,9 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("latency", LatencyBenchmark.RunAsync),
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),
     ("fan_out", FanOutBenchmark.RunAsync),
+    // Metrics on ÷ off (liiklus.metrics.enabled), two gateways in this process.
+    ("receive_metrics", MetricsCostBenchmark.ReceiveAsync),
+    ("publish_metrics", MetricsCostBenchmark.PublishAsync),
 };
 
 await using (var hosts = await BenchHosts.StartAsync())

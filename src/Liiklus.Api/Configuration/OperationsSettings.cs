@@ -15,6 +15,7 @@ namespace Liiklus.Api.Configuration;
 /// <param name="MaxGroupSeries">(topic, group, version, partition) series the positions and lag gauges export at most</param>
 /// <param name="ResponseCompression">"gzip", or null for none</param>
 /// <param name="CompressionLevel">how hard gzip works on responses</param>
+/// <param name="CompressionMinMessageBytes">replies smaller than this are never compressed</param>
 /// <param name="ReadinessTimeout">how long /health/ready waits for each storage to answer</param>
 /// <param name="DrainDelay">how long a stopping node keeps serving while reporting NOT_SERVING, before it stops</param>
 public sealed record OperationsSettings(
@@ -26,6 +27,7 @@ public sealed record OperationsSettings(
     int MaxGroupSeries,
     string? ResponseCompression,
     CompressionLevel CompressionLevel,
+    int CompressionMinMessageBytes,
     TimeSpan ReadinessTimeout,
     TimeSpan DrainDelay)
 {
@@ -45,6 +47,7 @@ public sealed record OperationsSettings(
             "SMALLEST" => CompressionLevel.SmallestSize,
             _ => CompressionLevel.Fastest,
         },
+        (int)read.Bytes("liiklus.grpc.compression.min-message-bytes", 0, 64L * 1024 * 1024),
         read.Duration("liiklus.health.readiness-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)),
         // Within the host's 20 s shutdown timeout, with room for the rest of the stop.
         read.Duration("liiklus.shutdown.drain-delay", TimeSpan.Zero, TimeSpan.FromSeconds(15)));

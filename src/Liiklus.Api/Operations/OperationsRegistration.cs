@@ -2,6 +2,7 @@ using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server;
 using Liiklus.Actors.Telemetry;
 using Liiklus.Api.Configuration;
+using Liiklus.Api.Operations.Compression;
 using Liiklus.Api.Operations.Health;
 using Liiklus.Api.Operations.Metrics;
 using Liiklus.Api.Operations.Tracing;
@@ -57,6 +58,11 @@ public static class OperationsRegistration
             // Sent only to clients whose grpc-accept-encoding names gzip; gzip requests are read whatever this says.
             grpc.ResponseCompressionAlgorithm = operations.ResponseCompression;
             grpc.ResponseCompressionLevel = operations.CompressionLevel;
+            if (operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0)
+            {
+                grpc.Interceptors.Add<SmallRepliesUncompressedInterceptor>();
+            }
+
             if (operations.MetricsEnabled)
             {
                 grpc.Interceptors.Add<CallMetricsInterceptor>();

@@ -23,5 +23,6 @@ public sealed class CompressionOffSpecs
 
         Assert.Contains("gzip", wire.AcceptedByClient("Receive"));
         Assert.Null(wire.ResponseEncoding("Receive"));
+        Assert.Equal([false], wire.CompressedReplies("Receive"));
     }
 }

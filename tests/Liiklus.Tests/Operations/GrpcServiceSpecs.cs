@@ -50,16 +50,19 @@ public sealed class GrpcServiceSpecs(GatewayFixture fixture) : IClassFixture<Gat
         var client = new LiiklusService.LiiklusServiceClient(channel);
         var topic = NewName("topic");
         var partition = (await client.PublishAsync(topic, new string('x', 2000), key: "k")).Partition;
+        await client.PublishAsync(topic, "small", key: "k");
         using var subscription = client.Subscribe(topic, NewName("group"));
         var assignment = await AssignmentFor(subscription, partition);
 
         // Grpc.Net.Client advertises gzip in grpc-accept-encoding by default.
         using var receive = client.Receive(new ReceiveRequest { Assignment = assignment });
-        var record = (await receive.ReadAsync(1)).Single();
+        var records = await receive.ReadAsync(2);
 
         Assert.Contains("gzip", wire.AcceptedByClient("Receive"));
         Assert.Equal("gzip", wire.ResponseEncoding("Receive"));
-        Assert.Equal(new string('x', 2000), record.Record.Value.ToStringUtf8());
+        Assert.Equal([new string('x', 2000), "small"], records.Select(r => r.Record.Value.ToStringUtf8()));
+        // Below liiklus.grpc.compression.min-message-bytes (1 KiB) a reply is not worth compressing.
+        Assert.Equal([true, false], wire.CompressedReplies("Receive"));
     }
 
     [Fact]
