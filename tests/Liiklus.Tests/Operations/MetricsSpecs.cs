@@ -136,12 +136,16 @@ public sealed class MetricsSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Runtime_metrics_and_the_receive_budget_are_exported()
+    public async Task Runtime_and_server_metrics_and_the_receive_budget_are_exported()
     {
+        await Gateway.Client.PublishAsync(NewName("topic"), "v");
         var text = await Operations.ScrapeAsync();
 
         Assert.Contains("dotnet_gc_collections_total", text.Names);
         Assert.Contains("dotnet_thread_pool_thread_count_total", text.Names);
+        // ASP.NET Core's own, per gRPC method.
+        Assert.Contains("http_server_request_duration_seconds_count", text.Names);
+        Assert.Contains("kestrel_active_connections", text.Names);
         Assert.True(text.Value("liiklus_receive_budget_bytes") > 0);
         Assert.NotNull(text.Value("liiklus_receive_buffered_bytes"));
     }

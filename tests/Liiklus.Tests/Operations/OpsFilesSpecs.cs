@@ -38,6 +38,19 @@ public sealed partial class OpsFilesSpecs(MockKafkaCluster cluster) : IClassFixt
     }
 
     [Fact]
+    public async Task Kafka_storage_reports_its_consumers_threads_and_buffers()
+    {
+        var text = await ScrapeBusyGatewayAsync();
+
+        Assert.True(text.Value("liiklus_kafka_consumers") >= 1);
+        Assert.True(text.Value("liiklus_kafka_threads", ("kind", "librdkafka")) > 0);
+        Assert.True(text.Value("liiklus_kafka_threads", ("kind", "gateway")) >= 1);
+        Assert.NotNull(text.Value("liiklus_kafka_buffered_bytes"));
+        Assert.True(text.Value("liiklus_storage_errors_total", ("storage", "kafka"), ("operation", "publish")) >= 1);
+        Assert.True(text.Value("liiklus_storage_operation_duration_seconds_count", ("storage", "kafka"), ("operation", "publish")) >= 2);
+    }
+
+    [Fact]
     public async Task Promtool_accepts_the_alert_rule_and_its_unit_test_passes()
     {
         var directory = Path.GetDirectoryName(AlertRules)!;

@@ -26,8 +26,10 @@ public sealed class ReadinessSpecs(RedisServer redis) : IClassFixture<RedisServe
         var storages = report.GetProperty("storages").EnumerateArray().ToDictionary(s => s.GetProperty("storage").GetString()!);
         Assert.False(storages["redis"].GetProperty("reachable").GetBoolean());
         Assert.True(storages["memory"].GetProperty("reachable").GetBoolean());
-        // The process itself still serves.
+        // The process itself still serves, and counts what failed.
         Assert.Equal(HttpStatusCode.OK, (await operations.GetAsync("/health")).Status);
+        var metrics = await operations.ScrapeAsync();
+        Assert.True(metrics.Value("liiklus_storage_errors_total", ("storage", "redis"), ("operation", "get_positions")) > 0);
 
         await redis.StartAsync();
         var back = await Eventually.Until(() => operations.GetAsync("/health/ready"), r => r.Status == HttpStatusCode.OK, "200 once Redis is back");
