@@ -3,15 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The Redis specs start their own redis-server (no global one); install it where missing.
-if ! command -v redis-server >/dev/null; then apt-get update -qq && apt-get install -y -qq redis-server; fi
-# The PostgreSQL specs start their own server in a temporary directory (Debian's postgresql: initdb, postgres).
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then apt-get update -qq && apt-get install -y -qq postgresql; fi
-# The DynamoDB specs start their own dynalite (npm; it asks for Node.js 20, and runs on Debian 12's 18 too).
-if ! command -v dynalite >/dev/null; then
-  if ! command -v npm >/dev/null; then apt-get update -qq && apt-get install -y -qq nodejs npm; fi
-  npm install -g --silent dynalite@4.0.0
+# The Redis specs start their own redis-server, the operations specs their own prometheus and run promtool (no global
+# ones: Debian's packages do not start them without systemd); the PostgreSQL specs start their own server in a
+# temporary directory (Debian's postgresql: initdb, postgres). Install them where missing.
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v dynalite >/dev/null || command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The DynamoDB specs start their own dynalite (npm; it asks for Node.js 20, and runs on Debian 12's 18 too).
+command -v dynalite >/dev/null || npm install -g --silent dynalite@4.0.0
 
 dotnet build Liiklus.sln -c Release --nologo -v quiet
 

@@ -22,6 +22,9 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("publish_secure", SecurePublishBenchmark.RunAsync),
     ("receive_secure", SecureReceiveBenchmark.RunAsync),
     ("acks", AckBenchmark.RunAsync),
+    // Metrics on ÷ off (liiklus.metrics.enabled), two gateways in this process.
+    ("receive_metrics", MetricsCostBenchmark.ReceiveAsync),
+    ("publish_metrics", MetricsCostBenchmark.PublishAsync),
 };
 
 await using (var hosts = await BenchHosts.StartAsync())

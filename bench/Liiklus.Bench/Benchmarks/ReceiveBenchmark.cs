@@ -7,13 +7,16 @@ namespace Liiklus.Bench.Benchmarks;
 public static class ReceiveBenchmark
 {
     /// <summary>Reads <paramref name="records"/> of partition 0 of <paramref name="topic"/> from its start, as a new group.</summary>
-    public static async Task<double> GatewayRateAsync(BenchHosts hosts, string topic, int records)
+    public static Task<double> GatewayRateAsync(BenchHosts hosts, string topic, int records) => RateAsync(hosts.Gateway, topic, records);
+
+    /// <summary>The same through any gateway's client.</summary>
+    public static async Task<double> RateAsync(LiiklusService.LiiklusServiceClient gateway, string topic, int records)
     {
-        var (subscription, assignment) = await hosts.Gateway.SubscribeAsync(topic, $"group-{Guid.NewGuid():N}", partition: 0);
+        var (subscription, assignment) = await gateway.SubscribeAsync(topic, $"group-{Guid.NewGuid():N}", partition: 0);
         using (subscription)
         {
             var clock = Stopwatch.StartNew();
-            using var receive = hosts.Gateway.Receive(new ReceiveRequest { Assignment = assignment });
+            using var receive = gateway.Receive(new ReceiveRequest { Assignment = assignment });
             await receive.ReadAsync(records);
             return records / clock.Elapsed.TotalSeconds;
         }

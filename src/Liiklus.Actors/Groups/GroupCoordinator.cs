@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Liiklus.Actors.Telemetry;
 using Liiklus.Storage.Records;
 
 namespace Liiklus.Actors.Groups;
@@ -18,17 +19,21 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     private readonly IRecordsStorage _records;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeSpan _refreshInterval;
+    private readonly GroupTelemetry? _telemetry;
     private readonly List<Member> _members = [];
     private readonly Dictionary<int, Claim> _claims = [];
     private string?[] _owners = [];
     private string _topic = "";
+    private string _groupName = "";
     private bool _refreshing;
 
-    public GroupCoordinator(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval)
+    /// <param name="telemetry">where rebalances, claims and the coordinated groups are reported; null: nowhere</param>
+    public GroupCoordinator(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval, GroupTelemetry? telemetry = null)
     {
         _records = records;
         _idleTimeout = idleTimeout;
         _refreshInterval = refreshInterval;
+        _telemetry = telemetry;
         LearningPartitions();
     }
 
@@ -36,8 +41,10 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval) =>
-        Akka.Actor.Props.Create(() => new GroupCoordinator(records, idleTimeout, refreshInterval));
+    public static Props Props(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval, GroupTelemetry? telemetry = null) =>
+        Akka.Actor.Props.Create(() => new GroupCoordinator(records, idleTimeout, refreshInterval, telemetry));
+
+    protected override void PostStop() => _telemetry?.Stopped(_topic, _groupName);
 
     private void LearningPartitions()
     {
@@ -46,6 +53,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             if (_topic.Length == 0)
             {
                 _topic = command.Topic;
+                _groupName = command.GroupName;
                 _records.GetPartitionCountAsync(command.Topic, CancellationToken.None)
                     .PipeTo(Self, success: count => new PartitionsLearned(count), failure: e => new PartitionsUnknown(e));
             }
@@ -90,6 +98,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             }
 
             Context.Watch(join.Subscriber);
+            _telemetry?.Joined(_topic, _groupName, join.SessionId);
             Rebalance(joiner: join.SessionId);
             // Every join is answered with the session's whole share, even an empty one: it acknowledges a join
             // that may have been retried, and subscribers ignore partitions they already hold.
@@ -137,15 +146,21 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     private void OnClaim(ClaimPartition claim)
     {
+        using var span = CoordinatorTracing.Start("claim", _topic, _groupName);
+        span?.SetTag("liiklus.partition", claim.Partition);
         if (_members.All(m => m.SessionId != claim.SessionId))
         {
             claim.Stream.Tell(new SessionUnknown(claim.SessionId));
+            span?.SetTag("liiklus.claim.result", "session_unknown");
+            _telemetry?.Claimed("session_unknown");
             return;
         }
 
         if (claim.Partition < 0 || claim.Partition >= _owners.Length || _owners[claim.Partition] != claim.SessionId)
         {
             claim.Stream.Tell(new PartitionNotOwned(claim.SessionId, claim.Partition));
+            span?.SetTag("liiklus.claim.result", "not_owned");
+            _telemetry?.Claimed("not_owned");
             return;
         }
 
@@ -158,6 +173,8 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         _claims[claim.Partition] = new Claim(claim.SessionId, claim.Stream);
         Context.Watch(claim.Stream);
         claim.Stream.Tell(new PartitionClaimed(claim.SessionId, claim.Partition));
+        span?.SetTag("liiklus.claim.result", "claimed");
+        _telemetry?.Claimed("claimed");
         UpdateIdleTimeout();
     }
 
@@ -177,6 +194,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     /// <param name="joiner">a session that is told its whole share afterwards, so gets no separate diff</param>
     private void Rebalance(string? joiner = null)
     {
+        using var span = CoordinatorTracing.Start("rebalance", _topic, _groupName);
         var next = StickyAssignment.Rebalance(_owners, _members.Select(m => m.SessionId).ToList());
         var revoked = new Dictionary<string, List<int>>();
         var assigned = new Dictionary<string, List<int>>();
@@ -218,8 +236,11 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             }
         }
 
+        span?.SetTag("liiklus.members", _members.Count);
+        span?.SetTag("liiklus.partitions.moved", assigned.Values.Sum(p => p.Count));
         if (revoked.Count > 0 || assigned.Count > 0)
         {
+            _telemetry?.Rebalanced();
             _log.Info(
                 "Rebalanced topic {Topic} over {MemberCount} members: {MovedPartitions} partitions moved",
                 _topic,

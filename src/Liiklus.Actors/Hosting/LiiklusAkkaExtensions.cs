@@ -7,6 +7,7 @@ using Akka.Streams;
 using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
+using Liiklus.Actors.Telemetry;
 using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
@@ -46,7 +47,9 @@ public static class LiiklusAkkaExtensions
                 (_, _, resolver) => _ => GroupCoordinator.Props(
                     resolver.GetService<IRecordsStorage>(),
                     groups.IdleTimeout,
-                    groups.PartitionsRefreshInterval),
+                    groups.PartitionsRefreshInterval,
+                    // Registered by the host only when it measures.
+                    resolver.GetService<GroupTelemetry>()),
                 new GroupCommandExtractor(groups.MaxShards),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithActors((system, registry, resolver) =>

@@ -13,6 +13,7 @@ public static class GatewayHocon
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
     {
         ["grpc_port"] = "liiklus.grpc.port",
+        ["server_port"] = "liiklus.server.port",
         ["storage_records_type"] = "liiklus.storage.records.type",
         ["storage_positions_type"] = "liiklus.storage.positions.type",
         ["redis_host"] = "liiklus.storage.redis.host",

@@ -25,7 +25,8 @@ public sealed record GatewaySettings(
     ClusterSettings Cluster,
     RedisPositionsOptions Redis,
     KafkaRecordsOptions Kafka,
-    bool JsonLogs)
+    bool JsonLogs,
+    OperationsSettings Operations)
 {
     public static readonly string[] RecordsStorageTypes = ["MEMORY", "KAFKA"];
     public static readonly string[] PositionsStorageTypes = ["MEMORY", "REDIS", "KAFKA", "DYNAMODB", "POSTGRES"];
@@ -79,7 +80,8 @@ public sealed record GatewaySettings(
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
             RedisSettings.From(read),
             KafkaSettings.From(config, read),
-            read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON")
+            read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON",
+            OperationsSettings.From(read))
         {
             Postgres = PostgresSettings.From(read),
             DynamoDb = DynamoDbSettings.From(read),

@@ -4,6 +4,7 @@ using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Plugins;
+using Liiklus.Api.Operations.Tracing;
 using Liiklus.Protocol;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
@@ -54,11 +55,14 @@ public sealed class LiiklusGrpcService(
         using var stream = receiveStreams.Start(session, sessionId, partition);
         using var clientGone = context.CancellationToken.Register(stream.Dispose);
         using var stopping = lifetime.ApplicationStopping.Register(stream.Dispose);
-        // Record post-processors run on this call's own drain loop, just before a record becomes a reply: one that
-        // throws ends this call with INTERNAL naming it; a record one drops is skipped and the stream goes on.
+        // Delivering: a span in the record's publisher's trace, when tracing is on (Operations/Tracing). Record
+        // post-processors run on this call's own drain loop, just before a record becomes a reply: one that throws ends
+        // this call with INTERNAL naming it; a record one drops is skipped and the stream goes on.
         Func<ReceivedRecord, ReceiveReply?> toReply = postProcessing.IsEmpty
-            ? record => ReplyMapping.ToReply(record, format)
-            : record => postProcessing.Process(session.Topic, record) is { } delivered ? ReplyMapping.ToReply(delivered, format) : null;
+            ? record => ReplyMapping.ToReply(GatewayTracing.Delivering(record, session.Topic), format)
+            : record => postProcessing.Process(session.Topic, GatewayTracing.Delivering(record, session.Topic)) is { } delivered
+                ? ReplyMapping.ToReply(delivered, format)
+                : null;
         await StreamDrain.DrainRecordsAsync(stream, responseStream, toReply, context.CancellationToken);
     }
 

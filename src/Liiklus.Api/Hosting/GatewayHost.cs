@@ -9,6 +9,7 @@ using Liiklus.Api.Schema;
 using Liiklus.Api.Security;
 using Liiklus.Api.Security.Cluster;
 using Liiklus.Api.Security.Tls;
+using Liiklus.Api.Operations;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Liiklus.Api.Hosting;
@@ -84,6 +85,8 @@ public static class GatewayHost
         });
         // grpc.health.v1 for load balancers and orchestrators: SERVING once the node has joined its cluster.
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterMembershipHealthCheck>("cluster");
+        // Metrics, health, tracing, reflection and compression (src/Liiklus.Api/Operations).
+        builder.AddLiiklusOperations(settings);
         builder.Services.AddHostedService(services => new UnknownSettingsWarning(config, services.GetRequiredService<ILogger<UnknownSettingsWarning>>()));
         builder.Services.AddGatewaySecurity(security);
         configureServices?.Invoke(builder.Services);
@@ -91,6 +94,7 @@ public static class GatewayHost
         var app = builder.Build();
         app.MapGrpcService<LiiklusGrpcService>();
         app.MapGrpcHealthChecksService();
+        app.MapLiiklusOperations();
         return app;
     }
 

@@ -23,11 +23,11 @@ public interface IPositionsStorage
 
     /// <summary>
     /// What a reader of <paramref name="reader"/> needs: <see cref="GetAllVersionsAsync(string,string,CancellationToken)"/>
-    /// of its name. A storage that cannot list a name's versions answers at least versions 0 to the reader's own.
+    /// of its name. A storage that cannot list a name's versions answers at least versions 0 to the reader's own. Every
+    /// storage (and every decorator of one) implements it: a default here was once lost behind a decorator.
     /// </summary>
     Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
         string topic,
         GroupId reader,
-        CancellationToken cancellationToken) =>
-        GetAllVersionsAsync(topic, reader.Name, cancellationToken);
+        CancellationToken cancellationToken);
 }

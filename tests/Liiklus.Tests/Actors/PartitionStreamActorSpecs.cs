@@ -148,5 +148,8 @@ public sealed class PartitionStreamActorSpecs : TestKit
 
         public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(string topic, string groupName, CancellationToken cancellationToken) =>
             Task.FromException<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>>(new StorageUnavailableException("positions storage unreachable"));
+
+        public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(string topic, GroupId reader, CancellationToken cancellationToken) =>
+            GetAllVersionsAsync(topic, reader.Name, cancellationToken);
     }
 }

@@ -12,7 +12,7 @@ public sealed class LoggingSpecs
     public async Task Calls_and_clients_that_go_away_write_no_request_lines_and_no_failures()
     {
         var logs = new CapturingLoggerProvider();
-        await using var gateway = await TestGateway.StartAsync("akka.loglevel = INFO", logs.AddAsConsoleWouldSee, defaultLogLevel: "Information");
+        await using var gateway = await TestGateway.StartAsync("akka.loglevel = INFO", logs.AddAsConsoleWouldSee, "--Logging:LogLevel:Default=Information");
         var topic = NewName("topic");
         var published = await gateway.Client.PublishAsync(topic, "v", key: "k");
         var subscription = gateway.Client.Subscribe(topic, NewName("group"));

@@ -30,7 +30,7 @@ public sealed class MalformedRequestSpecs
     {
         var logs = new CapturingLoggerProvider();
         // Logging as a deployment does by default: information and above.
-        await using var gateway = await TestGateway.StartAsync(configureServices: logs.AddAsConsoleWouldSee, defaultLogLevel: "Information");
+        await using var gateway = await TestGateway.StartAsync("", logs.AddAsConsoleWouldSee, "--Logging:LogLevel:Default=Information");
         using var http = new HttpClient(new SocketsHttpHandler());
         var random = new Random(method.GetHashCode(StringComparison.Ordinal));
         var typeName = parser.ParseFrom(ByteString.Empty).Descriptor.FullName;

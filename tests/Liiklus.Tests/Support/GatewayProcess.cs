@@ -70,6 +70,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         };
         var grpcPort = FreePort();
         start.Environment["grpc_port"] = grpcPort.ToString();
+        // The operations port defaults to 8080: nodes side by side on one machine need one each.
+        start.Environment["server_port"] = FreePort().ToString();
         start.Environment["akka_remote_port"] = remotePort.ToString();
         start.Environment["akka_remote_hostname"] = "127.0.0.1";
         // Request lines would push the cluster's decisions out of a failing test's log tail.

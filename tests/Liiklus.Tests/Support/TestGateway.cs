@@ -5,6 +5,7 @@ using Akka.Remote;
 using Akka.Remote.Transport;
 using Grpc.Net.Client;
 using Liiklus.Api.Hosting;
+using Liiklus.Api.Operations;
 using Liiklus.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,15 +23,19 @@ public sealed class TestGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private TestGateway(WebApplication app, string address)
+    private TestGateway(WebApplication app, string address, string operationsAddress)
     {
         _app = app;
         Address = address;
+        OperationsAddress = operationsAddress;
         _channel = NewChannel(address);
         Client = new LiiklusService.LiiklusServiceClient(_channel);
     }
 
     public string Address { get; }
+
+    /// <summary>The HTTP/1.1 port of /prometheus, /metrics and /health, e.g. http://127.0.0.1:1234.</summary>
+    public string OperationsAddress { get; }
 
     public LiiklusService.LiiklusServiceClient Client { get; }
 
@@ -48,19 +53,24 @@ public sealed class TestGateway : IAsyncDisposable
         MaxReceiveMessageSize = 16 * 1024 * 1024,
     });
 
-    /// <param name="defaultLogLevel">the least level logged, Warning to keep test output short; Information as a deployment runs</param>
-    public static async Task<TestGateway> StartAsync(string hocon = "", Action<IServiceCollection>? configureServices = null, string defaultLogLevel = "Warning")
+    /// <param name="args">more command-line arguments, e.g. <c>--OTEL_EXPORTER_OTLP_ENDPOINT=...</c></param>
+    public static async Task<TestGateway> StartAsync(string hocon = "", Action<IServiceCollection>? configureServices = null, params string[] args)
     {
         var overrides = ConfigurationFactory.ParseString(hocon).WithFallback(ConfigurationFactory.ParseString("""
             liiklus.grpc.address = "127.0.0.1"
             liiklus.grpc.port = 0
+            liiklus.server.address = "127.0.0.1"
+            liiklus.server.port = 0
             liiklus.storage.memory.partitions-per-topic = 8
             akka.loglevel = WARNING
             """));
-        var app = GatewayHost.Build([$"--Logging:LogLevel:Default={defaultLogLevel}"], overrides, configureServices);
+        var app = GatewayHost.Build(["--Logging:LogLevel:Default=Warning", .. args], overrides, configureServices);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new TestGateway(app, address);
+        // Two ports: gRPC and the operations' HTTP/1.1 port (metrics, health), told apart by the latter's bound port.
+        var operationsPort = app.Services.GetRequiredService<OperationsEndpoint>().Port;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.Single(a => new Uri(a).Port != operationsPort);
+        return new TestGateway(app, address, $"http://127.0.0.1:{operationsPort}");
     }
 
     /// <summary>Stops the gateway as SIGTERM would: streams end, the node leaves its cluster.</summary>

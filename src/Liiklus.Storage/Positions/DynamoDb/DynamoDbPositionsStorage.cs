@@ -81,6 +81,13 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
             },
             cancellationToken);
 
+    /// <summary>Every version this storage finds: it lists a name's versions.</summary>
+    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
+        string topic,
+        GroupId reader,
+        CancellationToken cancellationToken) =>
+        GetAllVersionsAsync(topic, reader.Name, cancellationToken);
+
     /// <remarks>
     /// Liiklus's way: a Query of the topic's items whose <c>groupId</c> begins with the name, keeping only the
     /// name itself and its <c>-vN</c> forms. One topic's items are one partition of the table, so the cost grows

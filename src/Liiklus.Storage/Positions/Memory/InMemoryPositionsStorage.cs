@@ -23,6 +23,13 @@ public sealed class InMemoryPositionsStorage : IPositionsStorage
         return Task.FromResult(positions);
     }
 
+    /// <summary>Every version this storage finds: it lists a name's versions.</summary>
+    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
+        string topic,
+        GroupId reader,
+        CancellationToken cancellationToken) =>
+        GetAllVersionsAsync(topic, reader.Name, cancellationToken);
+
     public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
         string topic,
         string groupName,

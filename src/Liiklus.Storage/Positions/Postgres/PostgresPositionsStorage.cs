@@ -100,6 +100,13 @@ public sealed class PostgresPositionsStorage : IPositionsStorage, IAsyncDisposab
         return versions.TryGetValue(group.Version, out var positions) ? positions : new Dictionary<int, long>();
     }
 
+    /// <summary>Every version this storage finds: it lists a name's versions.</summary>
+    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
+        string topic,
+        GroupId reader,
+        CancellationToken cancellationToken) =>
+        GetAllVersionsAsync(topic, reader.Name, cancellationToken);
+
     public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
         string topic,
         string groupName,

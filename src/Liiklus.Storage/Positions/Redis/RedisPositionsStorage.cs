@@ -36,6 +36,13 @@ public sealed class RedisPositionsStorage(IConnectionMultiplexer redis, RedisPos
             },
             cancellationToken);
 
+    /// <summary>Every version this storage finds: it lists a name's versions.</summary>
+    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
+        string topic,
+        GroupId reader,
+        CancellationToken cancellationToken) =>
+        GetAllVersionsAsync(topic, reader.Name, cancellationToken);
+
     /// <remarks>
     /// Versions are found with SCAN + MATCH rather than an index set written beside the hashes: keys written by
     /// Liiklus itself have no such index, and a deployment moving over must still see every version it acked.

@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+using Grpc.Core;
+using Liiklus.Protocol;
+
+namespace Liiklus.Api.Operations.Metrics;
+
+/// <summary>
+/// A Receive call's response stream that counts the records written through it, adding them to the counter when a write
+/// is flushed (not hinted to wait for more) rather than once per record.
+/// </summary>
+internal sealed class DeliveryCountingWriter(IServerStreamWriter<ReceiveReply> inner, Counter<long> delivered, string topic)
+    : IServerStreamWriter<ReceiveReply>
+{
+    private readonly KeyValuePair<string, object?> _topic = new("topic", topic);
+    private long _unreported;
+
+    public WriteOptions? WriteOptions
+    {
+        get => inner.WriteOptions;
+        set => inner.WriteOptions = value;
+    }
+
+    public Task WriteAsync(ReceiveReply message) => WriteAsync(message, CancellationToken.None);
+
+    public async Task WriteAsync(ReceiveReply message, CancellationToken cancellationToken)
+    {
+        await inner.WriteAsync(message, cancellationToken);
+        _unreported++;
+        if (inner.WriteOptions is not { Flags: var flags } || (flags & WriteFlags.BufferHint) == 0)
+        {
+            Flush();
+        }
+    }
+
+    public void Flush()
+    {
+        if (_unreported > 0)
+        {
+            delivered.Add(_unreported, _topic);
+            _unreported = 0;
+        }
+    }
+}

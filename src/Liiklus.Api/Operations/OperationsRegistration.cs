@@ -1,0 +1,150 @@
+using Grpc.AspNetCore.HealthChecks;
+using Grpc.AspNetCore.Server;
+using Liiklus.Actors.Telemetry;
+using Liiklus.Api.Configuration;
+using Liiklus.Api.Operations.Compression;
+using Liiklus.Api.Operations.Health;
+using Liiklus.Api.Operations.Metrics;
+using Liiklus.Api.Operations.Tracing;
+using Liiklus.Storage.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Liiklus.Api.Operations;
+
+/// <summary>
+/// Everything an operator looks at, added beside the gRPC service: the HTTP/1.1 port with /prometheus, /metrics,
+/// /health and /health/ready; metrics (System.Diagnostics.Metrics, exported for Prometheus by OpenTelemetry); traces
+/// (exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set); gRPC reflection, compression and the
+/// Liiklus service's health while the node drains.
+/// </summary>
+public static class OperationsRegistration
+{
+    public const string LiiklusServiceName = "com.github.bsideup.liiklus.LiiklusService";
+
+    /// <summary>The standard OpenTelemetry variable; tracing is on only when it is set.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Meters created through the host's meter factory (each gateway in a process exports only its own).</summary>
+    private static readonly string[] LocalMeters =
+    [
+        GatewayMetrics.MeterName,
+        StorageMetrics.MeterName,
+        GroupTelemetry.MeterName,
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+    ];
+
+    public static WebApplicationBuilder AddLiiklusOperations(this WebApplicationBuilder builder, GatewaySettings settings)
+    {
+        var operations = settings.Operations;
+        var services = builder.Services;
+        services.AddSingleton(operations);
+
+        var endpoint = new OperationsEndpoint();
+        services.AddSingleton(endpoint);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(operations.HttpAddress, operations.HttpPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            endpoint.Listen = listen;
+        }));
+
+        services.Configure<GrpcServiceOptions>(grpc =>
+        {
+            // Sent only to clients whose grpc-accept-encoding names gzip; gzip requests are read whatever this says.
+            grpc.ResponseCompressionAlgorithm = operations.ResponseCompression;
+            grpc.ResponseCompressionLevel = operations.CompressionLevel;
+            if (operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0)
+            {
+                grpc.Interceptors.Add<SmallRepliesUncompressedInterceptor>();
+            }
+
+            if (operations.MetricsEnabled)
+            {
+                grpc.Interceptors.Add<CallMetricsInterceptor>();
+            }
+        });
+        services.AddGrpcReflection();
+
+        services.AddSingleton<NodeDraining>();
+        services.AddHostedService(provider => provider.GetRequiredService<NodeDraining>());
+        services.AddHealthChecks().AddCheck<DrainingHealthCheck>("draining");
+        services.Configure<GrpcHealthChecksOptions>(health =>
+        {
+            // "" answers for the node (a member of its cluster); the Liiklus service also stops serving while it drains.
+            health.Services.Map("", check => check.Name != "draining");
+            health.Services.Map(LiiklusServiceName, _ => true);
+        });
+        services.AddSingleton<ReadinessProbe>();
+
+        services.AddStorageTelemetry(
+            settings.RecordsStorageType.ToLowerInvariant(),
+            settings.PositionsStorageType.ToLowerInvariant(),
+            operations.MetricsEnabled);
+
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource =>
+        {
+            if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"]))
+            {
+                resource.AddService("liiklus");
+            }
+        });
+        if (operations.MetricsEnabled)
+        {
+            AddMetrics(services, telemetry, operations);
+        }
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(GatewayTracing.SourceName, StorageTracing.SourceName, CoordinatorTracing.SourceName)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsOperationsPath(context.Request.Path))
+                .AddOtlpExporter());
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapLiiklusOperations(this WebApplication app)
+    {
+        app.MapGrpcReflectionService();
+        app.MapHealthEndpoints();
+        if (app.Services.GetRequiredService<OperationsSettings>().MetricsEnabled)
+        {
+            // Liiklus's path, and the one Prometheus looks at by default: the same text.
+            app.MapPrometheusScrapingEndpoint("/prometheus");
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
+
+        return app;
+    }
+
+    private static void AddMetrics(IServiceCollection services, IOpenTelemetryBuilder telemetry, OperationsSettings operations)
+    {
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<CoordinatedGroups>();
+        services.AddSingleton<GroupTelemetry>();
+        services.AddHostedService<GroupPositionsGauges>();
+        services.AddHostedService<ClusterMembersGauge>();
+        services.AddMetrics(metrics =>
+        {
+            foreach (var meter in LocalMeters)
+            {
+                metrics.EnableMetrics(meter, instrumentName: null, listenerName: "OpenTelemetry", scopes: MeterScope.Local);
+            }
+        });
+        telemetry.WithMetrics(metrics => metrics
+            .AddRuntimeInstrumentation()
+            // The positions and lag gauges are capped by liiklus.metrics.max-group-series, not by the SDK's default.
+            .AddView("liiklus_topic_position", new MetricStreamConfiguration { CardinalityLimit = operations.MaxGroupSeries + 1 })
+            .AddView("liiklus_group_lag", new MetricStreamConfiguration { CardinalityLimit = operations.MaxGroupSeries + 1 })
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+    }
+
+    private static bool IsOperationsPath(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/prometheus") || path.StartsWithSegments("/metrics");
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Akka;
+using Akka.Streams.Dsl;
+using Liiklus.Storage.Records;
+
+namespace Liiklus.Storage.Telemetry;
+
+/// <summary>
+/// A records storage with a span per call (a producer span per publish, whose context an event carries to its
+/// readers) and, when measuring, the call's duration and failures. Reads are counted only when they fail: their
+/// records are counted where they are delivered.
+/// </summary>
+/// <param name="storage">the storage's name in metrics and spans, e.g. "kafka"</param>
+/// <param name="metrics">null when the host does not measure</param>
+public sealed class InstrumentedRecordsStorage(IRecordsStorage inner, string storage, StorageMetrics? metrics) : IRecordsStorage
+{
+    public async Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
+    {
+        using var span = StorageTracing.Source.StartActivity($"publish {topic}", ActivityKind.Producer);
+        if (span is not null)
+        {
+            Describe(span, topic);
+            record = TraceContextHeaders.WithTraceContext(record, span);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var published = await inner.PublishAsync(topic, record, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("messaging.destination.partition.id", published.Partition);
+            span?.SetTag("messaging.kafka.offset", published.Offset);
+            metrics?.Completed(storage, "publish", started, failed: false);
+            return published;
+        }
+        catch (Exception e)
+        {
+            Failed(span, e, "publish", started);
+            throw;
+        }
+    }
+
+    public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) =>
+        ObserveAsync("partition_count", topic, () => inner.GetPartitionCountAsync(topic, cancellationToken));
+
+    public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+        ObserveAsync("end_offsets", topic, () => inner.GetEndOffsetsAsync(topic, cancellationToken));
+
+    public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+    {
+        var source = inner.PartitionSource(topic, partition, start);
+        return metrics is null
+            ? source
+            : source.SelectError(e =>
+            {
+                metrics.Failed(storage, "read");
+                return e;
+            });
+    }
+
+    private async Task<T> ObserveAsync<T>(string operation, string topic, Func<Task<T>> call)
+    {
+        using var span = StorageTracing.Source.StartActivity($"{operation} {topic}", ActivityKind.Client);
+        if (span is not null)
+        {
+            Describe(span, topic);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            metrics?.Completed(storage, operation, started, failed: false);
+            return result;
+        }
+        catch (Exception e)
+        {
+            Failed(span, e, operation, started);
+            throw;
+        }
+    }
+
+    private void Describe(Activity span, string topic)
+    {
+        span.SetTag("messaging.system", storage);
+        span.SetTag("messaging.destination.name", topic);
+    }
+
+    private void Failed(Activity? span, Exception e, string operation, long started)
+    {
+        span?.SetStatus(ActivityStatusCode.Error, e.Message);
+        // A call its caller gave up on is the caller's business, not the storage's failure.
+        var failed = e is not OperationCanceledException;
+        metrics?.Completed(storage, operation, started, failed);
+    }
+}

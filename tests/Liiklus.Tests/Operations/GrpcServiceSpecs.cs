@@ -1,0 +1,96 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Reflection.V1Alpha;
+using Liiklus.Protocol;
+using Liiklus.Tests.Support;
+using Xunit;
+using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
+
+namespace Liiklus.Tests.Operations;
+
+/// <summary>Reflection for grpcurl and Postman, and gzip both ways, on the gRPC port.</summary>
+public sealed class GrpcServiceSpecs(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    [Fact]
+    public async Task Reflection_lists_the_liiklus_and_health_services()
+    {
+        using var channel = GrpcChannel.ForAddress(fixture.Gateway.Address);
+        var reflection = new ServerReflection.ServerReflectionClient(channel);
+
+        var reply = await AskAsync(reflection, new ServerReflectionRequest { ListServices = "" });
+
+        var services = reply.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("com.github.bsideup.liiklus.LiiklusService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+
+    [Fact]
+    public async Task Reflection_describes_the_liiklus_service_with_its_methods()
+    {
+        using var channel = GrpcChannel.ForAddress(fixture.Gateway.Address);
+        var reflection = new ServerReflection.ServerReflectionClient(channel);
+
+        var reply = await AskAsync(reflection, new ServerReflectionRequest { FileContainingSymbol = "com.github.bsideup.liiklus.LiiklusService" });
+
+        var files = reply.FileDescriptorResponse.FileDescriptorProto.Select(bytes => FileDescriptorProto.Parser.ParseFrom(bytes)).ToList();
+        var service = files.SelectMany(f => f.Service).Single(s => s.Name == "LiiklusService");
+        Assert.Equal(
+            ["Ack", "GetEndOffsets", "GetOffsets", "Publish", "Receive", "Subscribe"],
+            service.Method.Select(m => m.Name).Order());
+        Assert.Contains(files.SelectMany(f => f.MessageType), m => m.Name == "PublishRequest");
+    }
+
+    [Fact]
+    public async Task A_client_accepting_gzip_receives_gzip()
+    {
+        var wire = new EncodingRecorder();
+        using var channel = GrpcChannel.ForAddress(fixture.Gateway.Address, new GrpcChannelOptions { HttpHandler = wire });
+        var client = new LiiklusService.LiiklusServiceClient(channel);
+        var topic = NewName("topic");
+        var partition = (await client.PublishAsync(topic, new string('x', 2000), key: "k")).Partition;
+        await client.PublishAsync(topic, "small", key: "k");
+        using var subscription = client.Subscribe(topic, NewName("group"));
+        var assignment = await AssignmentFor(subscription, partition);
+
+        // Grpc.Net.Client advertises gzip in grpc-accept-encoding by default.
+        using var receive = client.Receive(new ReceiveRequest { Assignment = assignment });
+        var records = await receive.ReadAsync(2);
+
+        Assert.Contains("gzip", wire.AcceptedByClient("Receive"));
+        Assert.Equal("gzip", wire.ResponseEncoding("Receive"));
+        Assert.Equal([new string('x', 2000), "small"], records.Select(r => r.Record.Value.ToStringUtf8()));
+        // Below liiklus.grpc.compression.min-message-bytes (1 KiB) a reply is not worth compressing.
+        Assert.Equal([true, false], wire.CompressedReplies("Receive"));
+    }
+
+    [Fact]
+    public async Task A_gzip_request_is_read()
+    {
+        var wire = new EncodingRecorder();
+        using var channel = GrpcChannel.ForAddress(fixture.Gateway.Address, new GrpcChannelOptions { HttpHandler = wire });
+        var client = new LiiklusService.LiiklusServiceClient(channel);
+        var topic = NewName("topic");
+#pragma warning disable CS0612
+        var request = new PublishRequest { Topic = topic, Key = ByteString.CopyFromUtf8("k"), Value = ByteString.CopyFromUtf8(new string('y', 5000)) };
+#pragma warning restore CS0612
+
+        // Grpc.Net.Client compresses the request body when this header names an encoding.
+        var published = await client.PublishAsync(request, new Metadata { { "grpc-internal-encoding-request", "gzip" } }, DateTime.UtcNow.AddSeconds(20));
+        Assert.Equal("gzip", wire.RequestEncoding("Publish"));
+
+        using var subscription = client.Subscribe(topic, NewName("group"));
+        using var receive = client.Receive(await AssignmentFor(subscription, published.Partition));
+        Assert.Equal(new string('y', 5000), (await receive.ReadAsync(1)).Single().Record.Value.ToStringUtf8());
+    }
+
+    private static async Task<ServerReflectionResponse> AskAsync(ServerReflection.ServerReflectionClient reflection, ServerReflectionRequest request)
+    {
+        using var call = reflection.ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(20));
+        await call.RequestStream.WriteAsync(request);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        return call.ResponseStream.Current;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using Liiklus.Protocol;
+using Liiklus.Tests.Support;
+using Xunit;
+using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
+
+namespace Liiklus.Tests.Operations;
+
+public sealed class SeriesCapSpecs
+{
+    [Fact]
+    public async Task Topics_past_the_cap_are_counted_together_and_as_dropped_series()
+    {
+        await using var gateway = await TestGateway.StartAsync("liiklus.metrics.max-topic-series = 2");
+        using var operations = new OperationsClient(gateway.OperationsAddress);
+        var topics = Enumerable.Range(0, 4).Select(_ => NewName("topic")).ToList();
+        foreach (var topic in topics)
+        {
+            await gateway.Client.PublishAsync(topic, "v");
+        }
+
+        var text = await operations.ScrapeAsync();
+
+        Assert.Equal(1, text.Value("liiklus_published_records_total", ("topic", topics[0])));
+        Assert.Equal(1, text.Value("liiklus_published_records_total", ("topic", topics[1])));
+        Assert.Equal(2, text.Value("liiklus_published_records_total", ("topic", "_other")));
+        Assert.Equal(2, text.Value("liiklus_metrics_dropped_series_total", ("metric", "topic")));
+    }
+
+    [Fact]
+    public async Task Groups_past_the_cap_are_left_out_of_the_gauges_and_counted_once()
+    {
+        // 8 partitions a group: room for one group's lag series.
+        await using var gateway = await TestGateway.StartAsync("""
+            liiklus.metrics.positions-refresh-interval = 100ms
+            liiklus.metrics.max-group-series = 10
+            """);
+        using var operations = new OperationsClient(gateway.OperationsAddress);
+        var topic = NewName("topic");
+        var partition = (await gateway.Client.PublishAsync(topic, "v")).Partition;
+        // Names in order, so that the cap keeps the first.
+        var groups = new[] { "a-" + NewName("group"), "b-" + NewName("group") };
+        using var first = gateway.Client.Subscribe(topic, groups[0]);
+        using var second = gateway.Client.Subscribe(topic, groups[1]);
+        await first.NextAsync();
+        await second.NextAsync();
+
+        var text = await operations.ScrapeUntilAsync(
+            t => t.Value("liiklus_metrics_dropped_series_total", ("metric", "group")) is not null,
+            "the second group dropped");
+        // An ack shows up only in a later refresh, which must not count the same group again.
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = groups[0], Partition = partition, Offset = 0 });
+        var later = await operations.ScrapeUntilAsync(
+            t => t.Value("liiklus_topic_position", ("topic", topic)) is not null,
+            "the first group's position after its ack");
+
+        Assert.Equal(8, text.Value("liiklus_metrics_dropped_series_total", ("metric", "group")));
+        Assert.Equal(8, later.Value("liiklus_metrics_dropped_series_total", ("metric", "group")));
+        Assert.Equal(8, later.Find("liiklus_group_lag", ("topic", topic)).Count);
+        Assert.All(later.Find("liiklus_group_lag", ("topic", topic)), sample => Assert.Equal(groups[0], sample.Labels["groupName"]));
+    }
+
+    [Fact]
+    public async Task With_metrics_off_nothing_is_exported_and_health_still_answers()
+    {
+        await using var gateway = await TestGateway.StartAsync("liiklus.metrics.enabled = off");
+        using var operations = new OperationsClient(gateway.OperationsAddress);
+        await gateway.Client.PublishAsync(NewName("topic"), "v");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await operations.GetAsync("/prometheus")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await operations.GetAsync("/metrics")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await operations.GetAsync("/health")).Status);
+    }
+}
