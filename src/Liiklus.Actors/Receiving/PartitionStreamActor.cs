@@ -14,8 +14,9 @@ namespace Liiklus.Actors.Receiving;
 /// <summary>
 /// One Receive call: claims its partition from the group coordinator, starts after the group version's last ack (or at
 /// the session's offset reset), and runs a stream graph from the records storage into <c>batches</c>, which the call
-/// drains. The graph pulls only as fast as the client reads, and holds at most the stream's byte allowance. Revocation,
-/// cancellation or the coordinator's end completes the stream cleanly, after what was in flight.
+/// drains. The graph pulls only as fast as the client reads, and holds at most the stream's byte allowance. Revocation
+/// or the coordinator's end completes the stream cleanly (a batch still waiting for room in the channel may be dropped:
+/// nothing of it was acked, so the partition's next owner reads it again); cancellation stops it at once.
 /// </summary>
 internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 {
@@ -135,7 +136,7 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     {
         var (killSwitch, terminated) = _dependencies.Records
             .PartitionSource(_session.Topic, _partition, start)
-            // Right after the source, so that ending the stream lets what is past it (a batch being gathered) through.
+            // Right after the source, so that ending the stream lets a batch being gathered through to the channel.
             .ViaMaterialized(KillSwitches.Single<IReadOnlyList<StoredRecord>>(), Keep.Right)
             .Via(new ByteAllowanceGate(_allowance))
             .Select(chunk => ToBatch(chunk, replayUntil))
@@ -165,7 +166,7 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     {
         if (_killSwitch is not null && cause is null)
         {
-            // Completing the source lets what is in flight reach the call; the channel completes when the graph has ended.
+            // Completing the source lets a batch being gathered reach the call; the channel completes when the graph has ended.
             _killSwitch.Shutdown();
             return;
         }

@@ -25,6 +25,7 @@ public static class KafkaSettings
             MaxConsumers = read.Int("liiklus.storage.kafka.max-consumers", 1, 1024),
             ConsumerIdleTimeout = read.Duration("liiklus.storage.kafka.consumer-idle-timeout", Millisecond, TimeSpan.FromDays(1)),
             SharedTailWindowBytes = read.Bytes("liiklus.storage.kafka.shared-tail.window-bytes", 1024, 1024L * 1024 * 1024),
+            SharedTailWindowsBytes = read.Bytes("liiklus.storage.kafka.shared-tail.windows-bytes", 1024 * 1024, 1024L * 1024 * 1024 * 1024),
             SharedTailIdleTimeout = read.Duration("liiklus.storage.kafka.shared-tail.idle-timeout", Millisecond, TimeSpan.FromDays(1)),
         };
 

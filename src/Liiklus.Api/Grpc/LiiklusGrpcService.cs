@@ -63,7 +63,12 @@ public sealed class LiiklusGrpcService(
             : record => postProcessing.Process(session.Topic, GatewayTracing.Delivering(record, session.Topic)) is { } delivered
                 ? ReplyMapping.ToReply(delivered, format)
                 : null;
-        await StreamDrain.DrainRecordsAsync(stream, responseStream, toReply, context.CancellationToken);
+        await StreamDrain.DrainRecordsAsync(
+            stream,
+            responseStream,
+            toReply,
+            () => context.GetHttpContext().Response.BodyWriter.FlushAsync(context.CancellationToken).AsTask(),
+            context.CancellationToken);
     }
 
     public override async Task<Empty> Ack(AckRequest request, ServerCallContext context)

@@ -38,10 +38,12 @@ internal static class StreamDrain
     /// unsent. A batch's bytes go back to the stream once all of its records have been flushed. A record
     /// <paramref name="toReply"/> answers null for (dropped by a post-processor) is not written.
     /// </summary>
+    /// <param name="flush">sends what hinted writes left in the response buffer</param>
     public static async Task DrainRecordsAsync(
         ReceiveStream stream,
         IServerStreamWriter<ReceiveReply> writer,
         Func<ReceivedRecord, ReceiveReply?> toReply,
+        Func<Task> flush,
         CancellationToken cancellationToken)
     {
         var reader = stream.Batches;
@@ -63,8 +65,15 @@ internal static class StreamDrain
 
                 if (replies.Count == 0)
                 {
-                    // Nothing of it to write: given back with the next flush, or now when nothing waits for one.
+                    // Nothing of it to write. Hinted writes before it were left for this batch to flush: when nothing
+                    // more is at hand, flush them now, or they would wait (and hold their bytes) for the next record.
                     written.Add(batch);
+                    if (unflushed > 0 && !await MoreAtHandAsync(reader))
+                    {
+                        await flush();
+                        unflushed = 0;
+                    }
+
                     if (unflushed == 0)
                     {
                         Delivered(stream, written);

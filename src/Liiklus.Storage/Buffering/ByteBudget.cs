@@ -3,14 +3,14 @@ using System.Collections.Concurrent;
 namespace Liiklus.Storage.Buffering;
 
 /// <summary>
-/// A node's bound on the bytes of records held on the receive path (storage read buffers, shared tail windows,
+/// A bound on the bytes of records held on the receive path (a node's: storage read buffers of streams catching up,
 /// what each Receive stream holds between the storage and its client). Holders take bytes before they hold a
 /// record and give them back when they let it go; one that cannot take them waits to be woken by a release
 /// instead of growing.
 /// </summary>
 public sealed class ByteBudget
 {
-    private readonly ConcurrentQueue<Action> _waiting = new();
+    private readonly ConcurrentQueue<(long Bytes, Action Wake)> _waiting = new();
     private long _used;
 
     /// <param name="capacity">bytes held at most, across every holder</param>
@@ -72,7 +72,7 @@ public sealed class ByteBudget
     /// </summary>
     public void WakeWhenRoomFor(long bytes, Action wake)
     {
-        _waiting.Enqueue(wake);
+        _waiting.Enqueue((bytes, wake));
         // A release between the holder's failed take and this enqueue would otherwise wake nobody.
         if (HasRoomFor(bytes))
         {
@@ -82,16 +82,14 @@ public sealed class ByteBudget
 
     private void WakeWaiting()
     {
-        if (_waiting.IsEmpty)
+        // In order of waiting, as many as the bytes available can serve; each tries again, and one that still finds no
+        // room (another took it meanwhile) waits again. Waking every waiter on every release would send N streams
+        // round their mailboxes for each chunk written, just when the node is short of memory.
+        var available = Available;
+        while (_waiting.TryPeek(out var next) && next.Bytes <= available && _waiting.TryDequeue(out var waiter))
         {
-            return;
-        }
-
-        // Everyone waiting tries again; those that still find no room wait again.
-        var count = _waiting.Count;
-        for (var i = 0; i < count && _waiting.TryDequeue(out var wake); i++)
-        {
-            wake();
+            available -= waiter.Bytes;
+            waiter.Wake();
         }
     }
 }

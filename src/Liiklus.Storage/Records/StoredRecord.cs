@@ -9,12 +9,19 @@ public sealed record StoredRecord(
     IReadOnlyList<RecordHeader> Headers,
     DateTimeOffset Timestamp)
 {
-    /// <summary>Key, value and header bytes: what memory bounds on the receive path count.</summary>
+    /// <summary>
+    /// What a record held in memory is counted as by the bounds on the receive path: a fixed share for the objects that
+    /// carry it, then key, value and header bytes. Without the fixed share, empty records (tombstones, events without
+    /// data) would weigh nothing and fill any byte-bounded buffer without end.
+    /// </summary>
+    public const int OverheadBytes = 100;
+
+    /// <summary>Key, value and header bytes with <see cref="OverheadBytes"/>: what memory bounds on the receive path count.</summary>
     public int SizeInBytes
     {
         get
         {
-            var size = (Key?.Length ?? 0) + Value.Length;
+            var size = OverheadBytes + (Key?.Length ?? 0) + Value.Length;
             // Indexed: this runs for every record read, where foreach's interface enumerator showed in profiles.
             for (var i = 0; i < Headers.Count; i++)
             {

@@ -22,6 +22,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
     private long _brokerBytesOfClosed;
     private int _lastId;
     private int _waitingCount;
+    private long _lastWaitingScan;
     private bool _disposed;
 
     public int ConsumerCount
@@ -113,12 +114,20 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         }
     }
 
-    /// <summary>Gives <paramref name="buffer"/> a consumer slot now, or as soon as one frees.</summary>
+    /// <summary>
+    /// Gives <paramref name="buffer"/> a consumer slot now, or as soon as one frees; nothing when it has one or waits
+    /// for one already (a stage asks again each time it is woken).
+    /// </summary>
     public void Attach(PartitionBuffer buffer)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (buffer.Consumer is not null || _waiting.Contains(buffer))
+            {
+                return;
+            }
+
             if (!TryAttach(buffer))
             {
                 _waiting.Add(buffer);
@@ -134,7 +143,6 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
             if (_waiting.Remove(buffer))
             {
                 Volatile.Write(ref _waitingCount, _waiting.Count);
-                return;
             }
 
             if (buffer.Consumer is { } consumer)
@@ -215,7 +223,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
             consumer.Start();
         }
 
-        if (consumer is null && IdleHolder(topicPartition) is var (holder, idle))
+        if (consumer is null && HolderToEvict(topicPartition, forTail: !buffer.Evictable) is var (holder, idle))
         {
             holder.Evict(idle);
             idle.Consumer = null;
@@ -235,11 +243,16 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         return true;
     }
 
-    private (PooledConsumer Holder, PartitionBuffer Idle)? IdleHolder(TopicPartition topicPartition)
+    /// <summary>
+    /// A catch-up buffer of <paramref name="topicPartition"/> whose slot may go to another: one whose stream is not
+    /// reading, or any catch-up buffer when the partition's shared tail waits (every stream at the tail depends on it;
+    /// a catch-up stream evicted goes on from where it was once it has a slot again).
+    /// </summary>
+    private (PooledConsumer Holder, PartitionBuffer Buffer)? HolderToEvict(TopicPartition topicPartition, bool forTail)
     {
         foreach (var consumer in _consumers)
         {
-            if (consumer.Holder(topicPartition) is { Evictable: true } held && (held.Paused || !held.StageWaiting))
+            if (consumer.Holder(topicPartition) is { Evictable: true } held && (forTail || held.Paused || !held.StageWaiting))
             {
                 return (consumer, held);
             }
@@ -250,11 +263,18 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
 
     /// <summary>
     /// Called by the consumers' poll loops: a waiting buffer may find a slot whose stream stopped reading since it
-    /// was queued.
+    /// was queued. At most once per poll timeout, whichever consumer asks: it takes the pool's lock.
     /// </summary>
     public void AttachWaitingIfAny()
     {
         if (Volatile.Read(ref _waitingCount) == 0)
+        {
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastWaitingScan);
+        if (now - last < options.PollTimeout.TotalMilliseconds || Interlocked.CompareExchange(ref _lastWaitingScan, now, last) != last)
         {
             return;
         }

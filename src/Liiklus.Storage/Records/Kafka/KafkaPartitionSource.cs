@@ -54,7 +54,14 @@ internal sealed class KafkaPartitionSource(
                 _stage._budget,
                 () => available(),
                 cause => failed(cause));
-            _stage._pool.Attach(_buffer);
+            try
+            {
+                _stage._pool.Attach(_buffer);
+            }
+            catch (ObjectDisposedException)
+            {
+                FailStage(new StorageUnavailableException("the Kafka records storage is stopping"));
+            }
         }
 
         public override void OnPull() => TryPush();

@@ -63,6 +63,12 @@ public sealed record KafkaRecordsOptions(string BootstrapServers)
     /// </summary>
     public long SharedTailWindowBytes { get; init; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes every shared tail window of the node holds together: past it, each window gives up its oldest records
+    /// first (streams behind them catch up on their own), so many active partitions do not add up without bound.
+    /// </summary>
+    public long SharedTailWindowsBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>A shared tail without streams for this long stops fetching.</summary>
     public TimeSpan SharedTailIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

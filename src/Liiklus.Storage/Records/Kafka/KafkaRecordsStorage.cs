@@ -54,13 +54,16 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         _lookingAdmin = BuildAdmin(createTopics: false);
         _metadata = new KafkaTopicMetadata(_creatingAdmin, _lookingAdmin, options.RequestTimeout, options.MetadataMaxAge);
         _pool = new KafkaConsumerPool(options, _log);
-        _tails = new PartitionTails(_pool, options, _budget, materializer, (tp, ct) => OffsetAsync(tp, OffsetSpec.Latest(), ct));
+        _tails = new PartitionTails(_pool, options, materializer, (tp, ct) => OffsetAsync(tp, OffsetSpec.Latest(), ct));
     }
 
     public KafkaRecordsStorage(KafkaRecordsOptions options, IMaterializer materializer, ByteBudget? budget = null, Action<LogMessage>? log = null)
         : this(options, () => materializer, budget, log)
     {
     }
+
+    /// <summary>The consumer pool, for specs of its slots.</summary>
+    internal KafkaConsumerPool Pool => _pool;
 
     /// <summary>Consumers currently open; for tests and diagnostics.</summary>
     internal int ConsumerCount => _pool.ConsumerCount;
@@ -85,6 +88,9 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
 
     /// <summary>Shared tails running now.</summary>
     internal int SharedTails => _tails.Count;
+
+    /// <summary>Bytes the shared tails' windows hold together.</summary>
+    internal long SharedTailWindowBytes => _tails.WindowBytes;
 
     /// <summary>The shared window of a partition's tail: null while it has none, or before it knows where it starts.</summary>
     internal (long Start, long End, long Bytes, int Records)? SharedTailWindow(string topic, int partition) =>

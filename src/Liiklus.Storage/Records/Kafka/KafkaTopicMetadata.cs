@@ -13,7 +13,7 @@ internal sealed class KafkaTopicMetadata : IDisposable
 {
     private const int Threads = 2;
     private readonly BlockingCollection<Request> _requests = new();
-    private readonly ConcurrentDictionary<(string Topic, bool Create), Task<TopicMetadata>> _inFlight = new();
+    private readonly ConcurrentDictionary<(string Topic, bool Create), Lazy<Task<TopicMetadata>>> _inFlight = new();
     private readonly ConcurrentDictionary<(string Topic, bool Create), (TopicMetadata Metadata, long At)> _answers = new();
     private readonly IAdminClient _creating;
     private readonly IAdminClient _looking;
@@ -50,13 +50,14 @@ internal sealed class KafkaTopicMetadata : IDisposable
             return Task.FromResult(answer.Metadata);
         }
 
-        var shared = _inFlight.GetOrAdd(key, _ =>
+        // Lazy: GetOrAdd may run its factory twice under a race; only the value it keeps sends a request.
+        var shared = _inFlight.GetOrAdd(key, _ => new Lazy<Task<TopicMetadata>>(() =>
         {
             var request = new Request(topic, create, new TaskCompletionSource<TopicMetadata>(TaskCreationOptions.RunContinuationsAsynchronously));
             _requests.Add(request);
             return request.Answer.Task;
-        });
-        return shared.WaitAsync(cancellationToken);
+        }));
+        return shared.Value.WaitAsync(cancellationToken);
     }
 
     /// <summary>Forgets what is known of <paramref name="topic"/>, so the next call asks the brokers.</summary>

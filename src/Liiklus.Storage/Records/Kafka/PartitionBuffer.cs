@@ -23,7 +23,7 @@ internal sealed class PartitionBuffer(
     private int _count;
     private long _bytes;
     private int _stageWaiting;
-    private volatile bool _closed;
+    private int _closed;
     private volatile bool _evicted;
     private volatile bool _paused;
 
@@ -83,7 +83,8 @@ internal sealed class PartitionBuffer(
         _chunks.Enqueue((chunk, bytes));
         Interlocked.Add(ref _count, chunk.Length);
         Interlocked.Add(ref _bytes, bytes);
-        if (_closed)
+        // The enqueue above is a full fence, as is Close's exchange: one of the two sees the other.
+        if (Volatile.Read(ref _closed) == 1)
         {
             // The stage went away meanwhile: nobody takes these.
             Discard();
@@ -98,8 +99,9 @@ internal sealed class PartitionBuffer(
     {
         if (!_chunks.TryDequeue(out var chunk))
         {
-            Volatile.Write(ref _stageWaiting, 1);
-            // A chunk added between the miss and the flag would otherwise wait for the one after it.
+            // A full fence, so that the check below cannot be read before the flag is seen: a chunk added between the
+            // miss and the flag would otherwise wait for the one after it (or forever, on a quiet partition).
+            Interlocked.Exchange(ref _stageWaiting, 1);
             if (!_chunks.TryDequeue(out chunk))
             {
                 return [];
@@ -115,7 +117,7 @@ internal sealed class PartitionBuffer(
     /// <summary>Stage: it reads no more; whatever is buffered goes back to the budget.</summary>
     public void Close()
     {
-        _closed = true;
+        Interlocked.Exchange(ref _closed, 1);
         Discard();
     }
 
@@ -126,8 +128,12 @@ internal sealed class PartitionBuffer(
         WakeStage();
     }
 
-    /// <summary>Pool: attached to a consumer again after an eviction.</summary>
-    public void Reattached() => _evicted = false;
+    /// <summary>Pool: attached to a consumer again after an eviction; the new consumer has not paused it.</summary>
+    public void Reattached()
+    {
+        _evicted = false;
+        Paused = false;
+    }
 
     /// <summary>Poll thread: ends the stage with <paramref name="cause"/>; later records are not routed to it.</summary>
     public void Fail(Exception cause)

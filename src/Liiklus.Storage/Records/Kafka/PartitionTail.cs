@@ -7,13 +7,16 @@ namespace Liiklus.Storage.Records.Kafka;
 /// The shared window of one topic-partition's tail on this node: the newest records fetched once by its
 /// <see cref="PartitionTailHub"/>, read in place by every stream positioned inside it, whatever its group. The window
 /// covers the offsets [<c>Start</c>, <c>End</c>): every record of the partition in that range is held. It is bounded
-/// in bytes; the oldest records go first, and a reader whose next record went with them is told it is behind (it then
-/// catches up through a reader of its own). Appends wake the readers waiting at the end.
+/// in bytes, its own and, with every other window of the node, <paramref name="windows"/>: the oldest records go first
+/// (a window never waits for room, it is a cache), and a reader whose next record went with them is told it is behind
+/// (it then catches up through a reader of its own). Appends wake the readers waiting at the end.
 /// </summary>
-internal sealed class PartitionTail(TopicPartition topicPartition, long maxBytes, ByteBudget budget)
+/// <param name="maxBytes">this window's bound now: its share of the node's windows</param>
+internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> maxBytes, ByteBudget windows)
 {
     private readonly Lock _lock = new();
-    private readonly List<Action> _waiting = [];
+    // A set: each reader has one wake callback, asked for again on every wait.
+    private readonly HashSet<Action> _waiting = [];
     private StoredRecord[] _records = new StoredRecord[64];
     private int[] _sizes = new int[64];
     // The window holds the records numbered [_firstSequence, _nextSequence) in arrival order, at sequence % length.
@@ -91,11 +94,12 @@ internal sealed class PartitionTail(TopicPartition topicPartition, long maxBytes
                 _nextSequence++;
                 _bytes += size;
                 _end = record.Offset + 1;
-                budget.Take(size);
+                windows.Take(size);
             }
 
             // At least the newest record stays, so a record larger than the window still reaches the readers at the end.
-            while (_bytes > maxBytes && _nextSequence - _firstSequence > 1)
+            var max = maxBytes();
+            while ((_bytes > max || windows.Used > windows.Capacity) && _nextSequence - _firstSequence > 1)
             {
                 EvictOldest();
             }
@@ -169,7 +173,9 @@ internal sealed class PartitionTail(TopicPartition topicPartition, long maxBytes
         {
             if (_failure is not null)
             {
-                throw _failure;
+                // Each reader fails with an exception of its own: one object thrown by many streams at once would mix
+                // their stack traces.
+                throw new StorageUnavailableException($"the shared fetch of {TopicPartition} failed: {_failure.Message}", _failure);
             }
 
             if (sequence < _firstSequence)
@@ -204,6 +210,15 @@ internal sealed class PartitionTail(TopicPartition topicPartition, long maxBytes
         }
     }
 
+    /// <summary>A reader leaves: its wake callback is not kept for an append that no longer concerns it.</summary>
+    public void Forget(Action wake)
+    {
+        lock (_lock)
+        {
+            _waiting.Remove(wake);
+        }
+    }
+
     /// <summary>The hub stopped: what the window held goes back to the budget.</summary>
     public void Clear()
     {
@@ -220,7 +235,7 @@ internal sealed class PartitionTail(TopicPartition topicPartition, long maxBytes
     {
         var slot = (int)(_firstSequence % _records.Length);
         var evicted = _records[slot];
-        budget.Release(_sizes[slot]);
+        windows.Release(_sizes[slot]);
         _bytes -= _sizes[slot];
         _records[slot] = null!;
         _firstSequence++;

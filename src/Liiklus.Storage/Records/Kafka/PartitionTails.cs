@@ -8,16 +8,31 @@ namespace Liiklus.Storage.Records.Kafka;
 /// <summary>
 /// The node's shared tails, one per topic-partition that some stream reads: created by the first stream that reads the
 /// partition, started at the partition's end, and stopped by its hub once no stream has used it for the idle timeout.
+/// Their windows together stay within <see cref="KafkaRecordsOptions.SharedTailWindowsBytes"/>, apart from the node's
+/// receive budget: windows are caches that shrink rather than wait, and must never stall the streams the budget holds.
 /// </summary>
 internal sealed class PartitionTails(
     KafkaConsumerPool pool,
     KafkaRecordsOptions options,
-    ByteBudget budget,
     Func<IMaterializer> materializer,
     Func<TopicPartition, CancellationToken, Task<long>> endOffset)
 {
     private readonly Lock _lock = new();
+    private readonly ByteBudget _windows = new(options.SharedTailWindowsBytes);
+    // The shared fetch's own buffer is bounded by the reader buffer and emptied by its hub at once: it takes no budget.
+    private readonly ByteBudget _fetches = ByteBudget.Unbounded();
     private readonly Dictionary<TopicPartition, PartitionTail> _tails = [];
+    private int _running;
+
+    /// <summary>
+    /// What one window may hold: its own bound, or its share of the node's windows when many partitions are read, so
+    /// that together they stay within theirs as each appends.
+    /// </summary>
+    private long WindowShare() =>
+        Math.Min(options.SharedTailWindowBytes, options.SharedTailWindowsBytes / Math.Max(1, Volatile.Read(ref _running)));
+
+    /// <summary>Bytes the windows hold together.</summary>
+    public long WindowBytes => _windows.Used;
 
     public int Count
     {
@@ -48,8 +63,9 @@ internal sealed class PartitionTails(
         {
             if (!_tails.TryGetValue(topicPartition, out tail!))
             {
-                tail = new PartitionTail(topicPartition, options.SharedTailWindowBytes, budget);
+                tail = new PartitionTail(topicPartition, WindowShare, _windows);
                 _tails[topicPartition] = tail;
+                _running = _tails.Count;
                 created = true;
             }
 
@@ -104,8 +120,12 @@ internal sealed class PartitionTails(
         }
     }
 
-    private bool Remove(PartitionTail tail) =>
-        _tails.TryGetValue(tail.TopicPartition, out var current) && current == tail && _tails.Remove(tail.TopicPartition);
+    private bool Remove(PartitionTail tail)
+    {
+        var removed = _tails.TryGetValue(tail.TopicPartition, out var current) && current == tail && _tails.Remove(tail.TopicPartition);
+        _running = _tails.Count;
+        return removed;
+    }
 
     private async Task StartAsync(PartitionTail tail)
     {
@@ -113,7 +133,7 @@ internal sealed class PartitionTails(
         {
             var end = await endOffset(tail.TopicPartition, CancellationToken.None).ConfigureAwait(false);
             tail.Resolve(end);
-            Source.FromGraph(new KafkaPartitionSource(pool, tail.TopicPartition, end, options, budget))
+            Source.FromGraph(new KafkaPartitionSource(pool, tail.TopicPartition, end, options, _fetches))
                 .RunWith(new PartitionTailHub(tail, this, options.SharedTailIdleTimeout), materializer());
         }
         catch (Exception e)

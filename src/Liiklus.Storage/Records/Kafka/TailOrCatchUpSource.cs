@@ -47,7 +47,6 @@ internal sealed class TailOrCatchUpSource(
         private bool _placed;
         private long _sequence;
         private long _nextOffset = -1;
-        private bool _tailWakeAsked;
 
         public Logic(TailOrCatchUpSource stage) : base(stage.Shape)
         {
@@ -103,13 +102,13 @@ internal sealed class TailOrCatchUpSource(
             StopCatchingUp();
             if (_tail is not null)
             {
+                _tail.Forget(_wake);
                 _stage._tails.Leave(_tail);
             }
         }
 
         private void OnWake()
         {
-            _tailWakeAsked = false;
             if (!_placed)
             {
                 Place();
@@ -225,15 +224,11 @@ internal sealed class TailOrCatchUpSource(
             if (_catchUp.Evicted)
             {
                 // Its consumer slot went to another reader while this stream was not reading: fetch again from here.
-                _stage._pool.Attach(_catchUp);
+                AttachCatchUp();
             }
 
             // Woken by its own buffer, or by the window's next append, whichever comes first.
-            if (!_tailWakeAsked)
-            {
-                _tailWakeAsked = true;
-                _tail.WakeOnAppend(_wake);
-            }
+            _tail.WakeOnAppend(_wake);
         }
 
         private void CatchUp()
@@ -249,7 +244,19 @@ internal sealed class TailOrCatchUpSource(
             {
                 Evictable = true,
             };
-            _stage._pool.Attach(_catchUp);
+            AttachCatchUp();
+        }
+
+        private void AttachCatchUp()
+        {
+            try
+            {
+                _stage._pool.Attach(_catchUp!);
+            }
+            catch (ObjectDisposedException)
+            {
+                FailStage(new StorageUnavailableException("the Kafka records storage is stopping"));
+            }
         }
 
         private void StopCatchingUp()

@@ -4,6 +4,7 @@ using Akka.Streams.Dsl;
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
 using Liiklus.Storage;
+using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
 using Liiklus.Tests.Support;
@@ -177,6 +178,34 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public async Task A_reader_asking_again_for_a_slot_waits_once_and_is_attached_once()
+    {
+        using var storage = NewStorage(maxConsumers: 1);
+        var pool = storage.Pool;
+        var topicPartition = new TopicPartition(_cluster.NewTopic(1), 0);
+        var reading = NewBuffer(topicPartition);
+        pool.Attach(reading);
+        // Its stage is reading (asked for records and found none), so its slot is not taken from it.
+        Assert.Empty(reading.TryTake());
+        var waiting = NewBuffer(topicPartition);
+
+        pool.Attach(waiting);
+        pool.Attach(waiting);
+        pool.Attach(waiting);
+
+        Assert.Equal(1, pool.WaitingCount);
+        pool.Detach(reading);
+        reading.Close();
+        Assert.Equal(0, pool.WaitingCount);
+        Assert.NotNull(waiting.Consumer);
+        pool.Attach(waiting);
+        Assert.Equal(0, pool.WaitingCount);
+        Assert.Equal(1, pool.ConsumerCount);
+        pool.Detach(waiting);
+        waiting.Close();
+    }
+
+    [Fact]
     public async Task Readers_of_a_partition_beyond_the_consumer_bound_wait_their_turn_and_all_read_everything()
     {
         const int records = 200;
@@ -232,6 +261,26 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         var caughtUp = await stalled.PullAsync(records, Deadline);
         Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), caughtUp.Select(r => r.Offset));
         stalled.KillSwitch.Shutdown();
+    }
+
+    [Fact]
+    public async Task The_windows_of_many_partitions_together_stay_within_their_node_bound()
+    {
+        const long windows = 16 * 1024;
+        using var storage = NewStorage(windowBytes: 8 * 1024, windowsBytes: windows);
+        var topic = _cluster.NewTopic(8);
+        var readers = Enumerable.Range(0, 8).Select(p => storage.PartitionSource(topic, p, StartPosition.At(0)).Records().PullOnDemand(_materializer)).ToList();
+        await Eventually.Until(
+            () => Task.FromResult(Enumerable.Range(0, 8).All(p => storage.SharedTailWindow(topic, p) is not null)),
+            ready => ready,
+            "every tail knows where it starts");
+
+        await PublishToEveryPartition(topic, 8, 200, valueBytes: 100);
+        await Task.WhenAll(readers.Select(reader => reader.PullAsync(200, Deadline)));
+
+        // One record over at most: a window keeps its newest record whatever the bound.
+        Assert.InRange(storage.SharedTailWindowBytes, 1, windows + StoredRecord.OverheadBytes + 200);
+        readers.ForEach(reader => reader.KillSwitch.Shutdown());
     }
 
     [Theory]
@@ -309,7 +358,8 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         TimeSpan? idleTimeout = null,
         int spreadOverConsumers = 1,
         int maxConsumers = 4,
-        long windowBytes = 2 * 1024 * 1024) =>
+        long windowBytes = 2 * 1024 * 1024,
+        long windowsBytes = 256L * 1024 * 1024) =>
         new(
             _cluster.StorageOptions(properties) with
             {
@@ -318,8 +368,12 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
                 SpreadOverConsumers = spreadOverConsumers,
                 MaxConsumers = maxConsumers,
                 SharedTailWindowBytes = windowBytes,
+                SharedTailWindowsBytes = windowsBytes,
             },
             _materializer);
+
+    private static PartitionBuffer NewBuffer(TopicPartition topicPartition) =>
+        new(topicPartition, 0, 100, 1024 * 1024, ByteBudget.Unbounded(), () => { }, _ => { }) { Evictable = true };
 
     /// <summary>Pulls <paramref name="count"/> records, pausing <c>Pause</c> ms after every <c>Every</c> of them.</summary>
     private static async Task<List<StoredRecord>> ReadWithPausesAsync(OnDemandReader reader, int count, List<(int Every, int Pause)> pauses)
