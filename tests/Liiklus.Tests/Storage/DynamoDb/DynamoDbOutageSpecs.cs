@@ -64,7 +64,7 @@ public sealed class DynamoDbOutageSpecs(DynaliteServer dynalite) : IClassFixture
         await dynalite.StartAsync();
 
         await Eventually.Until(
-            () => Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
             succeeded => succeeded,
             "an ack once dynalite is back");
         Assert.Equal(3, (await Storage.GetAsync(_topic, _group, CancellationToken.None))[0]);
@@ -115,7 +115,7 @@ public sealed class DynamoDbOutageSpecs(DynaliteServer dynalite) : IClassFixture
         await dynalite.StartAsync();
 
         await Eventually.Until(
-            () => Succeeds(() => storage.UpdateAsync(_topic, _group, 0, 1, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(_topic, _group, 0, 1, CancellationToken.None)),
             succeeded => succeeded,
             "an ack once dynalite started");
         Assert.Equal(1, (await storage.GetAsync(_topic, _group, CancellationToken.None))[0]);
@@ -127,18 +127,5 @@ public sealed class DynamoDbOutageSpecs(DynaliteServer dynalite) : IClassFixture
         var unavailable = await Assert.ThrowsAsync<StorageUnavailableException>(call);
         Assert.True(clock.Elapsed < AnswerWithin, $"the call answered unavailable after {clock.Elapsed}");
         return unavailable;
-    }
-
-    private static async Task<bool> Succeeds(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (StorageUnavailableException)
-        {
-            return false;
-        }
     }
 }

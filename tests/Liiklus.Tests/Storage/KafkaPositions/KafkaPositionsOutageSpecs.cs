@@ -49,7 +49,7 @@ public sealed class KafkaPositionsOutageSpecs(MockKafkaCluster cluster) : IClass
         cluster.SetBrokerUp();
 
         await Eventually.Until(
-            () => Succeeds(() => storage.UpdateAsync(topic, _group, 0, 3, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(topic, _group, 0, 3, CancellationToken.None)),
             succeeded => succeeded,
             "an ack once the broker is back");
         Assert.Equal(new Dictionary<int, long> { [0] = 3 }, await storage.GetAsync(topic, _group, CancellationToken.None));
@@ -100,7 +100,7 @@ public sealed class KafkaPositionsOutageSpecs(MockKafkaCluster cluster) : IClass
         cluster.SetBrokerUp();
 
         await Eventually.Until(
-            () => Succeeds(() => storage.UpdateAsync(topic, _group, 0, 1, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(topic, _group, 0, 1, CancellationToken.None)),
             succeeded => succeeded,
             "an ack once the broker is up");
         Assert.Equal(new Dictionary<int, long> { [0] = 1 }, await Eventually.Until(() => PositionsOrNull(storage, topic), p => p is not null, "a read"));
@@ -134,19 +134,6 @@ public sealed class KafkaPositionsOutageSpecs(MockKafkaCluster cluster) : IClass
         catch (StorageUnavailableException)
         {
             return null;
-        }
-    }
-
-    private static async Task<bool> Succeeds(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (StorageUnavailableException)
-        {
-            return false;
         }
     }
 }

@@ -64,7 +64,7 @@ public sealed class PostgresOutageSpecs(PostgresServer postgres) : IClassFixture
         await postgres.StartAsync();
 
         await Eventually.Until(
-            () => Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
             succeeded => succeeded,
             "an ack on the storage once postgres is back");
         Assert.Equal(3, (await Storage.GetAsync(_topic, _group, CancellationToken.None))[0]);
@@ -124,7 +124,7 @@ public sealed class PostgresOutageSpecs(PostgresServer postgres) : IClassFixture
         await postgres.StartAsync();
 
         await Eventually.Until(
-            () => Succeeds(() => storage.UpdateAsync(_topic, _group, 0, 1, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(_topic, _group, 0, 1, CancellationToken.None)),
             succeeded => succeeded,
             "an ack once postgres started");
         Assert.Equal([$"{_topic}|1"], await postgres.RowsAsync($"""SELECT topic, "offset" FROM liiklus_positions WHERE topic = '{_topic}'"""));
@@ -148,18 +148,5 @@ public sealed class PostgresOutageSpecs(PostgresServer postgres) : IClassFixture
         var unavailable = await Assert.ThrowsAsync<StorageUnavailableException>(call);
         Assert.True(clock.Elapsed < AnswerWithin, $"the call answered unavailable after {clock.Elapsed}");
         return unavailable;
-    }
-
-    private static async Task<bool> Succeeds(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (StorageUnavailableException)
-        {
-            return false;
-        }
     }
 }

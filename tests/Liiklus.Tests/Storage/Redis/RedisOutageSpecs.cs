@@ -66,7 +66,7 @@ public sealed class RedisOutageSpecs(RedisServer redis) : IClassFixture<RedisSer
         await redis.StartAsync();
 
         await Eventually.Until(
-            () => Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
             succeeded => succeeded,
             "an ack on the reconnected storage");
         Assert.Equal(3, (await Storage.GetAsync(_topic, _group, CancellationToken.None))[0]);
@@ -88,7 +88,7 @@ public sealed class RedisOutageSpecs(RedisServer redis) : IClassFixture<RedisSer
         Assert.Matches("did not answer within 1s|Timeout", all.Message);
 
         await Eventually.Until(
-            () => Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => Storage.UpdateAsync(_topic, _group, 0, 3, CancellationToken.None)),
             succeeded => succeeded,
             "an ack once the pause is over");
         Assert.Equal(3, (await Storage.GetAsync(_topic, _group, CancellationToken.None))[0]);
@@ -108,7 +108,7 @@ public sealed class RedisOutageSpecs(RedisServer redis) : IClassFixture<RedisSer
 
         Assert.True(clock.Elapsed < AnswerWithin, $"the cancelled call took {clock.Elapsed}");
         await Eventually.Until(
-            () => Succeeds(() => storage.GetAsync(_topic, _group, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.GetAsync(_topic, _group, CancellationToken.None)),
             succeeded => succeeded,
             "a read once the pause is over");
     }
@@ -124,7 +124,7 @@ public sealed class RedisOutageSpecs(RedisServer redis) : IClassFixture<RedisSer
         await redis.StartAsync();
 
         await Eventually.Until(
-            () => Succeeds(() => storage.UpdateAsync(_topic, _group, 0, 1, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(_topic, _group, 0, 1, CancellationToken.None)),
             succeeded => succeeded,
             "an ack once redis started");
         Assert.Equal("1", await redis.CliAsync("HGET", PositionKeys.Of(_topic, _group), "0"));
@@ -136,18 +136,5 @@ public sealed class RedisOutageSpecs(RedisServer redis) : IClassFixture<RedisSer
         var unavailable = await Assert.ThrowsAsync<StorageUnavailableException>(call);
         Assert.True(clock.Elapsed < AnswerWithin, $"the call answered unavailable after {clock.Elapsed}");
         return unavailable;
-    }
-
-    private static async Task<bool> Succeeds(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (StorageUnavailableException)
-        {
-            return false;
-        }
     }
 }
