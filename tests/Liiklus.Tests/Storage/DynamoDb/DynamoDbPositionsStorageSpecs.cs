@@ -166,7 +166,7 @@ public sealed class DynamoDbPositionsStorageSpecs(DynaliteServer dynalite)
         await dynalite.Client.DeleteTableAsync(table);
 
         await Eventually.Until(
-            () => Succeeds(() => storage.UpdateAsync(topic, new GroupId("g", 0), 0, 2, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(topic, new GroupId("g", 0), 0, 2, CancellationToken.None)),
             succeeded => succeeded,
             "an ack after the table was deleted");
 
@@ -195,17 +195,4 @@ public sealed class DynamoDbPositionsStorageSpecs(DynaliteServer dynalite)
         ["topic"] = new AttributeValue { S = topic },
         ["groupId"] = new AttributeValue { S = groupId },
     };
-
-    private static async Task<bool> Succeeds(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (StorageUnavailableException)
-        {
-            return false;
-        }
-    }
 }

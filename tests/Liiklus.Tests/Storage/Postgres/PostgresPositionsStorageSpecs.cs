@@ -105,23 +105,10 @@ public sealed class PostgresPositionsStorageSpecs(PostgresServer postgres)
         await postgres.QueryAsync("DROP TABLE liiklus_positions", database);
 
         await Eventually.Until(
-            () => Succeeds(() => storage.UpdateAsync(topic, new GroupId("g", 0), 0, 2, CancellationToken.None)),
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(topic, new GroupId("g", 0), 0, 2, CancellationToken.None)),
             succeeded => succeeded,
             "an ack after the table was dropped");
 
         Assert.Equal(new Dictionary<int, long> { [0] = 2 }, await storage.GetAsync(topic, new GroupId("g", 0), CancellationToken.None));
-    }
-
-    private static async Task<bool> Succeeds(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (Liiklus.Storage.StorageUnavailableException)
-        {
-            return false;
-        }
     }
 }
