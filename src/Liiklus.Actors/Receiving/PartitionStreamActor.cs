@@ -64,6 +64,22 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(ClaimTimeoutKey, ClaimTimedOut.Instance, _dependencies.Settings.ClaimTimeout);
     }
 
+    // Its supervisor stops a stream that throws rather than restart it. The call must see that end as the failure it
+    // is: a clean end tells a Liiklus client its partition was revoked, and it would wait for an assignment that
+    // is already its own.
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            _batches.TryComplete(e);
+            throw;
+        }
+    }
+
     protected override void PostStop()
     {
         _killSwitch?.Abort(new StreamEndedException());

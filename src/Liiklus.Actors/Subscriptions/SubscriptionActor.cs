@@ -92,6 +92,21 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Join();
 
+    // Its supervisor stops a subscription that throws rather than restart it: the call ends with the failure, not
+    // with the clean end a client takes for a subscription closed on purpose.
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            _assignments.TryComplete(e);
+            throw;
+        }
+    }
+
     protected override void PostStop() => _assignments.TryComplete();
 
     private void Join()

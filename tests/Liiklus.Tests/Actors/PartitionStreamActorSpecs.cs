@@ -97,6 +97,23 @@ public sealed class PartitionStreamActorSpecs : TestKit
         await Assert.ThrowsAsync<StorageUnavailableException>(() => _received.Reader.Completion.WaitAsync(Deadline));
     }
 
+    [Fact]
+    public async Task Stream_that_throws_ends_its_call_with_the_failure_and_is_stopped_never_restarted()
+    {
+        var settings = new ReceiveSettings(Deadline, 64 * 1024);
+        var supervisor = Sys.ActorOf(ReceiveStreamSupervisor.Props(_groups.Ref, _records, new PositionsThatThrow(), Sys.Materializer(), settings));
+        var allowance = new StreamByteAllowance(64 * 1024, ByteBudget.Unbounded());
+        supervisor.Tell(new ReceiveStreamSupervisor.StartStream("stream", _session, _session.Encode(), 0, _received.Writer, allowance));
+        var (_, stream) = Claim();
+        Watch(stream);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => _received.Reader.Completion.WaitAsync(Deadline));
+        Assert.Equal(PositionsThatThrow.Failure, failure.Message);
+        ExpectTerminated(stream);
+        // A restarted stream would have claimed its partition again as it started.
+        _groups.ExpectNoMsg(TimeSpan.Zero);
+    }
+
     private void StartStream(IPositionsStorage? positions = null, TimeSpan? claimTimeout = null)
     {
         var dependencies = new ReceiveDependencies(
@@ -136,6 +153,24 @@ public sealed class PartitionStreamActorSpecs : TestKit
         }
 
         return offsets;
+    }
+
+    /// <summary>A broken storage: it throws where it should return a failed task.</summary>
+    private sealed class PositionsThatThrow : IPositionsStorage
+    {
+        public const string Failure = "a positions storage with a bug";
+
+        public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException(Failure);
+
+        public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException(Failure);
+
+        public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(string topic, string groupName, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException(Failure);
+
+        public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(string topic, GroupId reader, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException(Failure);
     }
 
     private sealed class UnreachablePositions : IPositionsStorage

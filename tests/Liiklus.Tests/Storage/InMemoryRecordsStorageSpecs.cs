@@ -43,8 +43,3 @@ public sealed class InMemoryRecordsStorageSpecs : RecordsStorageContract
         Assert.Equal(249, (await storage.GetEndOffsetsAsync(topic, CancellationToken.None))[0]);
     }
 }
-
-public sealed class InMemoryPositionsStorageSpecs : PositionsStorageContract
-{
-    protected override IPositionsStorage CreateStorage() => new InMemoryPositionsStorage();
-}
