@@ -53,6 +53,7 @@ public sealed class SchemaDocumentSource : IHostedService, IDisposable
 
         try
         {
+            // Blocks the thread that builds the gateway (Program's main thread), before any request, actor or dispatcher.
             return new LoadedSchemaDocument(SchemaDocument.ParseAsync(System.Text.Encoding.UTF8.GetString(bytes)).GetAwaiter().GetResult(), bytes);
         }
         catch (FormatException e)

@@ -142,9 +142,8 @@ internal sealed class PooledConsumer
             }
             else
             {
-                // Nothing assigned: sleep until a request comes, without polling Kafka. This is the consumer's own
-                // thread, never a pool or dispatcher thread.
-                _requested.Wait(_options.ConsumerIdleTimeout);
+                // Nothing assigned: sleep until a request comes, without polling Kafka.
+                _requested.Wait(_options.ConsumerIdleTimeout); // the consumer's own thread, never a pool or dispatcher thread
             }
         }
     }
@@ -190,6 +189,7 @@ internal sealed class PooledConsumer
 
     private void ApplyRequests(IConsumer<byte[], byte[]> consumer)
     {
+        // Takes back the wake-up signals already counted, without waiting (a zero timeout), on the consumer's own thread.
         while (_requested.CurrentCount > 0 && _requested.Wait(0))
         {
         }

@@ -83,7 +83,7 @@ internal sealed class TailOrCatchUpSource(
                             {
                                 if (t.IsCompletedSuccessfully)
                                 {
-                                    placed(t.Result);
+                                    placed(t.Result); // completed: reading it does not wait
                                 }
                                 else
                                 {
