@@ -19,6 +19,7 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),
     ("fan_out", FanOutBenchmark.RunAsync),
     ("fan_out_groups", FanOutGroupsBenchmark.RunAsync),
+    ("replay_groups", ReplayGroupsBenchmark.RunAsync),
     ("publish_secure", SecurePublishBenchmark.RunAsync),
     ("receive_secure", SecureReceiveBenchmark.RunAsync),
     ("acks", AckBenchmark.RunAsync),

@@ -74,7 +74,14 @@ internal sealed class ByteAllowanceGate(StreamByteAllowance allowance) : GraphSt
 
         private void TryEmit()
         {
-            if (_pending is not { } records || !IsAvailable(_gate._out))
+            if (_pending is not { } records)
+            {
+                // Woken for bytes it no longer needs (what it waited for went through otherwise): they go back.
+                _gate._allowance.ReturnGranted();
+                return;
+            }
+
+            if (!IsAvailable(_gate._out))
             {
                 return;
             }

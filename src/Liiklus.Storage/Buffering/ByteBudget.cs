@@ -1,16 +1,17 @@
-using System.Collections.Concurrent;
-
 namespace Liiklus.Storage.Buffering;
 
 /// <summary>
 /// A bound on the bytes of records held on the receive path (a node's: storage read buffers of streams catching up,
 /// what each Receive stream holds between the storage and its client). Holders take bytes before they hold a
-/// record and give them back when they let it go; one that cannot take them waits to be woken by a release
-/// instead of growing.
+/// record and give them back when they let it go. One that cannot take them queues a <see cref="IByteBudgetWaiter"/>:
+/// releases grant queued waiters their bytes in order, taken on their behalf, so a grant is never lost between a wake-up
+/// and a retry, and a newcomer never takes what an earlier waiter waits for. A waiter that goes away cancels itself.
 /// </summary>
 public sealed class ByteBudget
 {
-    private readonly ConcurrentQueue<(long Bytes, Action Wake)> _waiting = new();
+    private readonly Lock _lock = new();
+    private readonly LinkedList<(IByteBudgetWaiter Waiter, long Bytes)> _queue = [];
+    private readonly Dictionary<IByteBudgetWaiter, LinkedListNode<(IByteBudgetWaiter Waiter, long Bytes)>> _queued = [];
     private long _used;
 
     /// <param name="capacity">bytes held at most, across every holder</param>
@@ -25,25 +26,37 @@ public sealed class ByteBudget
 
     public long Capacity { get; }
 
-    public long Used => Interlocked.Read(ref _used);
+    public long Used => Volatile.Read(ref _used);
 
     public long Available => Capacity - Used;
 
-    /// <summary>Takes <paramref name="bytes"/> when that leaves the budget within its capacity.</summary>
+    /// <summary>Holders queued for bytes.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="bytes"/> when that leaves the budget within its capacity and nobody waits ahead. More than
+    /// the whole capacity is taken when nothing else is held, so that a record larger than the budget still passes alone.
+    /// </summary>
     public bool TryTake(long bytes)
     {
-        while (true)
+        lock (_lock)
         {
-            var used = Interlocked.Read(ref _used);
-            if (used + bytes > Capacity)
+            if (_queue.Count > 0 || !Fits(bytes))
             {
                 return false;
             }
 
-            if (Interlocked.CompareExchange(ref _used, used + bytes, used) == used)
-            {
-                return true;
-            }
+            Volatile.Write(ref _used, _used + bytes);
+            return true;
         }
     }
 
@@ -51,7 +64,13 @@ public sealed class ByteBudget
     /// Takes <paramref name="bytes"/> whatever is left: for a holder that checked <see cref="HasRoomFor"/> and then
     /// accepted a record it cannot refuse, so the budget is exceeded by at most one record per such holder.
     /// </summary>
-    public void Take(long bytes) => Interlocked.Add(ref _used, bytes);
+    public void Take(long bytes)
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _used, _used + bytes);
+        }
+    }
 
     public bool HasRoomFor(long bytes) => Used + bytes <= Capacity;
 
@@ -62,34 +81,87 @@ public sealed class ByteBudget
             return;
         }
 
-        Interlocked.Add(ref _used, -bytes);
-        WakeWaiting();
+        List<(IByteBudgetWaiter Waiter, long Bytes)>? granted;
+        lock (_lock)
+        {
+            Volatile.Write(ref _used, _used - bytes);
+            granted = GrantInOrder();
+        }
+
+        Notify(granted);
     }
 
     /// <summary>
-    /// Calls <paramref name="wake"/> once, after the next release (at once when <paramref name="bytes"/> fit already),
-    /// so a holder that could not take what it needed tries again.
+    /// Queues <paramref name="waiter"/> for <paramref name="bytes"/>, or changes what it waits for when it is queued
+    /// already (it keeps its place). Granted at once when nobody waits ahead and the bytes fit.
     /// </summary>
-    public void WakeWhenRoomFor(long bytes, Action wake)
+    public void Enqueue(IByteBudgetWaiter waiter, long bytes)
     {
-        _waiting.Enqueue((bytes, wake));
-        // A release between the holder's failed take and this enqueue would otherwise wake nobody.
-        if (HasRoomFor(bytes))
+        List<(IByteBudgetWaiter Waiter, long Bytes)>? granted;
+        lock (_lock)
         {
-            WakeWaiting();
+            if (_queued.TryGetValue(waiter, out var node))
+            {
+                node.Value = (waiter, bytes);
+            }
+            else
+            {
+                _queued[waiter] = _queue.AddLast((waiter, bytes));
+            }
+
+            granted = GrantInOrder();
         }
+
+        Notify(granted);
     }
 
-    private void WakeWaiting()
+    /// <summary>Takes <paramref name="waiter"/> out of the queue; the waiters behind it may be granted their bytes now.</summary>
+    public void Cancel(IByteBudgetWaiter waiter)
     {
-        // In order of waiting, as many as the bytes available can serve; each tries again, and one that still finds no
-        // room (another took it meanwhile) waits again. Waking every waiter on every release would send N streams
-        // round their mailboxes for each chunk written, just when the node is short of memory.
-        var available = Available;
-        while (_waiting.TryPeek(out var next) && next.Bytes <= available && _waiting.TryDequeue(out var waiter))
+        List<(IByteBudgetWaiter Waiter, long Bytes)>? granted;
+        lock (_lock)
         {
-            available -= waiter.Bytes;
-            waiter.Wake();
+            if (!_queued.Remove(waiter, out var node))
+            {
+                return;
+            }
+
+            _queue.Remove(node);
+            granted = GrantInOrder();
+        }
+
+        Notify(granted);
+    }
+
+    private bool Fits(long bytes) => _used + bytes <= Capacity || _used == 0;
+
+    // In order of waiting, as many as fit: the first that does not fit waits for the next release, and so does every
+    // waiter behind it, so a large chunk is not starved by small ones.
+    private List<(IByteBudgetWaiter Waiter, long Bytes)>? GrantInOrder()
+    {
+        List<(IByteBudgetWaiter Waiter, long Bytes)>? granted = null;
+        while (_queue.First is { } first && Fits(first.Value.Bytes))
+        {
+            _queue.RemoveFirst();
+            _queued.Remove(first.Value.Waiter);
+            Volatile.Write(ref _used, _used + first.Value.Bytes);
+            (granted ??= []).Add(first.Value);
+        }
+
+        return granted;
+    }
+
+    // Outside the lock: a waiter may take, release or queue again from its callback.
+    private static void Notify(List<(IByteBudgetWaiter Waiter, long Bytes)>? granted)
+    {
+        if (granted is null)
+        {
+            return;
+        }
+
+        foreach (var (waiter, bytes) in granted)
+        {
+            waiter.Granted(bytes);
         }
     }
 }
