@@ -5,8 +5,8 @@ namespace Liiklus.Actors.Telemetry;
 
 /// <summary>
 /// The (topic, group name) pairs whose coordinator runs on this node, with the group versions that have joined them.
-/// A group is coordinated by exactly one node of a cluster, so each node reports its own groups and no two report the
-/// same one; this is what the positions and lag gauges follow, rather than scanning the positions storage.
+/// A group is coordinated by exactly one node of a cluster; the positions and lag gauges add the versions found here
+/// that have acked nothing yet (the positions storage does not hold them) to the stored groups.
 /// </summary>
 public sealed class CoordinatedGroups
 {

@@ -30,4 +30,14 @@ public interface IPositionsStorage
         string topic,
         GroupId reader,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every group name with stored positions, only those of <paramref name="topic"/> when it is given, as
+    /// <see cref="StoredGroups.Of"/> shapes them: ordered by topic then name, each with its versions that hold
+    /// positions. Storages that must scan for their groups answer a listing up to a few seconds old (their
+    /// <c>ListingMaxAge</c>), so a new ack or a removed group may show up that much later. The Kafka storage lists
+    /// the groups it can find: see <see cref="Kafka.KafkaPositionsStorage"/>.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken);
 }

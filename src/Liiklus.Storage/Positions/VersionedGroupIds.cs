@@ -43,4 +43,23 @@ public static class VersionedGroupIds
             && digits[0] is >= '1' and <= '9'
             && uint.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
+
+    /// <summary>
+    /// The group version a stored group id stands for: <c>name-vN</c> with N a canonical positive number is version
+    /// N of <c>name</c>, anything else version 0 of the whole id.
+    /// </summary>
+    public static GroupId Parse(string groupId)
+    {
+        var separator = groupId.LastIndexOf(VersionSeparator, StringComparison.Ordinal);
+        if (separator >= 0)
+        {
+            var name = groupId[..separator];
+            if (TryParseVersion(name, groupId, out var version) && version > 0)
+            {
+                return new GroupId(name, version);
+            }
+        }
+
+        return new GroupId(groupId, 0);
+    }
 }

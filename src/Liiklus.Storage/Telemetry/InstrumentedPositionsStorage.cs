@@ -30,14 +30,24 @@ public sealed class InstrumentedPositionsStorage(IPositionsStorage inner, string
         CancellationToken cancellationToken) =>
         ObserveAsync("get_all_versions", topic, reader.Name, () => inner.GetVersionsForAsync(topic, reader, cancellationToken));
 
-    private async Task<T> ObserveAsync<T>(string operation, string topic, string groupName, Func<Task<T>> call)
+    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+        ObserveAsync("list_groups", topic, groupName: null, () => inner.ListGroupsAsync(topic, cancellationToken));
+
+    private async Task<T> ObserveAsync<T>(string operation, string? topic, string? groupName, Func<Task<T>> call)
     {
-        using var span = StorageTracing.Source.StartActivity($"{operation} {topic}", ActivityKind.Client);
+        using var span = StorageTracing.Source.StartActivity(topic is null ? operation : $"{operation} {topic}", ActivityKind.Client);
         if (span is not null)
         {
             span.SetTag("db.system", storage);
-            span.SetTag("liiklus.topic", topic);
-            span.SetTag("liiklus.group", groupName);
+            if (topic is not null)
+            {
+                span.SetTag("liiklus.topic", topic);
+            }
+
+            if (groupName is not null)
+            {
+                span.SetTag("liiklus.group", groupName);
+            }
         }
 
         var started = Stopwatch.GetTimestamp();

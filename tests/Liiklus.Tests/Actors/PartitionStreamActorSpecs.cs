@@ -171,6 +171,9 @@ public sealed class PartitionStreamActorSpecs : TestKit
 
         public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(string topic, GroupId reader, CancellationToken cancellationToken) =>
             throw new InvalidOperationException(Failure);
+
+        public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException(Failure);
     }
 
     private sealed class UnreachablePositions : IPositionsStorage
@@ -186,5 +189,8 @@ public sealed class PartitionStreamActorSpecs : TestKit
 
         public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(string topic, GroupId reader, CancellationToken cancellationToken) =>
             GetAllVersionsAsync(topic, reader.Name, cancellationToken);
+
+        public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+            Task.FromException<IReadOnlyList<StoredGroup>>(new StorageUnavailableException("positions storage unreachable"));
     }
 }

@@ -61,6 +61,40 @@ public sealed class SeriesCapSpecs
     }
 
     [Fact]
+    public async Task Stored_groups_past_the_cap_are_left_out_and_their_topics_are_not_asked_for_end_offsets()
+    {
+        // 8 partitions a topic: room for the first topic's group only.
+        await using var gateway = await TestGateway.StartAsync("""
+            liiklus.metrics.positions-refresh-interval = 100ms
+            liiklus.metrics.max-group-series = 8
+            """);
+        using var operations = new OperationsClient(gateway.OperationsAddress);
+        // Names in order, so that the cap keeps the first.
+        var topics = new[] { "a-", "b-", "c-" }.Select(prefix => prefix + NewName("topic")).ToList();
+        foreach (var topic in topics)
+        {
+            var partition = (await gateway.Client.PublishAsync(topic, "v")).Partition;
+            await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = "g", Partition = partition, Offset = 0 });
+        }
+
+        static double Calls(PrometheusText text, string operation) =>
+            text.Value("liiklus_storage_operation_duration_seconds_count", ("storage", "memory"), ("operation", operation)) ?? 0;
+        var before = await operations.ScrapeUntilAsync(
+            t => t.Value("liiklus_metrics_dropped_series_total", ("metric", "group")) == 2,
+            "the groups of the second and third topics dropped, one acked partition each");
+        var after = await operations.ScrapeUntilAsync(
+            t => Calls(t, "list_groups") >= Calls(before, "list_groups") + 10,
+            "ten more refreshes");
+
+        var listings = Calls(after, "list_groups") - Calls(before, "list_groups");
+        Assert.InRange(Calls(after, "end_offsets") - Calls(before, "end_offsets"), listings - 1, listings + 1);
+        Assert.Equal(8, after.Find("liiklus_group_lag", ("topic", topics[0])).Count);
+        Assert.Empty(after.Find("liiklus_group_lag", ("topic", topics[1])));
+        Assert.Empty(after.Find("liiklus_topic_position", ("topic", topics[2])));
+        Assert.Equal(2, after.Value("liiklus_metrics_dropped_series_total", ("metric", "group")));
+    }
+
+    [Fact]
     public async Task With_metrics_off_nothing_is_exported_and_health_still_answers()
     {
         await using var gateway = await TestGateway.StartAsync("liiklus.metrics.enabled = off");

@@ -116,6 +116,14 @@ public abstract class PositionsGatewayContract
         Assert.Equal([3ul, 4ul], (await resumed.ReadAsync(2)).Select(r => r.Record.Offset));
     }
 
+    [Fact]
+    public async Task Lag_of_a_group_whose_consumers_all_left_keeps_being_reported_from_the_store()
+    {
+        await using var gateway = await StartGatewayAsync(Operations.StoredGroupLag.FastHocon);
+
+        await Operations.StoredGroupLag.KeepsGrowingAfterEveryConsumerLeftAsync(gateway);
+    }
+
     protected static AckRequest Ack(string topic, string group, uint partition, ulong offset) =>
         new() { Topic = topic, Group = group, Partition = partition, Offset = offset };
 

@@ -150,4 +150,52 @@ public abstract class PositionsStorageContract
         var positions = await Storage.GetAsync(topic, group, CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, 32).ToDictionary(p => p, p => (long)p * 10), positions);
     }
+
+    [Fact]
+    public async Task Listing_a_topic_answers_each_group_name_with_the_positions_of_its_versions_and_the_latest()
+    {
+        var topic = NewTopic();
+        await Storage.UpdateAsync(topic, new GroupId("g", 0), 0, 1, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 10), 2, 30, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 10), 5, 35, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 2), 0, 20, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("other", 1), 0, 99, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g:x", 3), 1, 7, CancellationToken.None);
+        await Storage.UpdateAsync(NewTopic(), new GroupId("g", 11), 0, 1, CancellationToken.None);
+
+        var groups = await Storage.ListGroupsAsync(topic, CancellationToken.None);
+
+        Assert.Equal(["g", "g:x", "other"], groups.Select(group => group.GroupName));
+        Assert.All(groups, group => Assert.Equal(topic, group.Topic));
+        var g = groups[0];
+        // In version order, and the highest by number, not by text.
+        Assert.Equal([0u, 2u, 10u], g.Versions.Keys);
+        Assert.Equal(10u, g.LatestVersion);
+        Assert.Equal(new Dictionary<int, long> { [0] = 1 }, g.Versions[0]);
+        Assert.Equal(new Dictionary<int, long> { [2] = 30, [5] = 35 }, g.Versions[10]);
+        Assert.Equal((3u, 7L), (groups[1].LatestVersion, groups[1].Versions[3][1]));
+        Assert.Equal((1u, 99L), (groups[2].LatestVersion, groups[2].Versions[1][0]));
+    }
+
+    [Fact]
+    public async Task Listing_every_topic_answers_the_groups_of_each_ordered_by_topic()
+    {
+        var topics = new[] { NewTopic(), NewTopic() }.Order(StringComparer.Ordinal).ToArray();
+        await Storage.UpdateAsync(topics[1], new GroupId("b", 0), 3, 30, CancellationToken.None);
+        await Storage.UpdateAsync(topics[0], new GroupId("a", 2), 1, 10, CancellationToken.None);
+
+        var groups = (await Storage.ListGroupsAsync(topic: null, CancellationToken.None)).Where(group => topics.Contains(group.Topic)).ToList();
+
+        Assert.Equal([(topics[0], "a"), (topics[1], "b")], groups.Select(group => (group.Topic, group.GroupName)));
+        Assert.Equal(new Dictionary<int, long> { [1] = 10 }, groups[0].Versions[2]);
+        Assert.Equal(new Dictionary<int, long> { [3] = 30 }, groups[1].Versions[0]);
+    }
+
+    [Fact]
+    public async Task A_topic_without_stored_groups_lists_none()
+    {
+        await Storage.UpdateAsync(NewTopic(), new GroupId("g", 0), 0, 1, CancellationToken.None);
+
+        Assert.Empty(await Storage.ListGroupsAsync(NewTopic(), CancellationToken.None));
+    }
 }

@@ -9,11 +9,16 @@ using OpenTelemetry;
 namespace Liiklus.Api.Operations.Metrics;
 
 /// <summary>
-/// <c>liiklus_topic_position</c> (Liiklus's gauge: the last acked offset, <c>isLatest</c> on the highest acked version of
-/// each group name) and <c>liiklus_group_lag</c> (records after the acked position) for the groups this node
-/// coordinates. Both are read from the storages on a timer, never on a scrape: each refresh asks one end-offsets
-/// question per topic and one positions read per group version (no scan), and a scrape reads the last refresh.
-/// Series past <see cref="OperationsSettings.MaxGroupSeries"/> are left out, whole group versions at a time.
+/// <c>liiklus_topic_position</c> (Liiklus's gauge: the last acked offset, <c>isLatest</c> on the highest version of
+/// each group name that has positions) and <c>liiklus_group_lag</c> (records after the acked position) for every
+/// group the positions storage holds, as Liiklus reports every stored position, and for the groups this node
+/// coordinates that have acked nothing yet. Every node reports the same stored groups (queries take <c>max by</c>
+/// the series' labels): a group with no consumer left, whose coordinator has stopped, keeps being reported while
+/// its positions are stored, so an autoscaler sees its lag grow. Both gauges are read from the storages on a timer,
+/// never on a scrape: each refresh is one listing of the stored groups (which the storages that scan keep for a
+/// few seconds) and one end-offsets question per topic. Series past <see cref="OperationsSettings.MaxGroupSeries"/>
+/// are left out, whole group versions at a time, in (topic, group name, version) order, and their topics are not
+/// asked for end offsets.
 /// </summary>
 public sealed class GroupPositionsGauges : BackgroundService
 {
@@ -25,6 +30,7 @@ public sealed class GroupPositionsGauges : BackgroundService
     private readonly ILogger<GroupPositionsGauges> _logger;
     private Dictionary<GroupVersionKey, GroupVersionSeries> _latest = [];
     private HashSet<GroupVersionKey> _dropped = [];
+    private bool _listingFailed;
 
     public GroupPositionsGauges(
         GatewayMetrics metrics,
@@ -43,11 +49,11 @@ public sealed class GroupPositionsGauges : BackgroundService
         metrics.Meter.CreateObservableGauge(
             "liiklus_topic_position",
             () => Volatile.Read(ref _latest).Values.SelectMany(v => v.Positions),
-            description: "Last acked offset of each partition, per topic, group name and version; isLatest marks the highest acked version.");
+            description: "Last acked offset of each partition, per topic, group name and version, for every stored group; isLatest marks the highest version with positions.");
         metrics.Meter.CreateObservableGauge(
             "liiklus_group_lag",
             () => Volatile.Read(ref _latest).Values.SelectMany(v => v.Lags),
-            description: "Records after the acked position (end offset − acked offset; end offset + 1 when nothing is acked).");
+            description: "Records after the acked position (end offset − acked offset; end offset + 1 when nothing is acked), for every stored group.");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -71,31 +77,30 @@ public sealed class GroupPositionsGauges : BackgroundService
     {
         // Refreshes run every few seconds for as long as the node lives: not worth a trace each.
         using var quiet = SuppressInstrumentationScope.Begin();
-        var groups = _groups.Snapshot();
+        if (await ListStoredGroupsAsync(stoppingToken) is not { } stored)
+        {
+            // Without the listing nothing can be told apart from a deleted group: keep every last value.
+            return;
+        }
+
         var previous = Volatile.Read(ref _latest);
         var next = new Dictionary<GroupVersionKey, GroupVersionSeries>();
         var dropped = new HashSet<GroupVersionKey>();
         var endOffsets = new Dictionary<string, IReadOnlyDictionary<int, long>?>(StringComparer.Ordinal);
         var series = 0;
-        foreach (var group in groups)
+        foreach (var group in ReportedGroup.Of(stored, _groups.Snapshot()))
         {
-            if (!endOffsets.TryGetValue(group.Topic, out var ends))
-            {
-                ends = endOffsets[group.Topic] = await AskAsync(ct => _records.GetEndOffsetsAsync(group.Topic, ct), stoppingToken);
-            }
-
-            var acked = new Dictionary<uint, IReadOnlyDictionary<int, long>?>();
-            foreach (var version in group.Versions)
-            {
-                acked[version] = await AskAsync(ct => _positions.GetAsync(group.Topic, new GroupId(group.GroupName, version), ct), stoppingToken);
-            }
-
-            var latest = acked.Where(v => v.Value is { Count: > 0 }).Select(v => (uint?)v.Key).Max();
-            foreach (var version in group.Versions)
+            foreach (var (version, acked) in group.Versions)
             {
                 var key = new GroupVersionKey(group.Topic, group.GroupName, version);
-                var partitions = Math.Max(ends?.Count ?? 0, acked[version]?.Count ?? 0);
-                if (series + partitions > _settings.MaxGroupSeries)
+                var full = series >= _settings.MaxGroupSeries;
+                if (!endOffsets.TryGetValue(group.Topic, out var ends) && !full)
+                {
+                    ends = endOffsets[group.Topic] = await AskAsync(ct => _records.GetEndOffsetsAsync(group.Topic, ct), stoppingToken);
+                }
+
+                var partitions = Math.Max(ends?.Count ?? 0, acked.Count);
+                if (full || series + partitions > _settings.MaxGroupSeries)
                 {
                     dropped.Add(key);
                     if (!_dropped.Contains(key))
@@ -106,10 +111,10 @@ public sealed class GroupPositionsGauges : BackgroundService
                     continue;
                 }
 
-                // A storage that did not answer leaves the group's last values in place rather than a gap.
-                var value = ends is null || acked[version] is null
+                // A records storage that did not answer leaves the group's last values in place rather than a gap.
+                var value = ends is null
                     ? previous.GetValueOrDefault(key)
-                    : Series(key, ends, acked[version]!, isLatest: version == latest);
+                    : Series(key, ends, acked, isLatest: version == group.LatestVersion);
                 if (value is not null)
                 {
                     next[key] = value;
@@ -122,15 +127,40 @@ public sealed class GroupPositionsGauges : BackgroundService
         Volatile.Write(ref _latest, next);
     }
 
+    private async Task<IReadOnlyList<StoredGroup>?> ListStoredGroupsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var stored = await WithDeadline(ct => _positions.ListGroupsAsync(topic: null, ct), stoppingToken);
+            if (_listingFailed)
+            {
+                _listingFailed = false;
+                _logger.LogInformation("The stored groups are listed again for the positions and lag gauges");
+            }
+
+            return stored;
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Once per failure, not once per refresh: an outage lasts many refreshes.
+            if (!_listingFailed)
+            {
+                _listingFailed = true;
+                _logger.LogWarning(
+                    "The positions storage could not list its groups for the positions and lag gauges ({Reason}); they keep their last values until it can",
+                    e.Message);
+            }
+
+            return null;
+        }
+    }
+
     private async Task<T?> AskAsync<T>(Func<CancellationToken, Task<T>> ask, CancellationToken stoppingToken)
         where T : class
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        // At least a few seconds, so that a short interval does not fail every answer of a slow storage.
-        deadline.CancelAfter(TimeSpan.FromTicks(Math.Max(_settings.PositionsRefreshInterval.Ticks, TimeSpan.FromSeconds(5).Ticks)));
         try
         {
-            return await ask(deadline.Token).WaitAsync(deadline.Token);
+            return await WithDeadline(ask, stoppingToken);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -138,6 +168,14 @@ public sealed class GroupPositionsGauges : BackgroundService
             _logger.LogDebug(e, "A storage did not answer for the positions gauges");
             return null;
         }
+    }
+
+    private async Task<T> WithDeadline<T>(Func<CancellationToken, Task<T>> ask, CancellationToken stoppingToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // At least a few seconds, so that a short interval does not fail every answer of a slow storage.
+        deadline.CancelAfter(TimeSpan.FromTicks(Math.Max(_settings.PositionsRefreshInterval.Ticks, TimeSpan.FromSeconds(5).Ticks)));
+        return await ask(deadline.Token).WaitAsync(deadline.Token);
     }
 
     private static GroupVersionSeries Series(

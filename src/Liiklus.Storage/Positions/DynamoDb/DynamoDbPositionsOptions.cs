@@ -14,4 +14,10 @@ public sealed record DynamoDbPositionsOptions
 
     /// <summary>How long one storage call (an ack, a read of positions) may take before it answers "unavailable".</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a listing of every stored group (a Scan of the table) is answered again before the next call scans
+    /// anew. A listing of one topic is a Query, never kept.
+    /// </summary>
+    public TimeSpan ListingMaxAge { get; init; } = TimeSpan.FromSeconds(5);
 }

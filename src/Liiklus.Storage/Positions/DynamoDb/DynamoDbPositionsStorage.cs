@@ -27,6 +27,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
     private readonly DynamoDbPositionsOptions _options;
     private readonly string _store;
     private readonly OutageReport _outages;
+    private readonly GroupListingCache _listing;
     private readonly Lock _tableLock = new();
     private Task? _tableCreation;
 
@@ -42,6 +43,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
         _options = options;
         _store = $"DynamoDB positions storage (table '{options.PositionsTable}' at {options.Endpoint ?? RegionOf(client)})";
         _outages = new OutageReport(logger ?? NullLogger.Instance, _store);
+        _listing = new GroupListingCache(options.ListingMaxAge, TimeProvider.System);
     }
 
     public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken) =>
@@ -134,7 +136,89 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
             },
             cancellationToken);
 
+    /// <remarks>
+    /// Every group: a Scan of the table, a page (1 MB at most) per request, kept for
+    /// <see cref="DynamoDbPositionsOptions.ListingMaxAge"/>. One topic's groups: a Query of its items, one
+    /// partition of the table, not kept. Group ids read with <see cref="VersionedGroupIds.Parse"/>; an
+    /// item whose positions are not partition → offset is passed over.
+    /// </remarks>
+    public async Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken)
+    {
+        if (topic is not null)
+        {
+            return await RunAsync(
+                $"list the stored groups of topic '{topic}'",
+                deadline => ListAsync(topic, deadline),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _listing.GetAsync(
+            () => RunAsync("list the stored groups", deadline => ListAsync(topic: null, deadline), CancellationToken.None),
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public void Dispose() => _client.Dispose();
+
+    private async Task<IReadOnlyList<StoredGroup>> ListAsync(string? topic, CancellationToken deadline)
+    {
+        var names = new Dictionary<string, string> { ["#topic"] = TopicKey, ["#groupId"] = GroupIdKey, ["#positions"] = PositionsAttribute };
+        var found = new List<(string Topic, GroupId Group, IReadOnlyDictionary<int, long> Positions)>();
+        Dictionary<string, AttributeValue>? startAfter = null;
+        do
+        {
+            List<Dictionary<string, AttributeValue>>? items;
+            if (topic is null)
+            {
+                var page = await _client.ScanAsync(
+                    new ScanRequest
+                    {
+                        TableName = _options.PositionsTable,
+                        ExpressionAttributeNames = names,
+                        ProjectionExpression = "#topic, #groupId, #positions",
+                        ConsistentRead = true,
+                        ExclusiveStartKey = startAfter,
+                    },
+                    deadline).ConfigureAwait(false);
+                (items, startAfter) = (page.Items, page.LastEvaluatedKey);
+            }
+            else
+            {
+                var page = await _client.QueryAsync(
+                    new QueryRequest
+                    {
+                        TableName = _options.PositionsTable,
+                        KeyConditionExpression = "#topic = :topic",
+                        ExpressionAttributeNames = names,
+                        ExpressionAttributeValues = new() { [":topic"] = new() { S = topic } },
+                        ProjectionExpression = "#topic, #groupId, #positions",
+                        ConsistentRead = true,
+                        ExclusiveStartKey = startAfter,
+                    },
+                    deadline).ConfigureAwait(false);
+                (items, startAfter) = (page.Items, page.LastEvaluatedKey);
+            }
+
+            foreach (var item in items ?? [])
+            {
+                // An item something else wrote is left out of the listing rather than failing the listing of every
+                // group; reading that group's positions still refuses it loudly.
+                try
+                {
+                    var itemTopic = item[TopicKey].S;
+                    var groupId = item[GroupIdKey].S;
+                    found.Add((itemTopic, VersionedGroupIds.Parse(groupId), ToPositions(itemTopic, groupId, item)));
+                }
+                catch (InvalidDataException)
+                {
+                }
+            }
+
+            startAfter = startAfter is { Count: > 0 } ? startAfter : null;
+        }
+        while (startAfter is not null);
+
+        return StoredGroups.Of(found);
+    }
 
     private async Task<bool> TrySetAsync(Dictionary<string, AttributeValue> key, string partition, AttributeValue position, CancellationToken deadline)
     {

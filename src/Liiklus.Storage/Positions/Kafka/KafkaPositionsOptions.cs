@@ -21,11 +21,21 @@ public sealed record KafkaPositionsOptions(string BootstrapServers)
     /// </summary>
     public bool ListGroups { get; init; }
 
+    /// <summary>
+    /// Group versions the storage remembers having acked or read, to list them where it cannot list the cluster's
+    /// consumer groups (<see cref="ListGroups"/> off or unsupported); past it, new ones are not listed.
+    /// </summary>
+    public int MaxKnownGroups { get; init; } = 10_000;
+
+    /// <summary>How long a listing of every stored group is answered again before the next call reads the offsets anew.</summary>
+    public TimeSpan ListingMaxAge { get; init; } = TimeSpan.FromSeconds(5);
+
     // Properties may hold SASL passwords and key material: print their names only.
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"BootstrapServers = {BootstrapServers}, Properties = [{string.Join(", ", Properties.Keys)}], ");
-        builder.Append($"GroupIdPrefix = {GroupIdPrefix}, CommandTimeout = {CommandTimeout}, ListGroups = {ListGroups}");
+        builder.Append($"GroupIdPrefix = {GroupIdPrefix}, CommandTimeout = {CommandTimeout}, ListGroups = {ListGroups}, ");
+        builder.Append($"MaxKnownGroups = {MaxKnownGroups}, ListingMaxAge = {ListingMaxAge}");
         return true;
     }
 }

@@ -13,6 +13,13 @@ namespace Liiklus.Storage.Positions.Kafka;
 /// committed offset is the acked one + 1, Kafka's "next to read", so Kafka's own tools show each group's true lag
 /// and a plain consumer joining the group starts right after the last ack. An ack is one OffsetCommit request.
 /// Every call answers within <see cref="KafkaPositionsOptions.CommandTimeout"/> (or the caller's token, if sooner).
+/// <para>
+/// Kafka offers one way to find consumer groups, ListGroups, which Confluent.Kafka 2.16 cannot use safely (see
+/// <see cref="KafkaPositionsOptions.ListGroups"/>). Where it is off, the storage lists the group versions it knows:
+/// those acked through it, or whose positions it read (a Receive's start), since it started
+/// (<see cref="KafkaPositionsOptions.MaxKnownGroups"/> at most). A group acked only through other nodes, or
+/// before this one started, is not listed until it is acked or read here.
+/// </para>
 /// </summary>
 public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
 {
@@ -31,6 +38,8 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
     private readonly string _store;
     private readonly OutageReport _outages;
     private readonly ILogger _logger;
+    private readonly KnownGroups _known;
+    private readonly GroupListingCache _listing;
     private IConsumerGroupAdmin _admin;
     private volatile bool _listingUnsupported;
     private int _retiredClients;
@@ -49,6 +58,8 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
         _logger = logger ?? NullLogger.Instance;
         _store = $"Kafka positions storage at {options.BootstrapServers}";
         _outages = new OutageReport(_logger, _store);
+        _known = new KnownGroups(options.MaxKnownGroups);
+        _listing = new GroupListingCache(options.ListingMaxAge, TimeProvider.System);
     }
 
     public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken)
@@ -88,6 +99,7 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
                     };
                 }
 
+                Remember(topic, group);
                 return true;
             },
             cancellationToken);
@@ -99,7 +111,13 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
             $"read the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
             deadline => ReadVersionsAsync(topic, [group.Version], group.Name, deadline),
             cancellationToken).ConfigureAwait(false);
-        return versions.TryGetValue(group.Version, out var positions) ? positions : new Dictionary<int, long>();
+        if (versions.TryGetValue(group.Version, out var positions))
+        {
+            Remember(topic, group);
+            return positions;
+        }
+
+        return new Dictionary<int, long>();
     }
 
     /// <summary>
@@ -126,9 +144,37 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
             async deadline =>
             {
                 var versions = await ListedVersionsAsync(reader.Name).ConfigureAwait(false) ?? UpTo(reader.Version);
-                return await ReadVersionsAsync(topic, versions, reader.Name, deadline).ConfigureAwait(false);
+                var found = await ReadVersionsAsync(topic, versions, reader.Name, deadline).ConfigureAwait(false);
+                foreach (var version in found.Keys)
+                {
+                    Remember(topic, new GroupId(reader.Name, version));
+                }
+
+                return found;
             },
             cancellationToken);
+
+    /// <summary>
+    /// With <see cref="KafkaPositionsOptions.ListGroups"/> on and supported: every consumer group under the prefix
+    /// (one ListGroups, then one offsets fetch of all its committed partitions per group). Otherwise the group
+    /// versions this storage knows (see the class), one offsets fetch each (8 in flight) after a DescribeTopics per
+    /// topic; a version found without positions (its offsets were deleted) is forgotten. A listing of every group
+    /// is kept for <see cref="KafkaPositionsOptions.ListingMaxAge"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken)
+    {
+        if (topic is not null)
+        {
+            return await RunAsync(
+                $"list the stored groups of topic '{topic}'",
+                deadline => ListAsync(topic, deadline),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _listing.GetAsync(
+            () => RunAsync("list the stored groups", deadline => ListAsync(topic: null, deadline), CancellationToken.None),
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>0 to <paramref name="version"/>, as they are read: a huge version is cut short by the deadline, not listed.</summary>
     private static IEnumerable<uint> UpTo(uint version)
@@ -214,8 +260,104 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
 
     private string GroupIdOf(GroupId group) => _options.GroupIdPrefix + VersionedGroupIds.Of(group);
 
+    private void Remember(string topic, GroupId group)
+    {
+        if (!_known.Remember(topic, group))
+        {
+            _logger.LogWarning(
+                "{Store} remembers {MaxKnownGroups} group versions already: group '{Group}' version {Version} of topic '{Topic}' and later ones are not listed (metrics, admin calls) until some are forgotten",
+                _store,
+                _options.MaxKnownGroups,
+                group.Name,
+                group.Version,
+                topic);
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredGroup>> ListAsync(string? topic, CancellationToken deadline)
+    {
+        if (await ListedGroupIdsAsync().ConfigureAwait(false) is { } listed)
+        {
+            return await ListedGroupsAsync(listed, topic, deadline).ConfigureAwait(false);
+        }
+
+        var known = _known.Of(topic);
+        var partitions = new ConcurrentDictionary<string, List<TopicPartition>?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            known.Select(k => k.Topic).Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelVersionReads, CancellationToken = deadline },
+            async (knownTopic, _) => partitions[knownTopic] = await PartitionsOfAsync(knownTopic).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var found = new ConcurrentBag<(string Topic, GroupId Group, IReadOnlyDictionary<int, long> Positions)>();
+        await Parallel.ForEachAsync(
+            known,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelVersionReads, CancellationToken = deadline },
+            async (version, _) =>
+            {
+                var positions = partitions[version.Topic] is { } topicPartitions
+                    ? await OffsetsAsync(GroupIdOf(version.Group), topicPartitions).ConfigureAwait(false)
+                    : [];
+                if (positions.Count == 0)
+                {
+                    // Deleted, or its topic is gone: nothing to list, and nothing to remember until it is acked again.
+                    _known.Forget(version.Topic, version.Group);
+                }
+                else
+                {
+                    found.Add((version.Topic, version.Group, positions));
+                }
+            }).ConfigureAwait(false);
+        return StoredGroups.Of(found);
+    }
+
+    /// <summary>The groups of <paramref name="groupIds"/> that hold offsets (of <paramref name="topic"/> when given).</summary>
+    private async Task<IReadOnlyList<StoredGroup>> ListedGroupsAsync(List<string> groupIds, string? topic, CancellationToken deadline)
+    {
+        var prefix = _options.GroupIdPrefix;
+        var found = new ConcurrentBag<(string Topic, GroupId Group, IReadOnlyDictionary<int, long> Positions)>();
+        await Parallel.ForEachAsync(
+            groupIds.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelVersionReads, CancellationToken = deadline },
+            async (groupId, _) =>
+            {
+                var group = VersionedGroupIds.Parse(groupId[prefix.Length..]);
+                // Brokers answer every partition the group committed when none is named.
+                var committed = await CommittedAsync(groupId, partitions: null).ConfigureAwait(false);
+                foreach (var byTopic in committed.GroupBy(c => c.Topic, StringComparer.Ordinal))
+                {
+                    if (topic is null || string.Equals(byTopic.Key, topic, StringComparison.Ordinal))
+                    {
+                        found.Add((byTopic.Key, group, byTopic.ToDictionary(c => c.Partition, c => c.Position)));
+                    }
+                }
+            }).ConfigureAwait(false);
+        return StoredGroups.Of(found);
+    }
+
     /// <summary>The versions of <paramref name="groupName"/> among the cluster's groups; null where listing is off or unsupported.</summary>
     private async Task<List<uint>?> ListedVersionsAsync(string groupName)
+    {
+        if (await ListedGroupIdsAsync().ConfigureAwait(false) is not { } groupIds)
+        {
+            return null;
+        }
+
+        var prefix = _options.GroupIdPrefix;
+        var versions = new List<uint>();
+        foreach (var groupId in groupIds)
+        {
+            if (groupId.StartsWith(prefix, StringComparison.Ordinal)
+                && VersionedGroupIds.TryParseVersion(groupName, groupId[prefix.Length..], out var version))
+            {
+                versions.Add(version);
+            }
+        }
+
+        return versions;
+    }
+
+    /// <summary>The ids of the cluster's consumer groups; null where listing is off or unsupported.</summary>
+    private async Task<List<string>?> ListedGroupIdsAsync()
     {
         if (!_options.ListGroups || _listingUnsupported)
         {
@@ -245,18 +387,7 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
             throw new KafkaException(e.Results.Errors.First(error => error.IsError));
         }
 
-        var prefix = _options.GroupIdPrefix;
-        var versions = new List<uint>();
-        foreach (var listing in groups)
-        {
-            if (listing.GroupId.StartsWith(prefix, StringComparison.Ordinal)
-                && VersionedGroupIds.TryParseVersion(groupName, listing.GroupId[prefix.Length..], out var version))
-            {
-                versions.Add(version);
-            }
-        }
-
-        return versions;
+        return [.. groups.Select(listing => listing.GroupId)];
     }
 
     private async Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> ReadVersionsAsync(
@@ -306,7 +437,11 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
         }
     }
 
-    private async Task<Dictionary<int, long>> OffsetsAsync(string groupId, List<TopicPartition> partitions)
+    private async Task<Dictionary<int, long>> OffsetsAsync(string groupId, List<TopicPartition> partitions) =>
+        (await CommittedAsync(groupId, partitions).ConfigureAwait(false)).ToDictionary(c => c.Partition, c => c.Position);
+
+    /// <summary>The positions the group's committed offsets stand for, of <paramref name="partitions"/> or, when null, of every partition it committed.</summary>
+    private async Task<List<(string Topic, int Partition, long Position)>> CommittedAsync(string groupId, List<TopicPartition>? partitions)
     {
         List<TopicPartitionOffsetError> committed;
         try
@@ -321,14 +456,14 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
             throw new KafkaException(e.Results.SelectMany(r => r.Partitions.Select(p => p.Error).Prepend(r.Error)).FirstOrDefault(error => error.IsError) ?? e.Error);
         }
 
-        var positions = new Dictionary<int, long>();
+        var positions = new List<(string Topic, int Partition, long Position)>();
         foreach (var partition in committed)
         {
             // Kafka's committed offset is the next to read; the position is the one before it. A commit of 0 reads
             // as -1: nothing acked, start at 0. A partition without a commit answers a negative sentinel.
             if (partition.Offset.Value >= 0)
             {
-                positions[partition.Partition.Value] = partition.Offset.Value - 1;
+                positions.Add((partition.Topic, partition.Partition.Value, partition.Offset.Value - 1));
             }
         }
 

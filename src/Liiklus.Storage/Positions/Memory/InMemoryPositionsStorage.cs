@@ -46,4 +46,11 @@ public sealed class InMemoryPositionsStorage : IPositionsStorage
 
         return Task.FromResult<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>>(all);
     }
+
+    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+        Task.FromResult(StoredGroups.Of(
+            from name in _groups
+            where topic is null || name.Key.Topic == topic
+            from version in name.Value
+            select (name.Key.Topic, new GroupId(name.Key.GroupName, version.Key), (IReadOnlyDictionary<int, long>)new Dictionary<int, long>(version.Value))));
 }

@@ -40,6 +40,12 @@ public sealed class PostgresPositionsStorage : IPositionsStorage, IAsyncDisposab
     private const string SelectAllVersions =
         $"""SELECT group_version, partition, "offset" FROM {Table} WHERE topic = $1 AND group_name = $2""";
 
+    private const string SelectEveryGroup =
+        $"""SELECT topic, group_name, group_version, partition, "offset" FROM {Table}""";
+
+    private const string SelectGroupsOfTopic =
+        $"""SELECT topic, group_name, group_version, partition, "offset" FROM {Table} WHERE topic = $1""";
+
     // PostgreSQL's "undefined_table": the table was dropped after this storage created it.
     private const string UndefinedTable = "42P01";
 
@@ -114,6 +120,46 @@ public sealed class PostgresPositionsStorage : IPositionsStorage, IAsyncDisposab
         RunAsync(
             $"read the positions of every version of topic '{topic}', group '{groupName}'",
             deadline => QueryAsync(SelectAllVersions, topic, groupName, version: null, deadline),
+            cancellationToken);
+
+    /// <remarks>
+    /// One query, of the table or of the topic's rows (the primary key's first column), never kept. A row with a
+    /// negative version or partition is passed over.
+    /// </remarks>
+    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+        RunAsync(
+            topic is null ? "list the stored groups" : $"list the stored groups of topic '{topic}'",
+            async deadline =>
+            {
+                await using var command = _dataSource.CreateCommand(topic is null ? SelectEveryGroup : SelectGroupsOfTopic);
+                if (topic is not null)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic, NpgsqlDbType = NpgsqlDbType.Text });
+                }
+
+                var versions = new Dictionary<(string Topic, string Name, uint Version), Dictionary<int, long>>();
+                await using var reader = await command.ExecuteReaderAsync(deadline).ConfigureAwait(false);
+                while (await reader.ReadAsync(deadline).ConfigureAwait(false))
+                {
+                    var (rowTopic, name, version, partition) = (reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3));
+                    if (version < 0 || partition < 0)
+                    {
+                        // Written by something else: left out of the listing rather than failing the listing of
+                        // every group; reading that group's positions still refuses it loudly.
+                        continue;
+                    }
+
+                    if (!versions.TryGetValue((rowTopic, name, (uint)version), out var positions))
+                    {
+                        versions[(rowTopic, name, (uint)version)] = positions = [];
+                    }
+
+                    positions[partition] = reader.GetInt64(4);
+                }
+
+                return StoredGroups.Of(versions.Select(v =>
+                    (v.Key.Topic, new GroupId(v.Key.Name, v.Key.Version), (IReadOnlyDictionary<int, long>)v.Value)));
+            },
             cancellationToken);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -52,4 +52,36 @@ public static class PositionKeys
         var canonical = suffix is "0" || (suffix.Length > 0 && suffix[0] is >= '1' and <= '9');
         return canonical && uint.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
+
+    /// <summary>
+    /// The topic and group version of any key under <see cref="Prefix"/>: the topic up to the first ':' (topic names
+    /// the gateway accepts have none), the version after the last one (canonical, as in
+    /// <see cref="TryParseVersion"/>), the group name between them (it may hold ':').
+    /// </summary>
+    public static bool TryParse(string key, out string topic, out GroupId group)
+    {
+        topic = "";
+        group = new GroupId("", 0);
+        if (!key.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var topicEnd = key.IndexOf(':', Prefix.Length);
+        var versionStart = key.LastIndexOf(':') + 1;
+        if (topicEnd < 0 || versionStart <= topicEnd + 1)
+        {
+            return false;
+        }
+
+        var versionsPrefix = key[..versionStart];
+        if (!TryParseVersion(versionsPrefix, key, out var version))
+        {
+            return false;
+        }
+
+        topic = key[Prefix.Length..topicEnd];
+        group = new GroupId(key[(topicEnd + 1)..(versionStart - 1)], version);
+        return true;
+    }
 }

@@ -15,6 +15,8 @@ public sealed class RedisPositionsStorage(IConnectionMultiplexer redis, RedisPos
     // while each page stays a short blocking step for the Redis server.
     private const int ScanPageSize = 1000;
 
+    private readonly GroupListingCache _listing = new(options.ListingMaxAge, TimeProvider.System);
+
     public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken) =>
         RunAsync(
             $"store offset {offset} of topic '{topic}', group '{group.Name}' version {group.Version}, partition {partition}",
@@ -75,6 +77,58 @@ public sealed class RedisPositionsStorage(IConnectionMultiplexer redis, RedisPos
             },
             cancellationToken);
 
+    /// <remarks>
+    /// One <c>SCAN</c> of the database with <c>MATCH liiklus:positions:*</c> (never <c>KEYS</c>), a page of keys
+    /// per round trip, then the page's hashes read together before the next page: at most a page of reads in
+    /// flight. A listing of one topic walks the same keyspace, so both are served from one listing kept for
+    /// <see cref="RedisPositionsOptions.ListingMaxAge"/>. Keys are read with <see cref="PositionKeys.TryParse"/>; one
+    /// that is not a group version's key, or not a hash of partition → offset, is passed over.
+    /// </remarks>
+    public async Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken)
+    {
+        var all = await _listing.GetAsync(
+            () => RunAsync("list the stored groups", ListEveryGroupAsync, CancellationToken.None),
+            cancellationToken).ConfigureAwait(false);
+        return StoredGroups.OfTopic(all, topic);
+    }
+
+    private static async Task<IReadOnlyList<StoredGroup>> ListEveryGroupAsync(IDatabaseAsync database, CancellationToken deadline)
+    {
+        var pattern = PositionKeys.ScanPattern(PositionKeys.Prefix);
+        // SCAN may return a key more than once: each is read once.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var found = new List<(string Topic, GroupId Group, IReadOnlyDictionary<int, long> Positions)>();
+        var cursor = "0";
+        do
+        {
+            var page = (RedisResult[])(await Within(
+                database.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", ScanPageSize),
+                deadline).ConfigureAwait(false))!;
+            cursor = (string)page[0]!;
+            var keys = new List<(string Key, string Topic, GroupId Group)>();
+            foreach (var key in (string[])page[1]!)
+            {
+                if (seen.Add(key) && PositionKeys.TryParse(key, out var keyTopic, out var group))
+                {
+                    keys.Add((key, keyTopic, group));
+                }
+            }
+
+            var hashes = await Within(Task.WhenAll(keys.Select(k => HashOrNullAsync(database, k.Key))), deadline).ConfigureAwait(false);
+            for (var i = 0; i < keys.Count; i++)
+            {
+                // A key deleted between SCAN and HGETALL reads as empty and is left out with the other empty ones.
+                if (hashes[i] is { } hash && TryToPositions(hash, out var positions))
+                {
+                    found.Add((keys[i].Topic, keys[i].Group, positions));
+                }
+            }
+        }
+        while (cursor != "0");
+
+        return StoredGroups.Of(found);
+    }
+
     private static async Task<List<(uint Version, string Key)>> ScanVersionsAsync(
         IDatabaseAsync database,
         string versionsPrefix,
@@ -101,6 +155,41 @@ public sealed class RedisPositionsStorage(IConnectionMultiplexer redis, RedisPos
         while (cursor != "0");
 
         return [.. found];
+    }
+
+    /// <summary>The key's hash; null when the key holds something else than a hash (WRONGTYPE).</summary>
+    private static async Task<HashEntry[]?> HashOrNullAsync(IDatabaseAsync database, string key)
+    {
+        try
+        {
+            return await database.HashGetAllAsync(key).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What a listing reads of a hash: a stray key under the prefix, which something else wrote, is left out of it
+    /// rather than failing the listing of every group; reading that group's positions still refuses it loudly.
+    /// </summary>
+    private static bool TryToPositions(HashEntry[] entries, out IReadOnlyDictionary<int, long> positions)
+    {
+        var parsed = new Dictionary<int, long>(entries.Length);
+        positions = parsed;
+        foreach (var entry in entries)
+        {
+            if (!int.TryParse((string?)entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+                || !long.TryParse((string?)entry.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var offset))
+            {
+                return false;
+            }
+
+            parsed[partition] = offset;
+        }
+
+        return true;
     }
 
     private static Dictionary<int, long> ToPositions(string key, HashEntry[] entries)

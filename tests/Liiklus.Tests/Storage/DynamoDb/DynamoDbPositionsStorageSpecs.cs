@@ -173,6 +173,55 @@ public sealed class DynamoDbPositionsStorageSpecs(DynaliteServer dynalite)
         Assert.Equal(new Dictionary<int, long> { [0] = 2 }, await storage.GetAsync(topic, new GroupId("g", 0), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Listing_reads_items_liiklus_wrote_and_leaves_out_versions_without_positions()
+    {
+        var topic = NewTopic();
+        await PutLiiklusItemAsync(topic, "billing", ("0", "41"), ("5", "42"));
+        await PutLiiklusItemAsync(topic, "billing-v2", ("0", "7"));
+        // Liiklus's first ack of a group creates an empty map, then sets the partition in it.
+        await PutLiiklusItemAsync(topic, "billing-v4");
+        await PutLiiklusItemAsync(topic, "orders-v01", ("1", "3"));
+        await PutLiiklusItemAsync(topic, "stray", ("zero", "5"));
+
+        var byTopic = await Storage.ListGroupsAsync(topic, CancellationToken.None);
+        var all = await Storage.ListGroupsAsync(topic: null, CancellationToken.None);
+
+        Assert.Equal(["billing", "orders-v01"], byTopic.Select(group => group.GroupName));
+        Assert.Equal([0u, 2u], byTopic[0].Versions.Keys);
+        Assert.Equal(2u, byTopic[0].LatestVersion);
+        Assert.Equal(new Dictionary<int, long> { [0] = 41, [5] = 42 }, byTopic[0].Versions[0]);
+        Assert.Equal(new Dictionary<int, long> { [1] = 3 }, byTopic[1].Versions[0]);
+        Assert.Equal(byTopic.Select(group => (group.Topic, group.GroupName)), all.Select(group => (group.Topic, group.GroupName)));
+    }
+
+    [Fact]
+    public async Task Listing_reads_every_page_of_the_scan_and_of_the_query()
+    {
+        var topics = new[] { NewTopic(), NewTopic() };
+        // Items big enough that a page (1 MB at most) cannot hold them all.
+        var padding = new string('x', 100_000);
+        for (var version = 1u; version <= 15; version++)
+        {
+            var topic = topics[version % 2];
+            await Storage.UpdateAsync(topic, new GroupId("g", version), 0, version, CancellationToken.None);
+            await dynalite.Client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _table,
+                Key = Key(topic, $"g-v{version}"),
+                UpdateExpression = "SET padding = :padding",
+                ExpressionAttributeValues = new() { [":padding"] = new AttributeValue { S = padding } },
+            });
+        }
+
+        var all = await Storage.ListGroupsAsync(topic: null, CancellationToken.None);
+        var odd = await Storage.ListGroupsAsync(topics[1], CancellationToken.None);
+
+        Assert.Equal(15, all.Sum(group => group.Versions.Count));
+        Assert.Equal(Enumerable.Range(1, 15).Where(v => v % 2 == 1).Select(v => (uint)v), odd.Single().Versions.Keys);
+        Assert.All(all.SelectMany(group => group.Versions), version => Assert.Equal(version.Key, version.Value[0]));
+    }
+
     private DynamoDbPositionsStorage NewStorage(DynamoDbPositionsOptions options)
     {
         var storage = new DynamoDbPositionsStorage(options);

@@ -26,6 +26,15 @@ internal sealed class ConsumerGroupAdminDouble : IConsumerGroupAdmin
 
     public void Commit(string groupId, string topic, int partition, long offset) => _committed[(groupId, topic, partition)] = offset;
 
+    /// <summary>As <c>kafka-consumer-groups --delete</c>: the group and its offsets are gone.</summary>
+    public void Delete(string groupId)
+    {
+        foreach (var key in _committed.Keys.Where(key => key.GroupId == groupId))
+        {
+            _committed.TryRemove(key, out _);
+        }
+    }
+
     public Task<List<AlterConsumerGroupOffsetsResult>> AlterConsumerGroupOffsetsAsync(
         IEnumerable<ConsumerGroupTopicPartitionOffsets> groupPartitions,
         AlterConsumerGroupOffsetsOptions options)
@@ -55,12 +64,15 @@ internal sealed class ConsumerGroupAdminDouble : IConsumerGroupAdmin
     {
         var group = groupPartitions.Single();
         _calls.Enqueue($"OffsetFetch {group.Group}");
+        // No partitions named: every partition the group committed, as brokers answer.
+        var partitions = group.TopicPartitions
+            ?? [.. _committed.Keys.Where(key => key.GroupId == group.Group).Select(key => new TopicPartition(key.Topic, key.Partition))];
         return Task.FromResult(new List<ListConsumerGroupOffsetsResult>
         {
             new()
             {
                 Group = group.Group,
-                Partitions = group.TopicPartitions.Select(p => new TopicPartitionOffsetError(
+                Partitions = partitions.Select(p => new TopicPartitionOffsetError(
                     p,
                     _committed.TryGetValue((group.Group, p.Topic, p.Partition.Value), out var offset) ? new Offset(offset) : Offset.Unset,
                     new Error(ErrorCode.NoError))).ToList(),

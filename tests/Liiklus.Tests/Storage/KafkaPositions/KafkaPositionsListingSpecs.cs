@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Liiklus.Storage;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Kafka;
+using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Storage.KafkaPositions;
@@ -94,6 +95,86 @@ public sealed class KafkaPositionsListingSpecs
 
         Assert.Empty(versions);
         Assert.DoesNotContain(_admin.Calls, call => call.StartsWith("OffsetFetch", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_listing_on_every_group_under_the_prefix_is_listed_with_each_topic_it_committed()
+    {
+        _admin.Commit("liiklus.g", Topic, 0, 5);
+        _admin.Commit("liiklus.g-v2", Topic, 1, 21);
+        _admin.Commit("liiklus.g-v2", "payments", 0, 8);
+        _admin.Commit("liiklus.h-v01", Topic, 0, 3);
+        _admin.Commit("other-v3", Topic, 0, 1);
+
+        var storage = Storage(listGroups: true, prefix: "liiklus.");
+        var all = await storage.ListGroupsAsync(topic: null, CancellationToken.None);
+        var payments = await storage.ListGroupsAsync("payments", CancellationToken.None);
+
+        Assert.Equal([(Topic, "g"), (Topic, "h-v01"), ("payments", "g")], all.Select(group => (group.Topic, group.GroupName)));
+        Assert.Equal(new Dictionary<int, long> { [0] = 4 }, all[0].Versions[0]);
+        Assert.Equal(new Dictionary<int, long> { [1] = 20 }, all[0].Versions[2]);
+        Assert.Equal(2u, all[0].LatestVersion);
+        Assert.Equal(new Dictionary<int, long> { [0] = 7 }, Assert.Single(payments).Versions[2]);
+        Assert.DoesNotContain("OffsetFetch other-v3", _admin.Calls);
+    }
+
+    [Fact]
+    public async Task Without_listing_the_groups_acked_or_read_through_the_storage_are_listed_and_no_others()
+    {
+        _admin.AddTopic("payments", 1);
+        _admin.Commit("read", Topic, 1, 11);
+        _admin.Commit("unseen", Topic, 0, 1);
+        var storage = Storage(listGroups: false);
+        await storage.UpdateAsync(Topic, new GroupId("acked", 3), 0, 30, CancellationToken.None);
+        await storage.UpdateAsync("payments", new GroupId("acked", 1), 0, 10, CancellationToken.None);
+        await storage.GetVersionsForAsync(Topic, new GroupId("read", 0), CancellationToken.None);
+
+        var all = await storage.ListGroupsAsync(topic: null, CancellationToken.None);
+
+        Assert.Equal([(Topic, "acked"), (Topic, "read"), ("payments", "acked")], all.Select(group => (group.Topic, group.GroupName)));
+        Assert.Equal(new Dictionary<int, long> { [0] = 30 }, all[0].Versions[3]);
+        Assert.Equal(new Dictionary<int, long> { [1] = 10 }, all[1].Versions[0]);
+        Assert.DoesNotContain("ListGroups", _admin.Calls);
+        Assert.DoesNotContain("OffsetFetch unseen", _admin.Calls);
+    }
+
+    [Fact]
+    public async Task A_known_group_whose_offsets_were_deleted_is_no_longer_listed_nor_asked_for()
+    {
+        var storage = Storage(listGroups: false);
+        await storage.UpdateAsync(Topic, new GroupId("gone", 0), 0, 5, CancellationToken.None);
+        await storage.UpdateAsync(Topic, new GroupId("kept", 0), 0, 6, CancellationToken.None);
+        Assert.Equal(2, (await storage.ListGroupsAsync(Topic, CancellationToken.None)).Count);
+
+        _admin.Delete("gone");
+        var afterDelete = await storage.ListGroupsAsync(Topic, CancellationToken.None);
+        var fetchesBefore = _admin.Calls.Count(call => call == "OffsetFetch gone");
+        var later = await storage.ListGroupsAsync(Topic, CancellationToken.None);
+
+        Assert.Equal(["kept"], afterDelete.Select(group => group.GroupName));
+        Assert.Equal(["kept"], later.Select(group => group.GroupName));
+        Assert.Equal(fetchesBefore, _admin.Calls.Count(call => call == "OffsetFetch gone"));
+    }
+
+    [Fact]
+    public async Task Group_versions_past_the_ones_the_storage_remembers_are_not_listed_and_the_cap_is_logged_once()
+    {
+        var logs = new CapturingLoggerProvider();
+        var storage = new KafkaPositionsStorage(
+            () => _admin,
+            new KafkaPositionsOptions("double:9092") { MaxKnownGroups = 2 },
+            logs.CreateLogger("kafka-positions"));
+        foreach (var version in new uint[] { 1, 2, 3, 4 })
+        {
+            await storage.UpdateAsync(Topic, new GroupId("g", version), 0, version, CancellationToken.None);
+        }
+
+        await storage.UpdateAsync(Topic, new GroupId("g", 4), 0, 40, CancellationToken.None);
+        var listed = Assert.Single(await storage.ListGroupsAsync(Topic, CancellationToken.None));
+
+        Assert.Equal([1u, 2u], listed.Versions.Keys);
+        var warning = Assert.Single(logs.Lines, line => line.Line.Contains("remembers 2 group versions already"));
+        Assert.Contains("group 'g' version 3", warning.Line);
     }
 
     private KafkaPositionsStorage Storage(bool listGroups, string prefix = "") =>

@@ -169,6 +169,30 @@ public sealed class KafkaPositionsStorageSpecs(MockKafkaCluster cluster)
         Assert.True(requests.Values.Sum() - 50 <= 2, $"requests by API key: {string.Join(", ", requests)}");
     }
 
+    [Fact]
+    public async Task Listing_answers_the_groups_acked_or_read_through_this_storage_and_not_the_others()
+    {
+        var topic = cluster.NewTopic(2);
+        await NewStorage().UpdateAsync(topic, new GroupId("elsewhere", 1), 0, 10, CancellationToken.None);
+        using (var consumer = PlainKafkaClients.Consumer(cluster, groupId: "plain"))
+        {
+            consumer.Commit([new TopicPartitionOffset(topic, 1, 5)]);
+        }
+
+        // A node that has not seen either, as after a restart.
+        var storage = NewStorage();
+        await storage.UpdateAsync(topic, new GroupId("here", 0), 1, 3, CancellationToken.None);
+        var before = await storage.ListGroupsAsync(topic, CancellationToken.None);
+        await storage.GetVersionsForAsync(topic, new GroupId("elsewhere", 1), CancellationToken.None);
+        await storage.GetAsync(topic, new GroupId("plain", 0), CancellationToken.None);
+        var after = await storage.ListGroupsAsync(topic, CancellationToken.None);
+
+        Assert.Equal(["here"], before.Select(group => group.GroupName));
+        Assert.Equal(["elsewhere", "here", "plain"], after.Select(group => group.GroupName));
+        Assert.Equal(new Dictionary<int, long> { [0] = 10 }, after[0].Versions[1]);
+        Assert.Equal(new Dictionary<int, long> { [1] = 4 }, after[2].Versions[0]);
+    }
+
     private KafkaPositionsOptions Options() => new(cluster.BootstrapServers)
     {
         Properties = new Dictionary<string, string> { ["reconnect.backoff.ms"] = "20", ["reconnect.backoff.max.ms"] = "200" },

@@ -37,4 +37,7 @@ public sealed class TopicsCreatedOnFirstAck(IPositionsStorage storage, MockKafka
         GroupId reader,
         CancellationToken cancellationToken) =>
         storage.GetVersionsForAsync(topic, reader, cancellationToken);
+
+    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+        storage.ListGroupsAsync(topic, cancellationToken);
 }

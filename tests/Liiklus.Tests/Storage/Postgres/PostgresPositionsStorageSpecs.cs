@@ -85,6 +85,28 @@ public sealed class PostgresPositionsStorageSpecs(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task Listing_reads_rows_another_program_wrote_and_passes_over_negative_ones()
+    {
+        var topic = NewTopic();
+        await Storage.UpdateAsync(NewTopic(), new GroupId("g", 0), 0, 0, CancellationToken.None);
+        await postgres.QueryAsync($"""
+            INSERT INTO liiklus_positions (topic, group_name, group_version, partition, "offset", updated_at)
+            VALUES ('{topic}', 'billing', 0, 0, 41, now()), ('{topic}', 'billing', 0, 5, 42, now()), ('{topic}', 'billing', 2, 0, 7, now()),
+                   ('{topic}', 'stray', -1, 0, 1, now()), ('{topic}', 'stray', 1, -1, 1, now())
+            """);
+
+        var byTopic = await Storage.ListGroupsAsync(topic, CancellationToken.None);
+        var all = await Storage.ListGroupsAsync(topic: null, CancellationToken.None);
+
+        var billing = Assert.Single(byTopic);
+        Assert.Equal("billing", billing.GroupName);
+        Assert.Equal([0u, 2u], billing.Versions.Keys);
+        Assert.Equal(new Dictionary<int, long> { [0] = 41, [5] = 42 }, billing.Versions[0]);
+        Assert.Equal(2u, billing.LatestVersion);
+        Assert.Equal(["billing"], all.Where(group => group.Topic == topic).Select(group => group.GroupName));
+    }
+
+    [Fact]
     public async Task A_group_version_the_int_column_cannot_hold_is_refused_naming_the_field()
     {
         var refused = await Assert.ThrowsAsync<PositionOutOfRangeException>(() =>

@@ -101,4 +101,77 @@ public sealed class RedisPositionsStorageSpecs(RedisServer redis) : PositionsSto
         Assert.Contains($"liiklus:positions:{topic}:g:0", refused.Message);
         Assert.Contains("zero", refused.Message);
     }
+
+    [Fact]
+    public async Task Listing_reads_keys_liiklus_wrote_and_passes_over_what_is_not_a_group_version()
+    {
+        var topic = NewTopic();
+        await redis.CliAsync("HSET", $"liiklus:positions:{topic}:billing:0", "0", "41", "5", "42");
+        await redis.CliAsync("HSET", $"liiklus:positions:{topic}:billing:2", "0", "7");
+        await redis.CliAsync("HSET", $"liiklus:positions:{topic}:a:b:3", "1", "8");
+        await redis.CliAsync("HSET", $"liiklus:positions:{topic}:stray:01", "0", "666");
+        await redis.CliAsync("HSET", $"liiklus:positions:{topic}:stray:1", "zero", "666");
+        await redis.CliAsync("HSET", $"liiklus:positions:{topic}", "0", "666");
+        await redis.CliAsync("SET", $"liiklus:positions:{topic}:stray:2", "666");
+
+        var groups = await Storage.ListGroupsAsync(topic, CancellationToken.None);
+
+        Assert.Equal(["a:b", "billing"], groups.Select(group => group.GroupName));
+        Assert.Equal(new Dictionary<int, long> { [1] = 8 }, groups[0].Versions[3]);
+        Assert.Equal([0u, 2u], groups[1].Versions.Keys);
+        Assert.Equal(new Dictionary<int, long> { [0] = 41, [5] = 42 }, groups[1].Versions[0]);
+        Assert.Equal(2u, groups[1].LatestVersion);
+    }
+
+    [Fact]
+    public async Task Listing_scans_the_keyspace_in_pages_and_never_uses_keys()
+    {
+        var topic = NewTopic();
+        // Enough other keys that SCAN needs several round trips to walk the keyspace.
+        await Task.WhenAll(Enumerable.Range(0, 3000).Select(i =>
+            Storage.UpdateAsync(NewTopic(), new GroupId("g", (uint)i), 0, i, CancellationToken.None)));
+        await Storage.UpdateAsync(topic, new GroupId("g", 7), 1, 70, CancellationToken.None);
+        var before = await CommandCallsAsync();
+
+        var groups = await Storage.ListGroupsAsync(topic, CancellationToken.None);
+
+        var after = await CommandCallsAsync();
+        Assert.Equal((7u, 70L), (groups.Single().LatestVersion, groups.Single().Versions[7][1]));
+        Assert.True(after.GetValueOrDefault("scan") - before.GetValueOrDefault("scan") >= 3, $"SCAN calls before {before.GetValueOrDefault("scan")}, after {after.GetValueOrDefault("scan")}");
+        Assert.Equal(before.GetValueOrDefault("keys"), after.GetValueOrDefault("keys"));
+    }
+
+    [Fact]
+    public async Task A_listing_is_answered_again_for_its_max_age_and_then_scanned_anew()
+    {
+        var topic = NewTopic();
+        await Storage.UpdateAsync(topic, new GroupId("first", 0), 0, 1, CancellationToken.None);
+        var kept = new RedisPositionsStorage(redis.Connection, redis.Options with { ListingMaxAge = TimeSpan.FromHours(1) });
+        var fresh = new RedisPositionsStorage(redis.Connection, redis.Options with { ListingMaxAge = TimeSpan.Zero });
+        Assert.Single(await kept.ListGroupsAsync(topic, CancellationToken.None));
+        Assert.Single(await fresh.ListGroupsAsync(topic, CancellationToken.None));
+
+        await Storage.UpdateAsync(topic, new GroupId("second", 0), 0, 2, CancellationToken.None);
+
+        // The listing of every topic and of one topic are the same scan.
+        Assert.Single(await kept.ListGroupsAsync(topic: null, CancellationToken.None), group => group.Topic == topic);
+        Assert.Equal(["first", "second"], (await fresh.ListGroupsAsync(topic, CancellationToken.None)).Select(group => group.GroupName));
+    }
+
+    /// <summary>Calls of each Redis command so far (INFO commandstats), by lower-case command name.</summary>
+    private async Task<Dictionary<string, long>> CommandCallsAsync()
+    {
+        var calls = new Dictionary<string, long>();
+        foreach (var line in (await redis.CliAsync("INFO", "commandstats")).Split('\n'))
+        {
+            // cmdstat_scan:calls=12,usec=...
+            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && line.IndexOf(":calls=", StringComparison.Ordinal) is var at and > 0)
+            {
+                var count = line[(at + ":calls=".Length)..].Split(',')[0];
+                calls[line["cmdstat_".Length..at]] = long.Parse(count);
+            }
+        }
+
+        return calls;
+    }
 }
