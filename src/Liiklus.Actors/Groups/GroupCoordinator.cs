@@ -141,7 +141,31 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
             UpdateIdleTimeout();
         });
-        Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Receive<ReceiveTimeout>(_ =>
+        {
+            // The timer's message may have been queued behind a join that arrived since.
+            if (_members.Count == 0 && _claims.Count == 0)
+            {
+                Passivating();
+            }
+        });
+    }
+
+    /// <summary>
+    /// Asks the shard to stop this coordinator. The shard holds later messages for the next incarnation, but what
+    /// reached this one meanwhile would be handled and then lost with it (a join's partitions would end as if revoked):
+    /// such commands go back to the shard, which delivers them once this one has stopped.
+    /// </summary>
+    private void Passivating()
+    {
+        Context.SetReceiveTimeout(null);
+        Timers.CancelAll();
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        Become(() =>
+        {
+            Receive<IGroupCommand>(command => Context.Parent.Forward(command));
+            ReceiveAny(_ => { });
+        });
     }
 
     private void OnClaim(ClaimPartition claim)

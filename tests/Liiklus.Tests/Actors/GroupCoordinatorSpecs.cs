@@ -224,11 +224,59 @@ public sealed class GroupCoordinatorSpecs : TestKit
         var member = CreateTestProbe();
         coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
         member.ExpectMsg<PartitionsAssigned>();
-        shard.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
 
         coordinator.Tell(new LeaveGroup(Topic, Group, "a"));
 
         shard.ExpectMsg<Passivate>();
+    }
+
+    [Fact]
+    public void Idle_timeout_that_was_already_queued_when_a_member_joined_does_not_passivate()
+    {
+        var (shard, coordinator) = IdleCoordinatorUnderShard();
+        var member = CreateTestProbe();
+        coordinator.Tell(new JoinGroup(Topic, Group, "b", member.Ref));
+        member.ExpectMsg<PartitionsAssigned>();
+
+        // The timer's message was in the mailbox behind the join.
+        coordinator.Tell(ReceiveTimeout.Instance);
+        coordinator.Tell(new GetGroupState(Topic, Group), TestActor);
+
+        Assert.Equal(["b"], ExpectMsg<GroupState>().AssignmentsBySession.Keys);
+        Assert.False(shard.HasMessages, "a coordinator with a member asked to be passivated");
+    }
+
+    [Fact]
+    public void Join_that_reaches_a_passivating_coordinator_goes_back_to_the_shard_for_the_next_incarnation()
+    {
+        var (shard, coordinator) = IdleCoordinatorUnderShard();
+        var member = CreateTestProbe();
+
+        // The idle timeout fired just before the join arrived: the coordinator asks to stop, then sees the join.
+        coordinator.Tell(ReceiveTimeout.Instance);
+        coordinator.Tell(new JoinGroup(Topic, Group, "b", member.Ref), member.Ref);
+
+        shard.ExpectMsg<Passivate>();
+        var forwarded = shard.ExpectMsg<JoinGroup>();
+        Assert.Equal("b", forwarded.SessionId);
+        Assert.Equal(member.Ref, shard.LastSender);
+        // Handled here, the join's partitions would have ended with this incarnation, as if revoked.
+        Assert.False(member.HasMessages, "the passivating coordinator assigned partitions it was about to drop");
+    }
+
+    /// <summary>A coordinator that had a member and lost it, under a probe standing for its shard.</summary>
+    private (TestProbe Shard, IActorRef Coordinator) IdleCoordinatorUnderShard()
+    {
+        var shard = CreateTestProbe();
+        var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 2));
+        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)));
+        var member = CreateTestProbe();
+        coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
+        member.ExpectMsg<PartitionsAssigned>();
+        coordinator.Tell(new LeaveGroup(Topic, Group, "a"));
+        coordinator.Tell(new GetGroupState(Topic, Group), TestActor);
+        Assert.Empty(ExpectMsg<GroupState>().AssignmentsBySession);
+        return (shard, coordinator);
     }
 
     private TestProbe Join(string sessionId)
