@@ -27,6 +27,9 @@ public static class KafkaSettings
             SharedTailWindowBytes = read.Bytes("liiklus.storage.kafka.shared-tail.window-bytes", 1024, 1024L * 1024 * 1024),
             SharedTailWindowsBytes = read.Bytes("liiklus.storage.kafka.shared-tail.windows-bytes", 1024 * 1024, 1024L * 1024 * 1024 * 1024),
             SharedTailIdleTimeout = read.Duration("liiklus.storage.kafka.shared-tail.idle-timeout", Millisecond, TimeSpan.FromDays(1)),
+            SharedTailRestartMinBackoff = read.Duration("liiklus.storage.kafka.shared-tail.restart.min-backoff", Millisecond, Hour),
+            SharedTailRestartMaxBackoff = read.Duration("liiklus.storage.kafka.shared-tail.restart.max-backoff", Millisecond, Hour),
+            SharedTailMaxRestarts = read.Int("liiklus.storage.kafka.shared-tail.restart.max-restarts", 0, 1000),
         };
 
     /// <summary>

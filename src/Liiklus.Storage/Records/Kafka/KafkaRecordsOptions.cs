@@ -71,4 +71,18 @@ public sealed record KafkaRecordsOptions(string BootstrapServers)
 
     /// <summary>A shared tail without streams for this long stops fetching.</summary>
     public TimeSpan SharedTailIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A shared fetch that fails starts again from the window's end after this backoff, doubling up to
+    /// <see cref="SharedTailRestartMaxBackoff"/>: a passing failure must not end every stream reading the partition.
+    /// </summary>
+    public TimeSpan SharedTailRestartMinBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan SharedTailRestartMaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Restarts of one shared fetch within a minute before its failure is the streams' failure (UNAVAILABLE): a
+    /// partition that keeps failing is reported, not retried silently for ever.
+    /// </summary>
+    public int SharedTailMaxRestarts { get; init; } = 5;
 }

@@ -54,7 +54,16 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         _lookingAdmin = BuildAdmin(createTopics: false);
         _metadata = new KafkaTopicMetadata(_creatingAdmin, _lookingAdmin, options.RequestTimeout, options.MetadataMaxAge);
         _pool = new KafkaConsumerPool(options, _log);
-        _tails = new PartitionTails(_pool, options, materializer, (tp, ct) => OffsetAsync(tp, OffsetSpec.Latest(), ct));
+        // The shared fetch's own buffer is bounded by the reader buffer and emptied by its hub at once: it takes no budget.
+        var fetches = ByteBudget.Unbounded();
+        _tails = new PartitionTails(
+            options,
+            materializer,
+            (tp, ct) => OffsetAsync(tp, OffsetSpec.Latest(), ct),
+            (tp, offset) => Volatile.Read(ref _disposed) != 0
+                ? Source.Empty<IReadOnlyList<StoredRecord>>()
+                : Source.FromGraph(new KafkaPartitionSource(_pool, tp, offset, options, fetches)),
+            (tp, cause) => _log(new LogMessage("shared-tail", SyslogLevel.Warning, "FETCH", $"the shared fetch of {tp} failed: {cause.Message}")));
     }
 
     public KafkaRecordsStorage(KafkaRecordsOptions options, IMaterializer materializer, ByteBudget? budget = null, Action<LogMessage>? log = null)

@@ -33,6 +33,9 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
     /// <summary>Streams reading through this tail, at it or catching up to it; guarded by its registry's lock.</summary>
     public int Members { get; set; }
 
+    /// <summary>Why the shared fetch last failed: the readers' failure once it is not restarted any more.</summary>
+    public Exception? LastFetchFailure { get; set; }
+
     /// <summary>Set by the running hub: called when the last member left, so the hub can stop after a while.</summary>
     public Action? OnIdle { get; set; }
 

@@ -52,7 +52,9 @@ internal sealed class PartitionTailHub(PartitionTail tail, PartitionTails regist
             Pull(_hub._in);
         }
 
-        public void OnUpstreamFinish() => Failed(new StorageUnavailableException($"the shared fetch of {_hub._tail.TopicPartition} ended"));
+        // The restarting fetch ends only when its restarts ran out, or when the storage stops.
+        public void OnUpstreamFinish() =>
+            Failed(_hub._tail.LastFetchFailure ?? new StorageUnavailableException($"the shared fetch of {_hub._tail.TopicPartition} ended"));
 
         public void OnUpstreamFailure(Exception e) => Failed(e);
 

@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
@@ -10,17 +11,21 @@ namespace Liiklus.Storage.Records.Kafka;
 /// partition, started at the partition's end, and stopped by its hub once no stream has used it for the idle timeout.
 /// Their windows together stay within <see cref="KafkaRecordsOptions.SharedTailWindowsBytes"/>, apart from the node's
 /// receive budget: windows are caches that shrink rather than wait, and must never stall the streams the budget holds.
+/// A tail's fetch that fails starts again from the window's end with backoff; only a fetch that keeps failing fails
+/// the tail's readers.
 /// </summary>
+/// <param name="fetch">one partition's records from an offset on (the shared fetch); empty once the storage stops</param>
+/// <param name="fetchFailed">told of each failure of a shared fetch, restarted or not</param>
 internal sealed class PartitionTails(
-    KafkaConsumerPool pool,
     KafkaRecordsOptions options,
     Func<IMaterializer> materializer,
-    Func<TopicPartition, CancellationToken, Task<long>> endOffset)
+    Func<TopicPartition, CancellationToken, Task<long>> endOffset,
+    Func<TopicPartition, long, Source<IReadOnlyList<StoredRecord>, NotUsed>> fetch,
+    Action<TopicPartition, Exception> fetchFailed)
 {
+    private static readonly TimeSpan RestartWindow = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
     private readonly ByteBudget _windows = new(options.SharedTailWindowsBytes);
-    // The shared fetch's own buffer is bounded by the reader buffer and emptied by its hub at once: it takes no budget.
-    private readonly ByteBudget _fetches = ByteBudget.Unbounded();
     private readonly Dictionary<TopicPartition, PartitionTail> _tails = [];
     private int _running;
 
@@ -74,7 +79,7 @@ internal sealed class PartitionTails(
 
         if (created)
         {
-            _ = StartAsync(tail);
+            Start(tail);
         }
 
         return tail;
@@ -127,13 +132,13 @@ internal sealed class PartitionTails(
         return removed;
     }
 
-    private async Task StartAsync(PartitionTail tail)
+    private void Start(PartitionTail tail)
     {
+        var restarts = RestartSettings.Create(options.SharedTailRestartMinBackoff, options.SharedTailRestartMaxBackoff, 0.2)
+            .WithMaxRestarts(options.SharedTailMaxRestarts, RestartWindow);
         try
         {
-            var end = await endOffset(tail.TopicPartition, CancellationToken.None).ConfigureAwait(false);
-            tail.Resolve(end);
-            Source.FromGraph(new KafkaPartitionSource(pool, tail.TopicPartition, end, options, _fetches))
+            RestartSource.OnFailuresWithBackoff(() => FetchFromEnd(tail), restarts)
                 .RunWith(new PartitionTailHub(tail, this, options.SharedTailIdleTimeout), materializer());
         }
         catch (Exception e)
@@ -141,5 +146,31 @@ internal sealed class PartitionTails(
             tail.Fail(e);
             Stopped(tail);
         }
+    }
+
+    /// <summary>
+    /// The tail's fetch from where its window ends: the partition's end when it starts, the next offset after a
+    /// restart, so that nothing is skipped (records it already holds are not appended twice).
+    /// </summary>
+    private Source<IReadOnlyList<StoredRecord>, NotUsed> FetchFromEnd(PartitionTail tail) =>
+        Source.FromTask(ResolveEndAsync(tail))
+            .ConcatMany(offset => fetch(tail.TopicPartition, offset))
+            .SelectError(cause =>
+            {
+                tail.LastFetchFailure = cause;
+                fetchFailed(tail.TopicPartition, cause);
+                return cause;
+            });
+
+    private async Task<long> ResolveEndAsync(PartitionTail tail)
+    {
+        if (tail.Window is { } window)
+        {
+            return window.End;
+        }
+
+        var end = await endOffset(tail.TopicPartition, CancellationToken.None).ConfigureAwait(false);
+        tail.Resolve(end);
+        return end;
     }
 }

@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Liiklus.Actors.Receiving;
+using Liiklus.Api.Grpc;
+using Liiklus.Protocol;
+using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Records;
+using Liiklus.Tests.Support;
+using Xunit;
+
+namespace Liiklus.Tests.Api.Grpc;
+
+/// <summary>
+/// How a Receive call writes what the core hands it: hinted writes share a flush, nothing at rest is left unflushed,
+/// and a batch's bytes go back to the stream only once its records are flushed.
+/// </summary>
+public sealed class StreamDrainSpecs
+{
+    private const int RecordBytes = StoredRecord.OverheadBytes + 3;
+    private readonly Channel<ReceivedBatch> _batches = Channel.CreateUnbounded<ReceivedBatch>();
+    private readonly StreamByteAllowance _allowance = new(long.MaxValue / 4, ByteBudget.Unbounded());
+    private readonly RecordingWriter _writer;
+    private int _flushes;
+
+    public StreamDrainSpecs() => _writer = new RecordingWriter(_allowance);
+
+    [Fact]
+    public async Task Records_at_hand_are_written_hinted_and_the_last_one_flushes_them_before_their_bytes_go_back()
+    {
+        Hand(0, 2);
+        Hand(2, 1);
+        _batches.Writer.Complete();
+
+        await DrainAsync(_ => true);
+
+        Assert.Equal([true, true, false], _writer.Writes.Select(w => w.Hinted));
+        // While hinted, nothing had been flushed: every batch's bytes were still held.
+        Assert.Equal([3L * RecordBytes, 3L * RecordBytes, 3L * RecordBytes], _writer.Writes.Select(w => w.HeldWhileWriting));
+        Assert.Equal(0, _allowance.Held);
+    }
+
+    [Fact]
+    public async Task Hinted_writes_stop_at_the_unflushed_byte_cap()
+    {
+        // Each batch says it is 40 KB: two of them pass the 64 KB a stream may leave unflushed.
+        for (var i = 0; i < 4; i++)
+        {
+            Hand(i, 1, bytes: 40 * 1024);
+        }
+
+        _batches.Writer.Complete();
+
+        await DrainAsync(_ => true);
+
+        Assert.Equal([true, false, true, false], _writer.Writes.Select(w => w.Hinted));
+        Assert.Equal(0, _allowance.Held);
+    }
+
+    [Fact]
+    public async Task A_batch_dropped_whole_flushes_the_hinted_writes_before_it_when_nothing_more_is_at_hand()
+    {
+        Hand(0, 1);
+        Hand(1, 1);
+        var drained = DrainAsync(record => record.Record.Offset != 1);
+
+        await Eventually.Until(() => Task.FromResult((_flushes, _allowance.Held)), seen => seen == (1, 0L), "the flush of the record before the dropped one");
+        _batches.Writer.Complete();
+        await drained;
+
+        Assert.Equal([true], _writer.Writes.Select(w => w.Hinted));
+    }
+
+    [Fact]
+    public async Task A_stream_that_ends_with_an_error_rethrows_it_after_writing_what_came_before()
+    {
+        Hand(0, 1);
+        _batches.Writer.Complete(new InvalidOperationException("revoked"));
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => DrainAsync(_ => true));
+
+        Assert.Equal("revoked", thrown.Message);
+        Assert.Single(_writer.Writes);
+    }
+
+    private void Hand(long from, int count, long? bytes = null)
+    {
+        var records = Enumerable.Range(0, count)
+            .Select(i => new ReceivedRecord(new StoredRecord(0, from + i, null, [1, 2, 3], [], DateTimeOffset.UtcNow), false))
+            .ToList();
+        var charged = bytes ?? (long)count * RecordBytes;
+        Assert.True(_allowance.TryTake(charged));
+        Assert.True(_batches.Writer.TryWrite(new ReceivedBatch(records, charged)));
+    }
+
+    private Task DrainAsync(Func<ReceivedRecord, bool> keep)
+    {
+        var stream = new ReceiveStream(_batches.Reader, _allowance, () => { });
+        return StreamDrain.DrainRecordsAsync(
+            stream,
+            _writer,
+            record => keep(record) ? new ReceiveReply { Record = new ReceiveReply.Types.Record { Offset = (ulong)record.Record.Offset } } : null,
+            () =>
+            {
+                Interlocked.Increment(ref _flushes);
+                return Task.CompletedTask;
+            },
+            CancellationToken.None);
+    }
+
+    /// <summary>The call's response stream as the drain sees it: what was written, hinted or not, and what was held then.</summary>
+    private sealed class RecordingWriter(StreamByteAllowance allowance) : IServerStreamWriter<ReceiveReply>
+    {
+        public List<(ulong Offset, bool Hinted, long HeldWhileWriting)> Writes { get; } = [];
+
+        public WriteOptions? WriteOptions { get; set; }
+
+        public Task WriteAsync(ReceiveReply message)
+        {
+            Writes.Add((message.Record.Offset, WriteOptions?.Flags.HasFlag(WriteFlags.BufferHint) == true, allowance.Held));
+            return Task.CompletedTask;
+        }
+    }
+}
