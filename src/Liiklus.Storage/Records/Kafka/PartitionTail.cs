@@ -9,7 +9,9 @@ namespace Liiklus.Storage.Records.Kafka;
 /// covers the offsets [<c>Start</c>, <c>End</c>): every record of the partition in that range is held. It is bounded
 /// in bytes, its own and, with every other window of the node, <paramref name="windows"/>: the oldest records go first
 /// (a window never waits for room, it is a cache), and a reader whose next record went with them is told it is behind
-/// (it then catches up through a reader of its own). Appends wake the readers waiting at the end.
+/// (it then catches up through a reader of its own). Appends wake the readers waiting at the end. What readers
+/// catching up read just before the window goes into it too while it has room (<see cref="Prepend"/>), so that many
+/// groups replaying the same history fetch it once, not once each.
 /// </summary>
 /// <param name="maxBytes">this window's bound now: its share of the node's windows</param>
 internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> maxBytes, ByteBudget windows)
@@ -19,14 +21,21 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
     private readonly HashSet<Action> _waiting = [];
     private StoredRecord[] _records = new StoredRecord[64];
     private int[] _sizes = new int[64];
-    // The window holds the records numbered [_firstSequence, _nextSequence) in arrival order, at sequence % length.
-    private long _firstSequence;
-    private long _nextSequence;
+    // The window holds the records numbered [_firstSequence, _nextSequence) in offset order, at sequence % length.
+    // Numbering starts far from zero so that records put before the first one keep positive numbers.
+    private const long FirstSequence = 1L << 40;
+    private long _firstSequence = FirstSequence;
+    private long _nextSequence = FirstSequence;
     private long _bytes;
     private long _start;
     private long _end;
     private bool _resolved;
     private Exception? _failure;
+    // Records readers catching up read before the window, [_historyFrom, _historyEnd), kept until they reach it.
+    private readonly List<StoredRecord> _history = [];
+    private long _historyFrom;
+    private long _historyEnd;
+    private long _historyBytes;
 
     public TopicPartition TopicPartition { get; } = topicPartition;
 
@@ -102,6 +111,11 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
 
             // At least the newest record stays, so a record larger than the window still reaches the readers at the end.
             var max = maxBytes();
+            if (_history.Count > 0 && (_bytes + _historyBytes > max || windows.Used > windows.Capacity))
+            {
+                DropHistory();
+            }
+
             while ((_bytes > max || windows.Used > windows.Capacity) && _nextSequence - _firstSequence > 1)
             {
                 EvictOldest();
@@ -109,6 +123,111 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
         }
 
         WakeWaiting();
+    }
+
+    /// <summary>
+    /// Takes the records a reader catching up read from <paramref name="from"/> on (every record of the partition from
+    /// there to the last of <paramref name="run"/>, in order). Runs that follow one another are kept together as one
+    /// history run while it fits the window's bound; once the history reaches the window's start it goes before the
+    /// window, which then starts where the history does, and the readers waiting for those records are woken to read
+    /// them here instead of fetching them again.
+    /// </summary>
+    public void Prepend(long from, IReadOnlyList<StoredRecord> run)
+    {
+        lock (_lock)
+        {
+            if (!_resolved || _failure is not null || run.Count == 0 || from >= _start)
+            {
+                return;
+            }
+
+            if (!ExtendHistory(from, run))
+            {
+                return;
+            }
+
+            if (_historyEnd < _start)
+            {
+                return;
+            }
+
+            PutHistoryBeforeWindow();
+        }
+
+        WakeWaiting();
+    }
+
+    // Adds what the run holds past the history's end, when it starts at or before that end (or starts a history).
+    private bool ExtendHistory(long from, IReadOnlyList<StoredRecord> run)
+    {
+        if (_history.Count == 0 || from > _historyEnd || from < _historyFrom)
+        {
+            if (_history.Count > 0 && from >= _historyFrom)
+            {
+                // A gap after the history: it cannot be continued by this run.
+                return false;
+            }
+
+            DropHistory();
+            _historyFrom = from;
+            _historyEnd = from;
+        }
+
+        long bytes = 0;
+        var added = 0;
+        foreach (var record in run)
+        {
+            if (record.Offset < _historyEnd || record.Offset >= _start)
+            {
+                continue;
+            }
+
+            _history.Add(record);
+            bytes += record.SizeInBytes;
+            added++;
+        }
+
+        _historyEnd = Math.Max(_historyEnd, run[^1].Offset + 1);
+        // A cache of history, never a reason to give up the tail: it is kept only while the window has room for it.
+        if (_bytes + _historyBytes + bytes > maxBytes() || !windows.HasRoomFor(bytes))
+        {
+            _history.RemoveRange(_history.Count - added, added);
+            DropHistory();
+            return false;
+        }
+
+        _historyBytes += bytes;
+        windows.Take(bytes);
+        return true;
+    }
+
+    private void PutHistoryBeforeWindow()
+    {
+        while (_nextSequence - _firstSequence + _history.Count > _records.Length)
+        {
+            Grow();
+        }
+
+        for (var i = _history.Count - 1; i >= 0; i--)
+        {
+            _firstSequence--;
+            var slot = (int)(_firstSequence % _records.Length);
+            _records[slot] = _history[i];
+            _sizes[slot] = _history[i].SizeInBytes;
+        }
+
+        // The history's bytes were taken from the windows when kept: they now count as the window's.
+        _bytes += _historyBytes;
+        _start = _historyFrom;
+        _history.Clear();
+        _historyBytes = 0;
+    }
+
+    private void DropHistory()
+    {
+        windows.Release(_historyBytes);
+        _history.Clear();
+        _historyBytes = 0;
     }
 
     /// <summary>
@@ -231,6 +350,8 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
             {
                 EvictOldest();
             }
+
+            DropHistory();
         }
     }
 

@@ -217,6 +217,8 @@ internal sealed class TailOrCatchUpSource(
             var chunk = _catchUp!.TryTake();
             if (chunk.Length > 0)
             {
+                // The chunk is every record from the next offset on: other readers behind the window may read it there.
+                _tail.Prepend(_nextOffset, chunk);
                 Push(chunk);
                 return;
             }

@@ -245,6 +245,33 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public async Task Many_groups_replaying_the_same_history_fetch_it_a_few_times_not_once_each()
+    {
+        const int records = 200;
+        const int groups = 30;
+        using var storage = NewStorage();
+        var topic = _cluster.NewTopic(1);
+        await PublishToEveryPartition(topic, 1, records);
+        var atTail = storage.PartitionSource(topic, 0, StartPosition.Latest).Records().PullOnDemand(_materializer);
+        await Eventually.Until(() => Task.FromResult(storage.SharedTailWindow(topic, 0)), window => window is not null, "the tail knows where it starts");
+
+        var replays = Enumerable.Range(0, groups)
+            .Select(_ => storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().Take(records).RunWith(Sink.Seq<StoredRecord>(), _materializer))
+            .ToList();
+
+        foreach (var replay in replays)
+        {
+            Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), (await replay.WaitAsync(Deadline)).Select(r => r.Offset));
+        }
+
+        // Readers catching up put what they read before the tail's window: the others read it there. At most one
+        // catch-up fetch per consumer slot (max-consumers 4, one of them the tail's) reads the history.
+        Assert.InRange(storage.Fetched.Records, records, 3 * records);
+        Assert.Equal(0L, storage.SharedTailWindow(topic, 0)!.Value.Start);
+        atTail.KillSwitch.Shutdown();
+    }
+
+    [Fact]
     public async Task A_stalled_reader_drops_out_of_the_tail_without_slowing_the_other_and_then_reads_every_record_in_order()
     {
         const int records = 3000;

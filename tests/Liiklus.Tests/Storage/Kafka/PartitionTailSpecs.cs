@@ -125,6 +125,39 @@ public sealed class PartitionTailSpecs
         Assert.Equal(0, woken);
     }
 
+    [Fact]
+    public void History_read_up_to_the_window_start_goes_before_it_and_wakes_the_readers_waiting_for_it()
+    {
+        var tail = Resolved(at: 5);
+        tail.Append(Records(5, 2));
+        Assert.Equal(JoinResult.Joined, tail.Join(6, () => { }, out var atTail));
+        var woken = 0;
+        tail.WakeOnAppend(() => woken++);
+
+        tail.Prepend(0, Records(0, 6));
+
+        Assert.Equal(1, woken);
+        Assert.Equal((0L, 7L, 7L * RecordBytes, 7), tail.Window);
+        Assert.Equal(JoinResult.Joined, tail.Join(2, () => { }, out var behind));
+        Assert.Equal([2L, 3L, 4L, 5L, 6L], tail.Read(ref behind, 10, () => { })!.Select(r => r.Offset));
+        Assert.Equal([6L], tail.Read(ref atTail, 10, () => { })!.Select(r => r.Offset));
+    }
+
+    [Fact]
+    public void History_that_stops_short_of_the_window_start_or_does_not_fit_stays_out()
+    {
+        var tail = new PartitionTail(new TopicPartition("t", 0), () => 4 * RecordBytes, ByteBudget.Unbounded());
+        tail.Resolve(10);
+        tail.Append(Records(10, 2));
+
+        tail.Prepend(0, Records(0, 9));
+        tail.Prepend(5, Records(5, 5));
+
+        Assert.Equal((10L, 12L, 2L * RecordBytes, 2), tail.Window);
+        tail.Prepend(8, Records(8, 2));
+        Assert.Equal((8L, 12L, 4L * RecordBytes, 4), tail.Window);
+    }
+
     private static PartitionTail Resolved(long at)
     {
         var tail = new PartitionTail(new TopicPartition("t", 0), () => long.MaxValue, ByteBudget.Unbounded());
