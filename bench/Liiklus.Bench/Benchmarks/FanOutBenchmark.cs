@@ -105,11 +105,8 @@ public static class FanOutBenchmark
     private sealed class TailStreams(string address, string topic) : IAsyncDisposable
     {
         private const int StreamsPerConnection = 500;
-        private readonly List<GrpcChannel> _channels = [];
-        private readonly List<IDisposable> _calls = [];
+        private readonly OpenCalls _open = new();
         private readonly List<StrongBox> _received = [];
-        private readonly CancellationTokenSource _stop = new();
-        private readonly List<Task> _reading = [];
 
         public int Count => _received.Count;
 
@@ -117,26 +114,24 @@ public static class FanOutBenchmark
         {
             for (var g = 0; g < groups; g++)
             {
-                if (_channels.Count == 0 || _received.Count / StreamsPerConnection >= _channels.Count)
+                if (_open.Channels.Count == 0 || _received.Count / StreamsPerConnection >= _open.Channels.Count)
                 {
-                    _channels.Add(GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 }));
+                    _open.Open(GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024 }));
                 }
 
-                var client = new LiiklusService.LiiklusServiceClient(_channels[^1]);
-                var subscription = client.Subscribe(new SubscribeRequest { Topic = topic, Group = $"fan-{Guid.NewGuid():N}" }, cancellationToken: _stop.Token);
-                _calls.Add(subscription);
+                var client = new LiiklusService.LiiklusServiceClient(_open.Channels[^1]);
+                var subscription = _open.Keep(client.Subscribe(new SubscribeRequest { Topic = topic, Group = $"fan-{Guid.NewGuid():N}" }, cancellationToken: _open.Stopping));
                 for (var p = 0; p < Partitions; p++)
                 {
-                    if (!await subscription.ResponseStream.MoveNext(_stop.Token))
+                    if (!await subscription.ResponseStream.MoveNext(_open.Stopping))
                     {
                         throw new InvalidOperationException("a subscription ended before its assignments");
                     }
 
-                    var receive = client.Receive(new ReceiveRequest { Assignment = subscription.ResponseStream.Current.Assignment }, cancellationToken: _stop.Token);
-                    _calls.Add(receive);
+                    var receive = _open.Keep(client.Receive(new ReceiveRequest { Assignment = subscription.ResponseStream.Current.Assignment }, cancellationToken: _open.Stopping));
                     var received = new StrongBox();
                     _received.Add(received);
-                    _reading.Add(CountAsync(receive, received));
+                    _open.Reading(CountAsync(receive, received));
                 }
             }
         }
@@ -148,28 +143,13 @@ public static class FanOutBenchmark
                 $"every stream receiving {records} records",
                 deadline);
 
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            foreach (var call in _calls)
-            {
-                call.Dispose();
-            }
-
-            await Task.WhenAll(_reading);
-            foreach (var channel in _channels)
-            {
-                channel.Dispose();
-            }
-
-            _stop.Dispose();
-        }
+        public ValueTask DisposeAsync() => _open.DisposeAsync();
 
         private async Task CountAsync(AsyncServerStreamingCall<ReceiveReply> receive, StrongBox received)
         {
             try
             {
-                while (await receive.ResponseStream.MoveNext(_stop.Token))
+                while (await receive.ResponseStream.MoveNext(_open.Stopping))
                 {
                     Interlocked.Increment(ref received.Value);
                 }

@@ -90,11 +90,8 @@ public static class ReplayGroupsBenchmark
     /// <summary>Groups from EARLIEST, each stream checking that it gets its partition's records once and in order.</summary>
     private sealed class Replay(string address, string topic, int connections, int[] expected) : IAsyncDisposable
     {
-        private readonly List<GrpcChannel> _channels = [];
-        private readonly List<IDisposable> _calls = [];
+        private readonly OpenCalls _open = new();
         private readonly List<Counter> _counters = [];
-        private readonly List<Task> _reading = [];
-        private readonly CancellationTokenSource _stop = new();
         private long _disorders;
 
         public long Disorders => Interlocked.Read(ref _disorders);
@@ -107,7 +104,7 @@ public static class ReplayGroupsBenchmark
         {
             for (var c = 0; c < connections; c++)
             {
-                _channels.Add(GrpcChannel.ForAddress(address, new GrpcChannelOptions
+                _open.Open(GrpcChannel.ForAddress(address, new GrpcChannelOptions
                 {
                     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false },
                     MaxReceiveMessageSize = 16 * 1024 * 1024,
@@ -115,7 +112,7 @@ public static class ReplayGroupsBenchmark
             }
 
             // Groups subscribe side by side, as services starting at once would.
-            await Task.WhenAll(Enumerable.Range(0, groups).Select(g => SubscribeAsync(g, new LiiklusService.LiiklusServiceClient(_channels[g % connections]))));
+            await Task.WhenAll(Enumerable.Range(0, groups).Select(g => SubscribeAsync(g, new LiiklusService.LiiklusServiceClient(_open.Channels[g % connections]))));
         }
 
         public async Task<long> WaitForEveryRecordAsync(TimeSpan deadline)
@@ -138,53 +135,30 @@ public static class ReplayGroupsBenchmark
             }
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            foreach (var call in _calls)
-            {
-                call.Dispose();
-            }
-
-            await Task.WhenAll(_reading);
-            foreach (var channel in _channels)
-            {
-                channel.Dispose();
-            }
-
-            _stop.Dispose();
-        }
+        public ValueTask DisposeAsync() => _open.DisposeAsync();
 
         private async Task SubscribeAsync(int group, LiiklusService.LiiklusServiceClient client)
         {
-            var subscription = client.Subscribe(
+            var subscription = _open.Keep(client.Subscribe(
                 new SubscribeRequest { Topic = topic, Group = $"replay-{group}-{Guid.NewGuid():N}", AutoOffsetReset = SubscribeRequest.Types.AutoOffsetReset.Earliest },
-                cancellationToken: _stop.Token);
-            lock (_calls)
-            {
-                _calls.Add(subscription);
-            }
+                cancellationToken: _open.Stopping));
 
             for (var p = 0; p < Partitions; p++)
             {
-                if (!await subscription.ResponseStream.MoveNext(_stop.Token))
+                if (!await subscription.ResponseStream.MoveNext(_open.Stopping))
                 {
                     throw new InvalidOperationException("a subscription ended before its assignments");
                 }
 
                 var assignment = subscription.ResponseStream.Current.Assignment;
-                var receive = client.Receive(new ReceiveRequest { Assignment = assignment }, cancellationToken: _stop.Token);
+                var receive = _open.Keep(client.Receive(new ReceiveRequest { Assignment = assignment }, cancellationToken: _open.Stopping));
                 var counter = new Counter((int)assignment.Partition);
-                lock (_calls)
-                {
-                    _calls.Add(receive);
-                }
-
                 lock (_counters)
                 {
                     _counters.Add(counter);
-                    _reading.Add(ReadAsync(receive, counter));
                 }
+
+                _open.Reading(ReadAsync(receive, counter));
             }
         }
 
@@ -192,7 +166,7 @@ public static class ReplayGroupsBenchmark
         {
             try
             {
-                while (await receive.ResponseStream.MoveNext(_stop.Token))
+                while (await receive.ResponseStream.MoveNext(_open.Stopping))
                 {
                     var offset = (long)receive.ResponseStream.Current.Record.Offset;
                     if (offset != counter.Next)
@@ -204,7 +178,7 @@ public static class ReplayGroupsBenchmark
                     Interlocked.Increment(ref counter.Received);
                 }
             }
-            catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && _stop.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && _open.Stopping.IsCancellationRequested)
             {
                 // Stopped by the benchmark.
             }

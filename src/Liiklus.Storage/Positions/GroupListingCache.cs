@@ -36,6 +36,16 @@ internal sealed class GroupListingCache(TimeSpan maxAge, TimeProvider time)
         return listing.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// One topic's groups listed at once (a narrow query, not kept), or every group through this cache.
+    /// </summary>
+    /// <param name="list">lists one topic's groups, or every group for a null topic, under the storage's deadline</param>
+    public Task<IReadOnlyList<StoredGroup>> ListAsync(
+        string? topic,
+        Func<string?, CancellationToken, Task<IReadOnlyList<StoredGroup>>> list,
+        CancellationToken cancellationToken) =>
+        topic is not null ? list(topic, cancellationToken) : GetAsync(() => list(null, CancellationToken.None), cancellationToken);
+
     /// <summary>Drops the last listing: the next call scans again (after the storage itself removed groups).</summary>
     public void Forget()
     {

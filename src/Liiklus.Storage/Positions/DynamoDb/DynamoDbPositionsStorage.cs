@@ -142,20 +142,14 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
     /// partition of the table, not kept. Group ids read with <see cref="VersionedGroupIds.Parse"/>; an
     /// item whose positions are not partition → offset is passed over.
     /// </remarks>
-    public async Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken)
-    {
-        if (topic is not null)
-        {
-            return await RunAsync(
-                $"list the stored groups of topic '{topic}'",
-                deadline => ListAsync(topic, deadline),
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        return await _listing.GetAsync(
-            () => RunAsync("list the stored groups", deadline => ListAsync(topic: null, deadline), CancellationToken.None),
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+        _listing.ListAsync(
+            topic,
+            (listed, ct) => RunAsync(
+                listed is null ? "list the stored groups" : $"list the stored groups of topic '{listed}'",
+                deadline => ListAsync(listed, deadline),
+                ct),
+            cancellationToken);
 
     public void Dispose() => _client.Dispose();
 

@@ -161,20 +161,14 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
     /// topic; a version found without positions (its offsets were deleted) is forgotten. A listing of every group
     /// is kept for <see cref="KafkaPositionsOptions.ListingMaxAge"/>.
     /// </summary>
-    public async Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken)
-    {
-        if (topic is not null)
-        {
-            return await RunAsync(
-                $"list the stored groups of topic '{topic}'",
-                deadline => ListAsync(topic, deadline),
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        return await _listing.GetAsync(
-            () => RunAsync("list the stored groups", deadline => ListAsync(topic: null, deadline), CancellationToken.None),
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
+        _listing.ListAsync(
+            topic,
+            (listed, ct) => RunAsync(
+                listed is null ? "list the stored groups" : $"list the stored groups of topic '{listed}'",
+                deadline => ListAsync(listed, deadline),
+                ct),
+            cancellationToken);
 
     /// <summary>0 to <paramref name="version"/>, as they are read: a huge version is cut short by the deadline, not listed.</summary>
     private static IEnumerable<uint> UpTo(uint version)
