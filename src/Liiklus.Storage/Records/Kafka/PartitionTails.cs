@@ -1,7 +1,6 @@
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
-using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 
