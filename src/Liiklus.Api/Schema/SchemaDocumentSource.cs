@@ -7,7 +7,7 @@ namespace Liiklus.Api.Schema;
 /// start-up; a <c>file:</c> document is watched (<see cref="WatchedFiles"/>) and reloaded when its content changes (a
 /// document that no longer parses is logged and the previous one stays in force). An <c>http(s):</c> document is read once.
 /// </summary>
-public sealed class SchemaDocumentSource : IHostedService
+public sealed class SchemaDocumentSource : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(10);
 
@@ -75,6 +75,15 @@ public sealed class SchemaDocumentSource : IHostedService
         if (Interlocked.Exchange(ref _watch, null) is { } watch)
         {
             await watch.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    // For a host disposed without being stopped; the container may hold this twice (as itself and as a hosted service).
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _watch, null) is { } watch)
+        {
+            await watch.DisposeAsync();
         }
     }
 

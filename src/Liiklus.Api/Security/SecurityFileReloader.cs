@@ -3,7 +3,7 @@ using Liiklus.Api.Files;
 namespace Liiklus.Api.Security;
 
 /// <summary>Reads the security files again when they change (<see cref="WatchedFiles"/>), one material after another.</summary>
-public sealed class SecurityFileReloader(IReadOnlyList<IReloadable> reloadables, ILogger<SecurityFileReloader> logger) : IHostedService
+public sealed class SecurityFileReloader(IReadOnlyList<IReloadable> reloadables, ILogger<SecurityFileReloader> logger) : IHostedService, IAsyncDisposable
 {
     private WatchedFiles? _watch;
 
@@ -18,6 +18,15 @@ public sealed class SecurityFileReloader(IReadOnlyList<IReloadable> reloadables,
         if (Interlocked.Exchange(ref _watch, null) is { } watch)
         {
             await watch.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    // For a host disposed without being stopped; the container may hold this twice (as itself and as a hosted service).
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _watch, null) is { } watch)
+        {
+            await watch.DisposeAsync();
         }
     }
 
