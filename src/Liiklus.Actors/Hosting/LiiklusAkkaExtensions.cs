@@ -8,7 +8,6 @@ using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Actors.Telemetry;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
 using Liiklus.Actors.Sessions;
-using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Records;
 
 namespace Liiklus.Actors.Receiving;
 

@@ -1,4 +1,4 @@
-using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Records;
 
 namespace Liiklus.Actors.Receiving;
 

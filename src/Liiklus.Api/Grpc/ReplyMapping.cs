@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Liiklus.Actors.Receiving;
+using Liiklus.Api.Events;
 using Liiklus.Protocol;
-using Liiklus.Storage.Events;
 using Liiklus.Storage.Records;
 
 namespace Liiklus.Api.Grpc;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Liiklus.Actors.Sessions;
+using Liiklus.Api.Events;
 using Liiklus.Protocol;
-using Liiklus.Storage.Events;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 

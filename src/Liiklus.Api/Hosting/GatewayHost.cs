@@ -83,8 +83,6 @@ public static class GatewayHost
             // Leave room above the record limit so an oversized record gets the gateway's own clear status.
             grpc.MaxReceiveMessageSize = settings.MaxRecordSizeBytes + 64 * 1024;
         });
-        // grpc.health.v1 for load balancers and orchestrators: SERVING once the node has joined its cluster.
-        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterMembershipHealthCheck>("cluster");
         // Metrics, health, tracing, reflection and compression (src/Liiklus.Api/Operations).
         builder.AddLiiklusOperations(settings);
         builder.Services.AddHostedService(services => new UnknownSettingsWarning(config, services.GetRequiredService<ILogger<UnknownSettingsWarning>>()));

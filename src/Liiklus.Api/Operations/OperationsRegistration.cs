@@ -1,4 +1,3 @@
-using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server;
 using Liiklus.Actors.Telemetry;
 using Liiklus.Api.Configuration;
@@ -72,14 +71,7 @@ public static class OperationsRegistration
 
         services.AddSingleton<NodeDraining>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeDraining>());
-        services.AddHealthChecks().AddCheck<DrainingHealthCheck>("draining");
-        services.Configure<GrpcHealthChecksOptions>(health =>
-        {
-            // "" answers for the node (a member of its cluster); the Liiklus service also stops serving while it drains.
-            health.Services.Map("", check => check.Name != "draining");
-            health.Services.Map(LiiklusServiceName, _ => true);
-        });
-        services.AddSingleton<ReadinessProbe>();
+        services.AddGatewayHealthChecks(settings);
 
         services.AddStorageTelemetry(
             settings.RecordsStorageType.ToLowerInvariant(),

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Liiklus.Actors.Receiving;
+using Liiklus.Api.Events;
 using Liiklus.Plugins;
 using Liiklus.Protocol;
-using Liiklus.Storage.Events;
 using Liiklus.Storage.Records;
 
 namespace Liiklus.Api.Plugins;

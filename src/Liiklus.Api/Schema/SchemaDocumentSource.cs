@@ -1,31 +1,21 @@
-using System.Threading.Channels;
+using Liiklus.Api.Files;
 
 namespace Liiklus.Api.Schema;
 
 /// <summary>
 /// The schema document in force. It is loaded while the gateway is built, so a missing or invalid document stops
-/// start-up; a <c>file:</c> document is watched and reloaded when its content changes (a document that no longer
-/// parses is logged and the previous one stays in force). An <c>http(s):</c> document is read once.
+/// start-up; a <c>file:</c> document is watched (<see cref="WatchedFiles"/>) and reloaded when its content changes (a
+/// document that no longer parses is logged and the previous one stays in force). An <c>http(s):</c> document is read once.
 /// </summary>
-public sealed class SchemaDocumentSource : IHostedService, IDisposable
+public sealed class SchemaDocumentSource : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Uri _url;
     private readonly ILogger<SchemaDocumentSource> _logger;
-    // Capacity one, dropping further signals: a change seen while a reload runs is kept, bursts become one reload.
-    private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
-
-    private readonly CancellationTokenSource _stopping = new();
     private SchemaDocument _current;
     private byte[] _currentBytes;
-    private FileSystemWatcher? _watcher;
-    private Task _reloading = Task.CompletedTask;
-    private int _disposed;
+    private WatchedFiles? _watch;
 
     public SchemaDocumentSource(Uri url, LoadedSchemaDocument initial, ILogger<SchemaDocumentSource> logger)
     {
@@ -71,75 +61,29 @@ public sealed class SchemaDocumentSource : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_url.IsFile)
+        if (_url.IsFile)
         {
-            return Task.CompletedTask;
+            // Content decides whether it changed: a touch or a swap to the same document reloads nothing.
+            _watch = new WatchedFiles([_url.LocalPath], ReloadAsync);
         }
 
-        // The whole folder is watched, not the file alone: a Kubernetes ConfigMap is updated by swapping a symlinked
-        // folder beside the file, which a watch on the file's name never sees. Content decides whether it changed.
-        var path = _url.LocalPath;
-        _watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!)
-        {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.CreationTime,
-        };
-        _watcher.Changed += (_, _) => _changes.Writer.TryWrite(true);
-        _watcher.Created += (_, _) => _changes.Writer.TryWrite(true);
-        _watcher.Renamed += (_, _) => _changes.Writer.TryWrite(true);
-        _watcher.Deleted += (_, _) => _changes.Writer.TryWrite(true);
-        _watcher.Error += (_, e) =>
-        {
-            _logger.LogWarning(e.GetException(), "Watching schema document {Document} failed; checking it now", Describe(_url));
-            _changes.Writer.TryWrite(true);
-        };
-        try
-        {
-            _watcher.EnableRaisingEvents = true;
-        }
-        catch (IOException e)
-        {
-            // Out of inotify watches, most likely: validation goes on with the document loaded at start.
-            _logger.LogWarning("Schema document {Document} cannot be watched ({Reason}); changes to it take effect at the next start",
-                Describe(_url), e.Message);
-            return Task.CompletedTask;
-        }
-
-        _reloading = ReloadOnChangesAsync(_stopping.Token);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _watcher?.Dispose();
-        await _stopping.CancelAsync();
-        _changes.Writer.TryComplete();
-        await _reloading.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (Interlocked.Exchange(ref _watch, null) is { } watch)
+        {
+            await watch.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
-    // The container holds this both as itself and as a hosted service, so it may be disposed twice.
-    public void Dispose()
+    // For a host disposed without being stopped; the container may hold this twice (as itself and as a hosted service).
+    public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref _watch, null) is { } watch)
         {
-            return;
-        }
-
-        _watcher?.Dispose();
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
-
-    private async Task ReloadOnChangesAsync(CancellationToken stopping)
-    {
-        try
-        {
-            await foreach (var _ in _changes.Reader.ReadAllAsync(stopping))
-            {
-                await ReloadAsync(stopping);
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+            await watch.DisposeAsync();
         }
     }
 

@@ -1,34 +1,47 @@
+using Liiklus.Api.Files;
+
 namespace Liiklus.Api.Security;
 
-/// <summary>
-/// Checks the security files every <c>liiklus.grpc.reload-interval</c>. Polling rather than file-system events:
-/// mounted secrets are swapped by renaming a symbolic link, and events do not cross every kind of volume.
-/// </summary>
-public sealed class SecurityFileReloader(IEnumerable<IReloadable> reloadables, TimeSpan interval, ILogger<SecurityFileReloader> logger)
-    : BackgroundService
+/// <summary>Reads the security files again when they change (<see cref="WatchedFiles"/>), one material after another.</summary>
+public sealed class SecurityFileReloader(IReadOnlyList<IReloadable> reloadables, ILogger<SecurityFileReloader> logger) : IHostedService, IAsyncDisposable
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private WatchedFiles? _watch;
+
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval);
-        try
+        _watch = new WatchedFiles(reloadables.SelectMany(reloadable => reloadable.Paths), ReloadAsync);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _watch, null) is { } watch)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                foreach (var reloadable in reloadables)
-                {
-                    try
-                    {
-                        await reloadable.ReloadIfChangedAsync(stoppingToken);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        logger.LogWarning("Checking {Material} for changes failed: {Problem}", reloadable.GetType().Name, e.Message);
-                    }
-                }
-            }
+            await watch.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    }
+
+    // For a host disposed without being stopped; the container may hold this twice (as itself and as a hosted service).
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _watch, null) is { } watch)
         {
+            await watch.DisposeAsync();
+        }
+    }
+
+    private async Task ReloadAsync(CancellationToken stopping)
+    {
+        foreach (var reloadable in reloadables)
+        {
+            try
+            {
+                await reloadable.ReloadIfChangedAsync(stopping);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Checking {Material} for changes failed: {Problem}", reloadable.GetType().Name, e.Message);
+            }
         }
     }
 }

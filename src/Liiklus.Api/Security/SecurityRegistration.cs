@@ -39,7 +39,7 @@ public static class SecurityRegistration
                     jwtKeys.Logger = loggers.CreateLogger<JwtSigningKeys>();
                 }
 
-                return new SecurityFileReloader(reloadables, security.Settings.ReloadInterval, loggers.CreateLogger<SecurityFileReloader>());
+                return new SecurityFileReloader(reloadables, loggers.CreateLogger<SecurityFileReloader>());
             });
         }
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
 
 namespace Liiklus.Storage.Telemetry;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;

@@ -8,7 +8,6 @@ using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
 using Liiklus.Storage;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records;

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Liiklus.Protocol;
-using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Records;
 using Liiklus.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;

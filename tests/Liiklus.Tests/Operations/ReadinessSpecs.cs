@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Liiklus.Tests.Support;
 using Xunit;
 
@@ -9,7 +11,7 @@ namespace Liiklus.Tests.Operations;
 public sealed class ReadinessSpecs(RedisServer redis) : IClassFixture<RedisServer>
 {
     [Fact]
-    public async Task Ready_answers_503_naming_redis_while_it_is_stopped_and_200_once_it_is_back()
+    public async Task Ready_answers_503_naming_redis_while_it_is_stopped_and_200_once_it_is_back_while_grpc_health_keeps_serving()
     {
         await using var gateway = await TestGateway.StartAsync(redis.GatewayHocon);
         using var operations = new OperationsClient(gateway.OperationsAddress);
@@ -26,8 +28,18 @@ public sealed class ReadinessSpecs(RedisServer redis) : IClassFixture<RedisServe
         var storages = report.GetProperty("storages").EnumerateArray().ToDictionary(s => s.GetProperty("storage").GetString()!);
         Assert.False(storages["redis"].GetProperty("reachable").GetBoolean());
         Assert.True(storages["memory"].GetProperty("reachable").GetBoolean());
-        // The process itself still serves, and counts what failed.
+        Assert.Equal("Up", report.GetProperty("node").GetProperty("status").GetString());
+        Assert.False(report.GetProperty("node").GetProperty("draining").GetBoolean());
+        // The process itself still serves, and counts what failed; load balancers keep the node (as in Liiklus).
         Assert.Equal(HttpStatusCode.OK, (await operations.GetAsync("/health")).Status);
+        using var channel = GrpcChannel.ForAddress(gateway.Address);
+        var health = new Health.HealthClient(channel);
+        foreach (var service in new[] { "", "com.github.bsideup.liiklus.LiiklusService" })
+        {
+            var answer = await health.CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5));
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, answer.Status);
+        }
+
         var metrics = await operations.ScrapeAsync();
         Assert.True(metrics.Value("liiklus_storage_errors_total", ("storage", "redis"), ("operation", "get_positions")) > 0);
 

@@ -95,7 +95,7 @@ public sealed class GrpcTlsSpecs : IDisposable
     public async Task Rotated_certificate_is_served_to_new_connections_without_a_restart()
     {
         var first = _ca.IssueServer("first.liiklus.test");
-        await using var gateway = await StartAsync(first, reloadInterval: "100ms");
+        await using var gateway = await StartAsync(first);
         Assert.Equal(first.Thumbprint, await ServedCertificateAsync(gateway.Address));
 
         var second = _ca.IssueServer("second.liiklus.test");
@@ -111,7 +111,7 @@ public sealed class GrpcTlsSpecs : IDisposable
     {
         var logs = new CapturingLoggerProvider();
         var first = _ca.IssueServer("first.liiklus.test");
-        await using var gateway = await StartAsync(first, reloadInterval: "100ms", logs: logs);
+        await using var gateway = await StartAsync(first, logs: logs);
 
         // One certificate beside another's key: as when only one of the two files has been replaced yet.
         _files.WriteCertificate("server.crt", _ca.IssueServer("second.liiklus.test"));
@@ -143,7 +143,6 @@ public sealed class GrpcTlsSpecs : IDisposable
         X509Certificate2 server,
         TestCertificateAuthority? trust = null,
         string? keyPassword = null,
-        string reloadInterval = "5s",
         CapturingLoggerProvider? logs = null)
     {
         var chain = _files.WriteCertificate("server.crt", server);
@@ -151,7 +150,6 @@ public sealed class GrpcTlsSpecs : IDisposable
         var hocon = $"""
             liiklus.grpc.tls.key-cert-chain = "{chain}"
             liiklus.grpc.tls.key = "file:{key}"
-            liiklus.grpc.reload-interval = {reloadInterval}
             """;
         if (keyPassword is not null)
         {

@@ -179,7 +179,6 @@ public sealed class JwtSpecs : IDisposable
         await using var gateway = await TestGateway.StartAsync($"""
             liiklus.grpc.auth.alg = JWKS
             liiklus.grpc.auth.jwks = "{jwks}"
-            liiklus.grpc.reload-interval = 100ms
             """);
         using var channel = SecureClients.Channel(gateway.Address, trusted: null);
 

@@ -7,7 +7,7 @@ namespace Liiklus.Api.Security.Configuration;
 /// <c>liiklus.grpc.auth</c> and <c>liiklus.cluster.tls</c>. Contradictory or incomplete settings stop start-up with
 /// an <see cref="InvalidOperationException"/> naming the setting; no message holds a secret.
 /// </summary>
-public sealed record SecuritySettings(GrpcTlsSettings? GrpcTls, JwtSettings Jwt, ClusterTlsSettings? ClusterTls, TimeSpan ReloadInterval)
+public sealed record SecuritySettings(GrpcTlsSettings? GrpcTls, JwtSettings Jwt, ClusterTlsSettings? ClusterTls)
 {
     private const string Tls = "liiklus.grpc.tls";
     private const string Auth = "liiklus.grpc.auth";
@@ -15,15 +15,9 @@ public sealed record SecuritySettings(GrpcTlsSettings? GrpcTls, JwtSettings Jwt,
 
     public static SecuritySettings From(Config config)
     {
-        var reloadInterval = config.GetTimeSpan("liiklus.grpc.reload-interval", TimeSpan.FromSeconds(5));
-        if (reloadInterval <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException("liiklus.grpc.reload-interval must be positive, e.g. 5s");
-        }
-
         var clusterTls = ClusterTlsFrom(config);
         RequireSeedNodesOverTls(config, clusterTls);
-        return new SecuritySettings(GrpcTlsFrom(config), JwtFrom(config), clusterTls, reloadInterval);
+        return new SecuritySettings(GrpcTlsFrom(config), JwtFrom(config), clusterTls);
     }
 
     private static GrpcTlsSettings? GrpcTlsFrom(Config config)

@@ -104,6 +104,8 @@ public sealed class JwtSigningKeys : IReloadable
         return true;
     }
 
+    public IEnumerable<string> Paths => _settings.Algorithm == JwtAlgorithm.Jwks ? [_settings.JwksPath!] : [];
+
     public async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
     {
         if (_settings.Algorithm != JwtAlgorithm.Jwks)

@@ -55,6 +55,9 @@ public sealed class GrpcServerCertificates : IReloadable
         };
     }
 
+    public IEnumerable<string> Paths =>
+        _settings.TrustCertPath is null ? [_settings.KeyCertChainPath, _settings.KeyPath] : [_settings.KeyCertChainPath, _settings.KeyPath, _settings.TrustCertPath];
+
     public async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
     {
         var files = new Files(

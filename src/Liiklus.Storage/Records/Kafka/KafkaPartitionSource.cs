@@ -1,7 +1,6 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Confluent.Kafka;
-using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 

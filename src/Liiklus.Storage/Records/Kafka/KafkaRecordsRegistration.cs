@@ -1,5 +1,4 @@
 using Akka.Streams;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

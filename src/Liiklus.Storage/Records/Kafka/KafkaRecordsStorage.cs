@@ -3,7 +3,6 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
-using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 

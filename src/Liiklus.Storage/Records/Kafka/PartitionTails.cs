@@ -2,7 +2,6 @@ using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
-using Liiklus.Storage.Buffering;
 
 namespace Liiklus.Storage.Records.Kafka;
 

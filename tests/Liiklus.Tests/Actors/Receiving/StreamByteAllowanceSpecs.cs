@@ -1,5 +1,5 @@
 using Liiklus.Actors.Receiving;
-using Liiklus.Storage.Buffering;
+using Liiklus.Storage.Records;
 using Xunit;
 
 namespace Liiklus.Tests.Actors.Receiving;

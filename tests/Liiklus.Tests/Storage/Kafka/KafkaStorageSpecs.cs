@@ -4,7 +4,6 @@ using Akka.Streams.Dsl;
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
 using Liiklus.Storage;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
 using Liiklus.Tests.Support;

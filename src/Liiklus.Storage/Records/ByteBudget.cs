@@ -1,4 +1,4 @@
-namespace Liiklus.Storage.Buffering;
+namespace Liiklus.Storage.Records;
 
 /// <summary>
 /// A bound on the bytes of records held on the receive path (a node's: storage read buffers of streams catching up,

@@ -1,4 +1,4 @@
-namespace Liiklus.Storage.Buffering;
+namespace Liiklus.Storage.Records;
 
 /// <summary>A holder queued in a <see cref="ByteBudget"/> for bytes it could not take.</summary>
 public interface IByteBudgetWaiter

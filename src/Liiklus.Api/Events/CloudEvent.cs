@@ -1,7 +1,7 @@
 using System.Text;
 using Liiklus.Storage.Records;
 
-namespace Liiklus.Storage.Events;
+namespace Liiklus.Api.Events;
 
 /// <summary>
 /// A CloudEvents 1.0 event as the gateway stores it: in binary mode, as the CloudEvents Kafka binding does

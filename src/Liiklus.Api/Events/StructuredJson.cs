@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Liiklus.Storage.Events;
+namespace Liiklus.Api.Events;
 
 /// <summary>
 /// CloudEvents JSON event format (structured mode), for clients that receive events as raw bytes:

@@ -1,8 +1,7 @@
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Records;
 using Xunit;
 
-namespace Liiklus.Tests.Storage.Buffering;
+namespace Liiklus.Tests.Storage;
 
 public sealed class ByteBudgetSpecs
 {
