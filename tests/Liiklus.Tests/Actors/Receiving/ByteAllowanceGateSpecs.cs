@@ -2,7 +2,6 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.TestKit.Xunit2;
 using Liiklus.Actors.Receiving;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Records;
 using Xunit;
 

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Liiklus.Actors.Receiving;
 using Liiklus.Api.Grpc;
 using Liiklus.Protocol;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Records;
 using Liiklus.Tests.Support;
 using Xunit;

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Liiklus.Storage;
-using Liiklus.Storage.Buffering;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
 using Xunit;
