@@ -48,6 +48,22 @@ public sealed class GatewayProcessSpecs
     }
 
     [Fact]
+    public async Task Bad_akka_variables_exit_with_code_2_and_one_line_each_without_a_stack_trace()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayProcess.StartAsync(
+            new Dictionary<string, string> { ["akka_remote_port"] = "70000", ["akka_remote_hostname"] = "not a host", ["akka_cluster_seed_nodes"] = "foo" },
+            GatewayProcess.FreePort(),
+            seedNodes: null));
+
+        Assert.StartsWith("gateway exited with 2:", error.Message);
+        var lines = error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Contains(lines, line => line.StartsWith("Liiklus cannot start: akka_remote_port (akka.remote.dot-netty.tcp.port) = '70000'", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("Liiklus cannot start: akka_remote_hostname (akka.remote.dot-netty.tcp.hostname) = 'not a host'", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("Liiklus cannot start: akka_cluster_seed_nodes (liiklus.cluster.seed-nodes) = 'foo'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Json_log_format_writes_one_json_object_per_line_with_structured_fields()
     {
         await using var gateway = await GatewayProcess.StartAsync(
