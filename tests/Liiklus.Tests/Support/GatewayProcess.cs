@@ -104,9 +104,17 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>SIGTERM, as an orchestrator stops a pod: the gateway shuts down gracefully.</summary>
     public async Task TerminateAsync(TimeSpan deadline)
     {
-        _ = SendSignal(_process.Id, SigTerm);
-        await _process.WaitForExitAsync().WaitAsync(deadline);
+        Terminate();
+        await WaitForExitAsync(deadline);
     }
+
+    /// <summary>Sends SIGTERM without waiting for the gateway to stop.</summary>
+    public void Terminate() => _ = SendSignal(_process.Id, SigTerm);
+
+    public Task WaitForExitAsync(TimeSpan deadline) => _process.WaitForExitAsync().WaitAsync(deadline);
+
+    /// <summary>A channel to the gateway's gRPC port, for clients besides <see cref="Client"/>.</summary>
+    public GrpcChannel Channel => _channel;
 
     public async ValueTask DisposeAsync()
     {
