@@ -25,6 +25,26 @@ public sealed class GatewayProcessSpecs
         await subscription.Completion.WaitAsync(LiiklusClientExtensions.Deadline);
         Assert.Contains("Application is shutting down", gateway.Log);
         Assert.Contains("Exiting completed", gateway.Log);
+        Assert.Contains($"No plugins folder at {Path.Combine(AppContext.BaseDirectory, "plugins")}: no plugin loaded", gateway.Log);
+    }
+
+    [Fact]
+    public async Task Readme_run_command_takes_relative_paths_from_the_callers_folder_and_logs_the_plugins_folder()
+    {
+        using var folder = new TestFiles();
+        folder.Write("events.yml", "events:\n  com.example.order.created:\n    type: object\n");
+        var plugins = Directory.CreateDirectory(Path.Combine(folder.Folder, "my-plugins")).FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["schema_enabled"] = "true",
+            ["schema_schemaURL"] = "file:events.yml",
+            ["plugins_dir"] = "my-plugins",
+        };
+
+        await using var gateway = await GatewayProcess.StartWithDotnetRunAsync(environment, folder.Folder);
+
+        Assert.Contains($"Plugins folder {plugins} holds no plugin", gateway.Log);
+        Assert.Contains("Liiklus.Api.Schema.JsonSchemaPreProcessor", gateway.Log);
     }
 
     [Fact]
