@@ -9,7 +9,7 @@ public sealed record BenchCommandLine(bool Quick, IReadOnlyList<string> Only, st
     public static string Usage(IEnumerable<string> known) => $"""
         Usage: dotnet run -c Release --project bench/Liiklus.Bench -- [--quick] [--only <name>[,<name>...]] [--out <file>]
 
-          --quick          the CI-sized run (under a minute on 2 cores), instead of the full one (a few minutes)
+          --quick          the CI-sized run (about 3 minutes on 2 cores), instead of the full one
           --only <names>   run these benchmarks only (comma-separated; --only may be repeated)
           --out <file>     write the figures there (default: bench-results/bench-<time>[-quick].json); the file is
                            written again after each benchmark, so a run that dies keeps what it measured

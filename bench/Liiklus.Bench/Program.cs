@@ -52,9 +52,11 @@ if (toRun.Count > 0)
     foreach (var (name, run) in toRun)
     {
         Console.Error.WriteLine($"{name}...");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await run(hosts, workload, results);
+            results.Figure($"{name}.run_seconds", clock.Elapsed.TotalSeconds);
         }
         catch (Exception e)
         {
