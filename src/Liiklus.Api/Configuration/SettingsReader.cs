@@ -115,7 +115,8 @@ public sealed class SettingsReader(Config config)
         foreach (var address in addresses)
         {
             if (!Akka.Actor.Address.TryParse(address, out var parsed)
-                || parsed.Protocol is not ("akka.tcp" or "akka.ssl.tcp")
+                // akka.tcp, akka.ssl.tcp, or those behind a transport adapter's scheme (akka.trttl.tcp in tests).
+                || !parsed.Protocol.StartsWith("akka.", StringComparison.Ordinal)
                 || parsed.System != system
                 || parsed.Host is null || Uri.CheckHostName(parsed.Host) == UriHostNameType.Unknown
                 || parsed.Port is not (> 0 and <= 65535))
