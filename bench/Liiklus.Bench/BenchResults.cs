@@ -7,6 +7,14 @@ public sealed class BenchResults
 {
     private readonly Dictionary<string, double> _ratios = [];
     private readonly Dictionary<string, double> _figures = [];
+    private readonly Dictionary<string, IReadOnlyList<string>> _skipped = [];
+    private readonly Dictionary<string, string> _failed = [];
+
+    /// <summary>A benchmark not run, and why (its missing prerequisites).</summary>
+    public void Skipped(string benchmark, IReadOnlyList<string> missing) => _skipped[benchmark] = missing;
+
+    /// <summary>A benchmark that threw: its figures so far are kept, and the failure is written beside them.</summary>
+    public void Failed(string benchmark, string reason) => _failed[benchmark] = reason;
 
     public void Figure(string name, double value)
     {
@@ -31,6 +39,8 @@ public sealed class BenchResults
             workload,
             ratios = _ratios,
             figures = _figures,
+            skipped = _skipped,
+            failed = _failed,
         }, new JsonSerializerOptions { WriteIndented = true }));
         Console.Error.WriteLine($"figures written to {path}");
     }

@@ -2,13 +2,6 @@ using Liiklus.Bench;
 using Liiklus.Bench.Benchmarks;
 
 // Every figure is a ratio to a baseline measured in this same run: these machines are noisy.
-var quick = args.Contains("--quick");
-var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault()
-    ?? Path.Combine("bench-results", $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}{(quick ? "-quick" : "")}.json");
-var workload = Workload.For(quick);
-var results = new BenchResults();
-
 var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task> Run)[]
 {
     ("receive", ReceiveBenchmark.RunAsync),
@@ -28,13 +21,59 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("publish_metrics", MetricsCostBenchmark.PublishAsync),
 };
 
-await using (var hosts = await BenchHosts.StartAsync())
+var (commandLine, message, exitCode) = BenchCommandLine.Parse(args, [.. benchmarks.Select(b => b.Name)]);
+if (commandLine is null)
 {
-    foreach (var (name, run) in benchmarks.Where(b => only is null || b.Name == only))
+    (exitCode == 0 ? Console.Out : Console.Error).WriteLine(message);
+    return exitCode;
+}
+
+var workload = Workload.For(commandLine.Quick);
+var results = new BenchResults();
+var toRun = new List<(string Name, Func<BenchHosts, Workload, BenchResults, Task> Run)>();
+foreach (var benchmark in benchmarks.Where(b => commandLine.Only.Contains(b.Name)))
+{
+    var missing = Prerequisites.MissingFor(benchmark.Name);
+    if (missing.Count > 0)
     {
-        Console.Error.WriteLine($"{name}...");
-        await run(hosts, workload, results);
+        Console.Error.WriteLine($"{benchmark.Name} skipped: {string.Join("; ", missing)}");
+        results.Skipped(benchmark.Name, missing);
+    }
+    else
+    {
+        toRun.Add(benchmark);
     }
 }
 
-await results.WriteAsync(output, workload);
+var failed = 0;
+if (toRun.Count > 0)
+{
+    await using var hosts = await BenchHosts.StartAsync();
+    foreach (var (name, run) in toRun)
+    {
+        Console.Error.WriteLine($"{name}...");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await run(hosts, workload, results);
+            results.Figure($"{name}.run_seconds", clock.Elapsed.TotalSeconds);
+        }
+        catch (Exception e)
+        {
+            // The run goes on: the other benchmarks' figures are worth having, and this one's failure is in the file.
+            failed++;
+            Console.Error.WriteLine($"{name} failed: {e}");
+            results.Failed(name, e.Message);
+        }
+
+        // After each benchmark, so a run that dies keeps what it measured.
+        await results.WriteAsync(commandLine.Output, workload);
+    }
+}
+
+else
+{
+    await results.WriteAsync(commandLine.Output, workload);
+}
+
+return failed == 0 ? 0 : 1;

@@ -1,7 +1,7 @@
 namespace Liiklus.Bench;
 
 /// <summary>
-/// Sizes of one run: <c>--quick</c> keeps the whole run under a minute for CI. In a full run the throughput benchmarks
+/// Sizes of one run: <c>--quick</c> keeps the whole run to a few minutes for CI. In a full run the throughput benchmarks
 /// (receive, receive_kafka, slow_consumer) first load every side for <see cref="WarmUp"/> unmeasured, so their figures
 /// are those of a gateway that has been running; publish and latency warm up with a short unmeasured run of their own.
 /// </summary>

@@ -4,11 +4,19 @@ using Akka.Configuration;
 namespace Liiklus.Api.Configuration;
 
 /// <summary>
-/// The gateway's HOCON configuration, in layers: explicit overrides, then Liiklus's environment variables, then
-/// <c>hocon/liiklus.conf</c> and <c>hocon/akka.conf</c> from beside the binaries. <see cref="GatewaySettings"/> reads it.
+/// The gateway's HOCON configuration, in layers: explicit overrides, then Liiklus's environment variables, then the
+/// operator's own HOCON file (named by <see cref="ConfigFileVariable"/>), then <c>hocon/liiklus.conf</c> and
+/// <c>hocon/akka.conf</c> from beside the binaries. <see cref="GatewaySettings"/> reads it.
 /// </summary>
 public static class GatewayHocon
 {
+    /// <summary>
+    /// Names the operator's HOCON file: any key of the shipped files set there, without editing them (keys that have no
+    /// variable, such as <c>liiklus.shutdown.drain-delay</c> or Kafka's <c>properties</c>). A relative path is taken from
+    /// the working directory.
+    /// </summary>
+    public const string ConfigFileVariable = "liiklus_config_file";
+
     /// <summary>Environment variable → HOCON path it overrides.</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
     {
@@ -57,10 +65,12 @@ public static class GatewayHocon
         Load(overrides, name => Environment.GetEnvironmentVariable(name), Environment.GetEnvironmentVariables().Keys.Cast<string>());
 
     /// <param name="names">every variable name in the environment, for the ones named by a prefix</param>
+    /// <exception cref="SettingsException">the operator's file cannot be read or is not HOCON</exception>
     public static Config Load(Config? overrides, Func<string, string?> environment, IEnumerable<string>? names = null)
     {
         var config = FromEnvironment(environment)
             .WithFallback(Security.Configuration.JwtKeyVariables.FromEnvironment(names ?? [], environment))
+            .WithFallback(OperatorFile(environment(ConfigFileVariable)))
             .WithFallback(Defaults()).WithFallback(File("akka.conf"));
         return overrides is null ? config : overrides.WithFallback(config);
     }
@@ -74,6 +84,33 @@ public static class GatewayHocon
 
     private static Config File(string name) =>
         ConfigurationFactory.ParseString(System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", name)));
+
+    private static Config OperatorFile(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return Config.Empty;
+        }
+
+        string text;
+        try
+        {
+            text = System.IO.File.ReadAllText(Path.GetFullPath(path.Trim()));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new SettingsException([$"{ConfigFileVariable} = '{path}' cannot be read: {e.Message}"]);
+        }
+
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e) when (e is ConfigurationException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new SettingsException([$"{ConfigFileVariable} = '{path}' is not valid HOCON: {e.Message.ReplaceLineEndings(" ")}"]);
+        }
+    }
 
     private static Config FromEnvironment(Func<string, string?> environment)
     {

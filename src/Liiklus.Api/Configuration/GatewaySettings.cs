@@ -76,8 +76,7 @@ public sealed record GatewaySettings(
                 read.Int("liiklus.groups.max-shards", 1, 100_000),
                 read.Duration("liiklus.groups.idle-timeout", Millisecond, Day),
                 read.Duration("liiklus.groups.partitions-refresh-interval", TimeSpan.FromMilliseconds(100), Day)),
-            new ClusterSettings(read.String("liiklus.cluster.seed-nodes")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+            new ClusterSettings(read.AkkaAddresses("liiklus.cluster.seed-nodes", Hosting.GatewayHost.ActorSystemName)),
             RedisSettings.From(read),
             KafkaSettings.From(config, read),
             read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON",
@@ -86,6 +85,9 @@ public sealed record GatewaySettings(
             Postgres = PostgresSettings.From(read),
             DynamoDb = DynamoDbSettings.From(read),
         };
+        // Akka.Remote's endpoint, read by Akka itself: checked here so a bad value is one line, not Akka's stack trace.
+        read.HostName("akka.remote.dot-netty.tcp.hostname");
+        read.Int("akka.remote.dot-netty.tcp.port", 0, 65535);
         settings = settings with { KafkaPositions = KafkaPositionsSettings.From(config, read, settings.Kafka) };
 
         // A stream always holds at least one record, so the node's budget must take a few of the largest ones.

@@ -95,6 +95,39 @@ public sealed class SettingsReader(Config config)
             : Problem(path, raw, "an IP address such as 0.0.0.0, 127.0.0.1 or ::", IPAddress.Any);
     }
 
+    /// <summary>A host name or an IP address, as a node's Akka.Remote endpoint is reached by.</summary>
+    public string HostName(string path)
+    {
+        var raw = Raw(path);
+        return raw is not null && Uri.CheckHostName(raw.Trim()) != UriHostNameType.Unknown
+            ? raw.Trim()
+            : Problem(path, raw, "a host name or an IP address, such as node-1.internal or 10.0.0.1", "");
+    }
+
+    /// <summary>
+    /// A comma-separated list of Akka.Remote addresses of the actor system <paramref name="system"/>
+    /// (<c>akka.tcp://system@host:port</c>, <c>akka.ssl.tcp://</c> with cluster TLS); empty means none.
+    /// </summary>
+    public IReadOnlyList<string> AkkaAddresses(string path, string system)
+    {
+        var raw = Raw(path) ?? "";
+        var addresses = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var address in addresses)
+        {
+            if (!Akka.Actor.Address.TryParse(address, out var parsed)
+                // akka.tcp, akka.ssl.tcp, or those behind a transport adapter's scheme (akka.trttl.tcp in tests).
+                || !parsed.Protocol.StartsWith("akka.", StringComparison.Ordinal)
+                || parsed.System != system
+                || parsed.Host is null || Uri.CheckHostName(parsed.Host) == UriHostNameType.Unknown
+                || parsed.Port is not (> 0 and <= 65535))
+            {
+                Problem(path, address, $"comma-separated akka.tcp://{system}@host:port addresses (akka.ssl.tcp://{system}@host:port with cluster TLS)", 0);
+            }
+        }
+
+        return addresses;
+    }
+
     /// <summary>Records a problem found by a check of the caller's own (one that spans several keys, say).</summary>
     public void Reject(string path, string? value, string allowed) => Problem(path, value, allowed, 0);
 
@@ -114,7 +147,12 @@ public sealed class SettingsReader(Config config)
     public static IReadOnlyList<string> UnknownKeys(Config config, Config defaults, params string[] freeForm)
     {
         var known = new HashSet<string>(LeafPaths(defaults, "liiklus"), StringComparer.Ordinal);
-        return [.. LeafPaths(config, "liiklus").Where(path => !known.Contains(path) && !freeForm.Any(f => path.StartsWith(f + ".", StringComparison.Ordinal))).Order()];
+        // Beside liiklus and akka, a root key (an operator's file may hold anything) is read by nothing.
+        var roots = config.Root.IsObject()
+            ? config.Root.GetObject().Items.Keys.Where(root => root is not ("liiklus" or "akka"))
+            : [];
+        return [.. LeafPaths(config, "liiklus").Where(path => !known.Contains(path) && !freeForm.Any(f => path.StartsWith(f + ".", StringComparison.Ordinal)))
+            .Concat(roots).Order()];
     }
 
     private static IEnumerable<string> LeafPaths(Config config, string root)

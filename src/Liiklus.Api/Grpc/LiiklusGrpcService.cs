@@ -4,6 +4,7 @@ using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Plugins;
+using Liiklus.Api.Operations.Health;
 using Liiklus.Api.Operations.Tracing;
 using Liiklus.Protocol;
 using Liiklus.Storage.Positions;
@@ -14,7 +15,7 @@ namespace Liiklus.Api.Grpc;
 /// <summary>
 /// The Liiklus protocol: maps requests to the core's terms, relays, and maps what comes back to replies. Streaming calls
 /// drain what the core's entry points return into the response stream; the core's side ends as soon as the client
-/// leaves or the gateway stops (then the core completes what the call drains, so the client sees a normal end).
+/// leaves or the node's drain ends (then the core completes what the call drains, so the client sees a normal end).
 /// </summary>
 public sealed class LiiklusGrpcService(
     SubscriptionStarter subscriptions,
@@ -23,7 +24,7 @@ public sealed class LiiklusGrpcService(
     IPositionsStorage positions,
     GatewaySettings settings,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime,
+    NodeDraining draining,
     RecordPreProcessing preProcessing,
     RecordPostProcessing postProcessing) : LiiklusServiceContract
 {
@@ -45,7 +46,7 @@ public sealed class LiiklusGrpcService(
         var (topic, group, reset) = RequestMapping.Subscribe(request);
         using var subscription = subscriptions.Start(topic, group, reset);
         using var clientGone = context.CancellationToken.Register(subscription.Dispose);
-        using var stopping = lifetime.ApplicationStopping.Register(subscription.Dispose);
+        using var drained = draining.Drained.Register(subscription.Dispose);
         await StreamDrain.DrainAssignmentsAsync(subscription, responseStream, context.CancellationToken);
     }
 
@@ -54,7 +55,7 @@ public sealed class LiiklusGrpcService(
         var (session, sessionId, partition, format) = RequestMapping.Receive(request);
         using var stream = receiveStreams.Start(session, sessionId, partition);
         using var clientGone = context.CancellationToken.Register(stream.Dispose);
-        using var stopping = lifetime.ApplicationStopping.Register(stream.Dispose);
+        using var drained = draining.Drained.Register(stream.Dispose);
         // Delivering: a span in the record's publisher's trace, when tracing is on (Operations/Tracing). Record
         // post-processors run on this call's own drain loop, just before a record becomes a reply: one that throws ends
         // this call with INTERNAL naming it; a record one drops is skipped and the stream goes on.

@@ -12,21 +12,25 @@ namespace Liiklus.Api.Plugins;
 /// </summary>
 public static class PluginLoader
 {
-    /// <summary>The processors of every plugin; none when no folder was configured and the default one is absent.</summary>
+    /// <summary>
+    /// The processors of every plugin; none when no folder was configured and the default one is absent. A relative
+    /// folder is taken from the working directory.
+    /// </summary>
     /// <exception cref="InvalidOperationException">
     /// a configured folder is missing, or a plugin cannot be loaded, has no processor or cannot create one
     /// </exception>
-    public static IReadOnlyList<object> Load(PluginSettings settings)
+    public static PluginFolder Load(PluginSettings settings)
     {
         var directory = Path.GetFullPath(settings.Directory ?? PluginSettings.DefaultDirectory);
         if (!Directory.Exists(directory))
         {
             return settings.Directory is null
-                ? []
+                ? new PluginFolder(directory, Exists: false, [], [])
                 : throw new InvalidOperationException($"plugins_dir '{directory}' does not exist");
         }
 
-        return PluginAssemblies(directory).SelectMany(LoadProcessors).ToList();
+        var assemblies = PluginAssemblies(directory).ToList();
+        return new PluginFolder(directory, Exists: true, assemblies, [.. assemblies.SelectMany(LoadProcessors)]);
     }
 
     private static IEnumerable<string> PluginAssemblies(string directory)

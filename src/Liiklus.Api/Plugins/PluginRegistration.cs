@@ -12,7 +12,8 @@ public static class PluginRegistration
     /// <exception cref="InvalidOperationException">a plugin cannot be loaded (the message names it)</exception>
     public static IServiceCollection AddRecordProcessors(this IServiceCollection services, PluginSettings settings)
     {
-        foreach (var processor in PluginLoader.Load(settings))
+        var folder = PluginLoader.Load(settings);
+        foreach (var processor in folder.Processors)
         {
             if (processor is IRecordPreProcessor pre)
             {
@@ -27,6 +28,7 @@ public static class PluginRegistration
 
         return services
             .AddSingleton(settings)
+            .AddSingleton(folder)
             .AddSingleton<RecordPreProcessing>()
             .AddSingleton<RecordPostProcessing>()
             .AddHostedService<RecordProcessorsAnnouncement>();

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Hosting;
+using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Api;
@@ -128,5 +129,92 @@ public sealed class ConfigurationSpecs
             """), _ => null);
 
         Assert.Equal(["liiklus.recieve.buffer-bytes"], SettingsReader.UnknownKeys(config, GatewayHocon.Defaults(), GatewaySettings.FreeFormSections));
+    }
+
+    [Theory]
+    [InlineData("akka_remote_port", "abc", "akka_remote_port (akka.remote.dot-netty.tcp.port) = 'abc' is not allowed; allowed: a whole number from 0 to 65535")]
+    [InlineData("akka_remote_port", "70000", "akka_remote_port (akka.remote.dot-netty.tcp.port) = '70000' is not allowed; allowed: a whole number from 0 to 65535")]
+    [InlineData("akka_remote_hostname", "not a host", "akka_remote_hostname (akka.remote.dot-netty.tcp.hostname) = 'not a host' is not allowed; allowed: a host name or an IP address")]
+    [InlineData("akka_cluster_seed_nodes", "foo", "akka_cluster_seed_nodes (liiklus.cluster.seed-nodes) = 'foo' is not allowed; allowed: comma-separated akka.tcp://liiklus@host:port")]
+    [InlineData("akka_cluster_seed_nodes", "akka.tcp://liiklus@10.0.0.1:4053,akka.tcp://other@10.0.0.2:4053", "akka_cluster_seed_nodes (liiklus.cluster.seed-nodes) = 'akka.tcp://other@10.0.0.2:4053' is not allowed")]
+    [InlineData("akka_cluster_seed_nodes", "http://liiklus@10.0.0.1:4053", "akka_cluster_seed_nodes (liiklus.cluster.seed-nodes) = 'http://liiklus@10.0.0.1:4053' is not allowed")]
+    [InlineData("akka_cluster_seed_nodes", "akka.tcp://liiklus@10.0.0.1", "akka_cluster_seed_nodes (liiklus.cluster.seed-nodes) = 'akka.tcp://liiklus@10.0.0.1' is not allowed")]
+    public void Bad_akka_variable_stops_start_up_naming_the_variable_and_what_is_allowed(string variable, string value, string problem)
+    {
+        var refused = Assert.Throws<SettingsException>(() => GatewaySettings.From(GatewayHocon.Load(null, name => name == variable ? value : null)));
+
+        Assert.StartsWith(problem, Assert.Single(refused.Problems));
+    }
+
+    [Fact]
+    public void Secure_seed_nodes_and_host_names_are_allowed()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["akka_cluster_seed_nodes"] = "akka.ssl.tcp://liiklus@node-1.internal:4053,akka.ssl.tcp://liiklus@[::1]:4054",
+            ["akka_remote_hostname"] = "node-2.internal",
+            ["akka_remote_port"] = "0",
+        };
+
+        var settings = GatewaySettings.From(GatewayHocon.Load(null, name => environment.GetValueOrDefault(name)));
+
+        Assert.Equal(2, settings.Cluster.SeedNodes.Count);
+    }
+
+    [Fact]
+    public void Operator_config_file_is_layered_over_the_defaults_and_under_the_variables()
+    {
+        using var files = new TestFiles();
+        var file = files.Write("gateway.conf", """
+            liiklus.shutdown.drain-delay = 5s
+            liiklus.grpc.port = 7000
+            liiklus.storage.kafka.properties { "security.protocol" = SSL }
+            akka.cluster.failure-detector.acceptable-heartbeat-pause = 6s
+            """);
+        var environment = new Dictionary<string, string> { [GatewayHocon.ConfigFileVariable] = file, ["grpc_port"] = "7001" };
+
+        var config = GatewayHocon.Load(null, name => environment.GetValueOrDefault(name));
+        var settings = GatewaySettings.From(config);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.Operations.DrainDelay);
+        Assert.Equal(7001, settings.Grpc.Port);
+        Assert.Equal("SSL", settings.Kafka.Properties["security.protocol"]);
+        Assert.Equal(TimeSpan.FromSeconds(6), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
+    }
+
+    [Fact]
+    public void Misspelt_keys_in_the_operator_config_file_are_found()
+    {
+        using var files = new TestFiles();
+        var file = files.Write("gateway.conf", """
+            liiklus.shutdown.drain-dealy = 5s
+            liiklus.receive.buffer-bytes = 1MiB
+            liiklus.storage.kafka.properties { "security.protocol" = SSL }
+            liiklsu.grpc.port = 7000
+            """);
+
+        var config = GatewayHocon.Load(null, name => name == GatewayHocon.ConfigFileVariable ? file : null);
+
+        Assert.Equal(["liiklsu", "liiklus.shutdown.drain-dealy"], SettingsReader.UnknownKeys(config, GatewayHocon.Defaults(), GatewaySettings.FreeFormSections));
+    }
+
+    [Fact]
+    public void Operator_config_file_that_cannot_be_read_stops_start_up_naming_the_variable()
+    {
+        var refused = Assert.Throws<SettingsException>(() => GatewayHocon.Load(null, name => name == GatewayHocon.ConfigFileVariable ? "/nonexistent/gateway.conf" : null));
+
+        Assert.StartsWith("liiklus_config_file = '/nonexistent/gateway.conf' cannot be read: ", Assert.Single(refused.Problems));
+    }
+
+    [Fact]
+    public void Operator_config_file_that_is_not_hocon_stops_start_up_naming_the_variable()
+    {
+        using var files = new TestFiles();
+        var file = files.Write("gateway.conf", "liiklus.grpc.port = ${nowhere}");
+
+        var refused = Assert.Throws<SettingsException>(() => GatewayHocon.Load(null, name => name == GatewayHocon.ConfigFileVariable ? file : null));
+
+        Assert.StartsWith($"liiklus_config_file = '{file}' is not valid HOCON: ", Assert.Single(refused.Problems));
     }
 }

@@ -25,6 +25,26 @@ public sealed class GatewayProcessSpecs
         await subscription.Completion.WaitAsync(LiiklusClientExtensions.Deadline);
         Assert.Contains("Application is shutting down", gateway.Log);
         Assert.Contains("Exiting completed", gateway.Log);
+        Assert.Contains($"No plugins folder at {Path.Combine(AppContext.BaseDirectory, "plugins")}: no plugin loaded", gateway.Log);
+    }
+
+    [Fact]
+    public async Task Readme_run_command_takes_relative_paths_from_the_callers_folder_and_logs_the_plugins_folder()
+    {
+        using var folder = new TestFiles();
+        folder.Write("events.yml", "events:\n  com.example.order.created:\n    type: object\n");
+        var plugins = Directory.CreateDirectory(Path.Combine(folder.Folder, "my-plugins")).FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["schema_enabled"] = "true",
+            ["schema_schemaURL"] = "file:events.yml",
+            ["plugins_dir"] = "my-plugins",
+        };
+
+        await using var gateway = await GatewayProcess.StartWithDotnetRunAsync(environment, folder.Folder);
+
+        Assert.Contains($"Plugins folder {plugins} holds no plugin", gateway.Log);
+        Assert.Contains("Liiklus.Api.Schema.JsonSchemaPreProcessor", gateway.Log);
     }
 
     [Fact]
@@ -45,6 +65,22 @@ public sealed class GatewayProcessSpecs
         Assert.StartsWith("gateway exited with 2:", error.Message);
         Assert.Contains("Liiklus cannot start: grpc_port (liiklus.grpc.port) = 'abc' is not allowed; allowed: a whole number from 0 to 65535", error.Message);
         Assert.DoesNotContain("   at ", error.Message);
+    }
+
+    [Fact]
+    public async Task Bad_akka_variables_exit_with_code_2_and_one_line_each_without_a_stack_trace()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayProcess.StartAsync(
+            new Dictionary<string, string> { ["akka_remote_port"] = "70000", ["akka_remote_hostname"] = "not a host", ["akka_cluster_seed_nodes"] = "foo" },
+            GatewayProcess.FreePort(),
+            seedNodes: null));
+
+        Assert.StartsWith("gateway exited with 2:", error.Message);
+        var lines = error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Contains(lines, line => line.StartsWith("Liiklus cannot start: akka_remote_port (akka.remote.dot-netty.tcp.port) = '70000'", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("Liiklus cannot start: akka_remote_hostname (akka.remote.dot-netty.tcp.hostname) = 'not a host'", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("Liiklus cannot start: akka_cluster_seed_nodes (liiklus.cluster.seed-nodes) = 'foo'", StringComparison.Ordinal));
     }
 
     [Fact]

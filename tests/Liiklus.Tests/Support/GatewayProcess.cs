@@ -58,16 +58,29 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <param name="environment">Liiklus's variables; ports are chosen here</param>
     /// <param name="seedNodes">cluster seed addresses, or null for a node of its own</param>
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
+    public static Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes) =>
+        StartAsync(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Liiklus.Api")) { WorkingDirectory = AppContext.BaseDirectory }, environment, remotePort, seedNodes);
+
+    /// <summary>
+    /// The README's run command exactly (<c>dotnet run -c Release --project src/Liiklus.Api</c>, without building again),
+    /// typed in <paramref name="workingDirectory"/>.
+    /// </summary>
+    public static Task<GatewayProcess> StartWithDotnetRunAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
-        var appHost = Path.Combine(AppContext.BaseDirectory, "Liiklus.Api");
-        var start = new ProcessStartInfo(appHost)
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
+        foreach (var argument in new[] { "run", "-c", "Release", "--no-build", "--project", Path.Combine(RepositoryRoot(), "src", "Liiklus.Api") })
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+            start.ArgumentList.Add(argument);
+        }
+
+        return StartAsync(start, environment, FreePort(), seedNodes: null);
+    }
+
+    private static async Task<GatewayProcess> StartAsync(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         var grpcPort = FreePort();
         start.Environment["grpc_port"] = grpcPort.ToString();
         // The operations port defaults to 8080: nodes side by side on one machine need one each.
@@ -104,20 +117,40 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>SIGTERM, as an orchestrator stops a pod: the gateway shuts down gracefully.</summary>
     public async Task TerminateAsync(TimeSpan deadline)
     {
-        _ = SendSignal(_process.Id, SigTerm);
-        await _process.WaitForExitAsync().WaitAsync(deadline);
+        Terminate();
+        await WaitForExitAsync(deadline);
     }
+
+    /// <summary>Sends SIGTERM without waiting for the gateway to stop.</summary>
+    public void Terminate() => _ = SendSignal(_process.Id, SigTerm);
+
+    public Task WaitForExitAsync(TimeSpan deadline) => _process.WaitForExitAsync().WaitAsync(deadline);
+
+    /// <summary>A channel to the gateway's gRPC port, for clients besides <see cref="Client"/>.</summary>
+    public GrpcChannel Channel => _channel;
 
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
         if (!_process.HasExited)
         {
-            _process.Kill();
+            // dotnet run starts the gateway as a child of its own.
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
 
         _process.Dispose();
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Liiklus.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException($"no Liiklus.sln above {AppContext.BaseDirectory}");
     }
 
     private async Task WaitUntilServingAsync()
