@@ -60,6 +60,14 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <param name="seedNodes">cluster seed addresses, or null for a node of its own</param>
     public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
     {
+        var gateway = Launch(environment, remotePort, seedNodes);
+        await gateway.WaitUntilServingAsync();
+        return gateway;
+    }
+
+    /// <summary>Starts the gateway without waiting for it to serve, for a node that may be refused on its way.</summary>
+    public static GatewayProcess Launch(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
+    {
         var appHost = Path.Combine(AppContext.BaseDirectory, "Liiklus.Api");
         var start = new ProcessStartInfo(appHost)
         {
@@ -86,9 +94,14 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var gateway = new GatewayProcess(Process.Start(start)!, grpcPort, remotePort);
-        await gateway.WaitUntilServingAsync();
-        return gateway;
+        return new GatewayProcess(Process.Start(start)!, grpcPort, remotePort);
+    }
+
+    /// <summary>Waits for the gateway to exit on its own, its output read to the end; its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan deadline)
+    {
+        await _process.WaitForExitAsync().WaitAsync(deadline);
+        return _process.ExitCode;
     }
 
     public static int FreePort()
