@@ -10,7 +10,7 @@ internal static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // As Liiklus: a plain 200 "OK" for as long as the process answers at all.
-        endpoints.MapGet("/health", () => Results.Text("OK"));
+        endpoints.MapGet("/health", () => Results.Text("OK")).WithMetadata(OperationsPortOnly.Instance);
         endpoints.MapGet("/health/ready", async (ReadinessProbe probe, CancellationToken cancellationToken) =>
         {
             var report = await probe.CheckAsync(cancellationToken);
@@ -22,6 +22,6 @@ internal static class HealthEndpoints
                 unreachable = report.Storages.Where(s => !s.Reachable).Select(s => s.Storage),
             };
             return Results.Json(body, Json, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        }).WithMetadata(OperationsPortOnly.Instance);
     }
 }
