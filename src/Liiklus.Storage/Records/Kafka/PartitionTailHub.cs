@@ -52,7 +52,7 @@ internal sealed class PartitionTailHub(PartitionTail tail, PartitionTails regist
             Pull(_hub._in);
         }
 
-        public void OnUpstreamFinish() => Failed(new StorageUnavailableException($"the shared fetch of {_hub._tail.TopicPartition} ended"));
+        public void OnUpstreamFinish() => Failed(StorageUnavailableException.Records($"the shared fetch of {_hub._tail.TopicPartition} ended"));
 
         public void OnUpstreamFailure(Exception e) => Failed(e);
 
