@@ -98,6 +98,7 @@ public static class GatewayHost
         app.MapGrpcService<LiiklusGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapLiiklusOperations();
+        StartUpSummary.LogOnceServing(app);
         return app;
     }
 

@@ -30,4 +30,18 @@ public sealed class JsonLogSpecs
 
         Assert.NotEmpty(akka);
     }
+
+    [Fact]
+    public async Task Start_up_says_which_storages_are_in_use_and_which_port_is_grpc_and_which_is_operations()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>(), GatewayProcess.FreePort(), seedNodes: null);
+
+        var summary = await Eventually.Until(
+            () => Task.FromResult(gateway.Log.Split('\n').FirstOrDefault(line => line.Contains("Liiklus serving gRPC on"))),
+            line => line is not null,
+            "the start-up summary");
+
+        Assert.Contains($":{gateway.GrpcPort}, operations (metrics, health) on http://", summary);
+        Assert.Contains("records storage MEMORY, positions storage MEMORY", summary);
+    }
 }
