@@ -34,4 +34,5 @@ catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections
     return 1;
 }
 
-return 0;
+// 0, or what the node was stopped with: 2 when it found itself refused (SecondMemberGuard).
+return Environment.ExitCode;

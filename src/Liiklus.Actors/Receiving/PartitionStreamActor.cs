@@ -100,9 +100,11 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         });
         Receive<SessionUnknown>(_ => Finish(new SessionNotFoundException(_sessionId)));
         Receive<PartitionNotOwned>(_ => Finish());
-        Receive<GroupUnavailable>(unavailable => Finish(new StorageUnavailableException(unavailable.Reason)));
-        Receive<ClaimTimedOut>(_ => Finish(new StorageUnavailableException(
-            $"the coordinator of group '{_session.Group.Name}' did not answer within {_dependencies.Settings.ClaimTimeout}")));
+        // The coordinator could not learn the topic's partitions from the records storage.
+        Receive<GroupUnavailable>(unavailable => Finish(StorageUnavailableException.Records(
+            $"group '{_session.Group.Name}' of topic '{_session.Topic}' is unavailable: {unavailable.Reason}")));
+        Receive<ClaimTimedOut>(_ => Finish(new CoordinatorUnavailableException(
+            $"the coordinator of group '{_session.Group.Name}' of topic '{_session.Topic}' did not answer within {_dependencies.Settings.ClaimTimeout}")));
         EndingsInAnyState();
     }
 
@@ -121,7 +123,9 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
             Become(Streaming);
         });
         Receive<PositionsUnavailable>(failed => Finish(new StorageUnavailableException(
-            $"positions of group '{_session.Group.Name}' could not be read: {failed.Cause.Message}", failed.Cause)));
+            (failed.Cause as StorageUnavailableException)?.Summary ?? StorageUnavailableException.PositionsSummary,
+            $"positions of group '{_session.Group.Name}' could not be read: {failed.Cause.Message}",
+            failed.Cause)));
         EndingsInAnyState();
     }
 

@@ -62,10 +62,11 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
             _joinRetry = TimeSpan.FromTicks(Math.Min(_joinRetry.Ticks * 2, LongestJoinRetry.Ticks));
             SendJoin();
         });
-        Receive<JoinTimedOut>(_ => Fail(new StorageUnavailableException(
+        Receive<JoinTimedOut>(_ => Fail(new CoordinatorUnavailableException(
             $"no coordinator of group '{_session.Group.Name}' of topic '{_session.Topic}' answered within {_joinTimeout}")));
-        Receive<GroupUnavailable>(unavailable =>
-            Fail(new StorageUnavailableException($"group '{_session.Group.Name}' of topic '{_session.Topic}' is unavailable: {unavailable.Reason}")));
+        // The coordinator could not learn the topic's partitions from the records storage.
+        Receive<GroupUnavailable>(unavailable => Fail(StorageUnavailableException.Records(
+            $"group '{_session.Group.Name}' of topic '{_session.Topic}' is unavailable: {unavailable.Reason}")));
         Receive<Terminated>(terminated =>
         {
             if (terminated.ActorRef.Equals(_coordinator))

@@ -21,7 +21,10 @@ public static class GatewayHocon
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
     {
         ["grpc_port"] = "liiklus.grpc.port",
+        ["grpc_address"] = "liiklus.grpc.address",
         ["server_port"] = "liiklus.server.port",
+        // Spring's name for the address of server_port, as Liiklus reads it.
+        ["server_address"] = "liiklus.server.address",
         ["storage_records_type"] = "liiklus.storage.records.type",
         ["storage_positions_type"] = "liiklus.storage.positions.type",
         ["redis_host"] = "liiklus.storage.redis.host",

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
 using Liiklus.Actors.Subscriptions;
@@ -9,7 +10,8 @@ using Liiklus.Storage.Positions;
 namespace Liiklus.Api.Grpc;
 
 /// <summary>
-/// Gives every failure a status a client can act on, never UNKNOWN: storage outages are UNAVAILABLE, an ended session
+/// Gives every failure a status a client can act on, never UNKNOWN: storage outages are UNAVAILABLE (which storage and
+/// a trace id; the storage's own words go to the log under that id), a coordinator that does not answer too, an ended session
 /// NOT_FOUND, an oversized record or a spent budget RESOURCE_EXHAUSTED, a call the client left CANCELLED, anything
 /// unexpected INTERNAL (logged with its details, which the client does not get).
 /// </summary>
@@ -48,22 +50,29 @@ public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> l
 
     private RpcException ToRpcException(Exception e, ServerCallContext context)
     {
+        var traceId = context.GetHttpContext().TraceIdentifier;
         var status = e switch
         {
             // Whatever failed once the client had gone (a write to a closed stream, say) failed because it had gone.
             _ when context.CancellationToken.IsCancellationRequested => new Status(StatusCode.Cancelled, "the call was cancelled"),
-            StorageUnavailableException => new Status(StatusCode.Unavailable, e.Message),
+            // Which storage, and the trace id that finds the detail (addresses, the store's own errors) in the log.
+            StorageUnavailableException unavailable => new Status(StatusCode.Unavailable, $"{unavailable.Summary} (trace id {traceId})"),
+            CoordinatorUnavailableException => new Status(StatusCode.Unavailable, e.Message),
             SessionNotFoundException => new Status(StatusCode.NotFound, e.Message),
             RecordTooLargeException or ReceiveMemoryExhaustedException or AssignmentsNotReadException =>
                 new Status(StatusCode.ResourceExhausted, e.Message),
             // A position the positions storage cannot hold (e.g. an offset Kafka cannot commit).
             PositionOutOfRangeException => new Status(StatusCode.InvalidArgument, e.Message),
             OperationCanceledException => new Status(StatusCode.DeadlineExceeded, "the storage did not answer in time"),
-            _ => new Status(StatusCode.Internal, $"the gateway failed unexpectedly (trace id {context.GetHttpContext().TraceIdentifier}); its log has the details"),
+            _ => new Status(StatusCode.Internal, $"the gateway failed unexpectedly (trace id {traceId}); its log has the details"),
         };
         if (status.StatusCode == StatusCode.Internal)
         {
-            logger.LogError(e, "{Method} failed unexpectedly (trace id {TraceId})", context.Method, context.GetHttpContext().TraceIdentifier);
+            logger.LogError(e, "{Method} failed unexpectedly (trace id {TraceId})", context.Method, traceId);
+        }
+        else if (e is StorageUnavailableException storage && !context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("{Method} answered UNAVAILABLE, {Summary} (trace id {TraceId}): {Detail}", context.Method, storage.Summary, traceId, storage.Message);
         }
 
         return new RpcException(status);

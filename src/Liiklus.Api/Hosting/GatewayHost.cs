@@ -87,12 +87,16 @@ public static class GatewayHost
         builder.AddLiiklusOperations(settings);
         builder.Services.AddHostedService(services => new UnknownSettingsWarning(config, services.GetRequiredService<ILogger<UnknownSettingsWarning>>()));
         builder.Services.AddGatewaySecurity(security);
+        // A node with a per-node storage stays alone; a test host sharing one storage between nodes replaces this.
+        builder.Services.AddSingleton(PerNodeStorages.Of(settings));
+        builder.Services.AddHostedService<SecondMemberGuard>();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapGrpcService<LiiklusGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapLiiklusOperations();
+        StartUpSummary.LogOnceServing(app);
         return app;
     }
 

@@ -43,7 +43,11 @@ public sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMess
 
     private void Log(LogEvent logEvent)
     {
-        var logger = _loggers.GetOrAdd(logEvent.LogClass?.FullName ?? "Akka", _factory.CreateLogger);
+        // A logger made from a string (Logging.GetLogger(system, "remoting")) has a placeholder class: its source names it.
+        var category = logEvent.LogClass is null || logEvent.LogClass == typeof(DummyClassForStringSources)
+            ? $"Akka.{logEvent.LogSource}"
+            : logEvent.LogClass.FullName ?? "Akka";
+        var logger = _loggers.GetOrAdd(category, _factory.CreateLogger);
         var level = logEvent.LogLevel() switch
         {
             AkkaLogLevel.DebugLevel => LogLevel.Debug,
@@ -74,6 +78,6 @@ public sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMess
 
         fields.Add(new KeyValuePair<string, object?>("ActorPath", logEvent.LogSource));
         fields.Add(new KeyValuePair<string, object?>("{OriginalFormat}", logEvent.Message is LogMessage template ? template.Format : text));
-        logger.Log(level, default, fields, logEvent.Cause, (_, _) => text);
+        logger.Log(level, default, new AkkaLogState(fields, text), logEvent.Cause, (state, _) => state.ToString());
     }
 }

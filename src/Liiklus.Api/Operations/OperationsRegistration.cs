@@ -17,7 +17,7 @@ namespace Liiklus.Api.Operations;
 
 /// <summary>
 /// Everything an operator looks at, added beside the gRPC service: the HTTP/1.1 port with /prometheus, /metrics,
-/// /health and /health/ready; metrics (System.Diagnostics.Metrics, exported for Prometheus by OpenTelemetry); traces
+/// /health and /health/ready (on that port alone, never on the gRPC port); metrics (System.Diagnostics.Metrics, exported for Prometheus by OpenTelemetry); traces
 /// (exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set); gRPC reflection, compression and the
 /// Liiklus service's health while the node drains.
 /// </summary>
@@ -104,12 +104,13 @@ public static class OperationsRegistration
     public static WebApplication MapLiiklusOperations(this WebApplication app)
     {
         app.MapGrpcReflectionService();
+        OperationsPortOnly.Enforce(app);
         app.MapHealthEndpoints();
         if (app.Services.GetRequiredService<OperationsSettings>().MetricsEnabled)
         {
             // Liiklus's path, and the one Prometheus looks at by default: the same text.
-            app.MapPrometheusScrapingEndpoint("/prometheus");
-            app.MapPrometheusScrapingEndpoint("/metrics");
+            app.MapPrometheusScrapingEndpoint("/prometheus").WithMetadata(OperationsPortOnly.Instance);
+            app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(OperationsPortOnly.Instance);
         }
 
         return app;

@@ -84,6 +84,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
 
         var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => _received.Reader.Completion.WaitAsync(Deadline));
         Assert.Contains("group", error.Message);
+        Assert.Equal(StorageUnavailableException.PositionsSummary, error.Summary);
     }
 
     [Fact]
@@ -93,7 +94,9 @@ public sealed class PartitionStreamActorSpecs : TestKit
 
         _groups.ExpectMsg<ClaimPartition>();
 
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => _received.Reader.Completion.WaitAsync(Deadline));
+        // The cluster failed the claim, not a storage.
+        var error = await Assert.ThrowsAsync<CoordinatorUnavailableException>(() => _received.Reader.Completion.WaitAsync(Deadline));
+        Assert.Contains("did not answer within", error.Message);
     }
 
     [Fact]
@@ -179,18 +182,18 @@ public sealed class PartitionStreamActorSpecs : TestKit
     private sealed class UnreachablePositions : IPositionsStorage
     {
         public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken) =>
-            throw new StorageUnavailableException("positions storage unreachable");
+            throw StorageUnavailableException.Positions("positions storage unreachable");
 
         public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
-            throw new StorageUnavailableException("positions storage unreachable");
+            throw StorageUnavailableException.Positions("positions storage unreachable");
 
         public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(string topic, string groupName, CancellationToken cancellationToken) =>
-            Task.FromException<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>>(new StorageUnavailableException("positions storage unreachable"));
+            Task.FromException<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>>(StorageUnavailableException.Positions("positions storage unreachable"));
 
         public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(string topic, GroupId reader, CancellationToken cancellationToken) =>
             GetAllVersionsAsync(topic, reader.Name, cancellationToken);
 
         public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
-            Task.FromException<IReadOnlyList<StoredGroup>>(new StorageUnavailableException("positions storage unreachable"));
+            Task.FromException<IReadOnlyList<StoredGroup>>(StorageUnavailableException.Positions("positions storage unreachable"));
     }
 }

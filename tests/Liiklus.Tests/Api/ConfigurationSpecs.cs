@@ -42,6 +42,20 @@ public sealed class ConfigurationSpecs
         Assert.Equal(4053, config.GetInt("akka.remote.dot-netty.tcp.port"));
     }
 
+    [Fact]
+    public void Operators_bind_each_port_to_an_address_with_server_address_and_grpc_address()
+    {
+        var environment = new Dictionary<string, string> { ["server_address"] = "127.0.0.1", ["grpc_address"] = "::1" };
+
+        var settings = GatewaySettings.From(GatewayHocon.Load(null, name => environment.GetValueOrDefault(name)));
+        var defaults = GatewaySettings.From(GatewayHocon.Load(null, _ => null));
+
+        Assert.Equal(System.Net.IPAddress.Loopback, settings.Operations.HttpAddress);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, settings.Grpc.Address);
+        Assert.Equal(System.Net.IPAddress.Any, defaults.Operations.HttpAddress);
+        Assert.Equal(System.Net.IPAddress.Any, defaults.Grpc.Address);
+    }
+
     [Theory]
     [InlineData("liiklus.storage.records.type = CASSANDRA", "storage_records_type (liiklus.storage.records.type) = 'CASSANDRA'")]
     [InlineData("liiklus.storage.positions.type = ETCD", "storage_positions_type (liiklus.storage.positions.type) = 'ETCD'")]
@@ -58,7 +72,7 @@ public sealed class ConfigurationSpecs
     [InlineData("liiklus.subscribe.buffer-size = 0", "liiklus.subscribe.buffer-size = '0'", "from 1")]
     [InlineData("liiklus.receive.buffer-bytes = lots", "liiklus.receive.buffer-bytes = 'lots'", "a size from")]
     [InlineData("liiklus.receive.claim-timeout = soon", "liiklus.receive.claim-timeout = 'soon'", "a duration from")]
-    [InlineData("liiklus.grpc.address = gateway.local", "liiklus.grpc.address = 'gateway.local'", "an IP address")]
+    [InlineData("liiklus.grpc.address = gateway.local", "grpc_address (liiklus.grpc.address) = 'gateway.local'", "an IP address")]
     [InlineData("liiklus.storage.redis.ssl = maybe", "liiklus.storage.redis.ssl = 'maybe'", "true or false")]
     public void Out_of_range_value_stops_start_up_naming_the_key_and_what_is_allowed(string hocon, string named, string allowed)
     {

@@ -1,3 +1,4 @@
+using Liiklus.Api.Hosting;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
@@ -174,5 +175,7 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
             {
                 services.AddSingleton<IRecordsStorage>(_records);
                 services.AddSingleton<IPositionsStorage>(_positions);
+                // The nodes share these in-memory storages, as real ones would share Kafka and Redis.
+                services.AddSingleton(PerNodeStorages.None);
             });
 }

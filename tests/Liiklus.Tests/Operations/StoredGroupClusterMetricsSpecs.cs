@@ -1,3 +1,4 @@
+using Liiklus.Api.Hosting;
 using Akka.Cluster;
 using Liiklus.Protocol;
 using Liiklus.Storage.Positions;
@@ -71,5 +72,7 @@ public sealed class StoredGroupClusterMetricsSpecs : IAsyncLifetime
             {
                 services.AddSingleton<IRecordsStorage>(_records);
                 services.AddSingleton<IPositionsStorage>(_positions);
+                // The nodes share these in-memory storages, as real ones would share Kafka and Redis.
+                services.AddSingleton(PerNodeStorages.None);
             });
 }

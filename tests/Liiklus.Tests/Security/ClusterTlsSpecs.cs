@@ -4,9 +4,11 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Cluster;
 using Akka.Event;
+using Liiklus.Api.Hosting;
 using Liiklus.Api.Security.Cluster;
 using Liiklus.Api.Security.Configuration;
 using Liiklus.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
 
@@ -117,7 +119,12 @@ public sealed class ClusterTlsSpecs : IAsyncLifetime
             hocon += $"\nliiklus.cluster.seed-nodes = \"{seed}\"";
         }
 
-        var node = await TestGateway.StartAsync(hocon, services => logs?.AddTo(services));
+        var node = await TestGateway.StartAsync(hocon, services =>
+        {
+            logs?.AddTo(services);
+            // These specs are about who may join, not what the nodes store: their in-memory storages may differ.
+            services.AddSingleton(PerNodeStorages.None);
+        });
         _nodes.Add(node);
         return node;
     }

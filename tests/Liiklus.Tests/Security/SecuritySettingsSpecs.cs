@@ -60,6 +60,7 @@ public sealed class SecuritySettingsSpecs
     [InlineData("liiklus.grpc.auth.alg = RSA512\nliiklus.grpc.auth.keys.main = \"bm90IGEga2V5\"", "grpc_auth_keys_main (liiklus.grpc.auth.keys.main) is not an RSA public key")]
     [InlineData("liiklus.cluster.tls.certificate = \"/node.pem\"", "is a PEM certificate: set akka_remote_tls_key (liiklus.cluster.tls.key)")]
     [InlineData("liiklus.cluster.tls.certificate = \"/node.p12\"\nliiklus.cluster.seed-nodes = \"akka.tcp://liiklus@10.0.0.1:4053\"", "every seed node is akka.ssl.tcp://")]
+    [InlineData("liiklus.cluster.seed-nodes = \"akka.tcp://liiklus@10.0.0.1:4053, akka.ssl.tcp://liiklus@10.0.0.2:4053\"", "akka.ssl.tcp://liiklus@10.0.0.2:4053 is a seed node over cluster TLS: set akka_remote_tls_certificate")]
     [InlineData("liiklus.grpc.tls.key = \"/missing/k.pem\"\nliiklus.grpc.tls.key-cert-chain = \"/missing/c.pem\"", "grpc_tls_keyCertChain (liiklus.grpc.tls.key-cert-chain): cannot read '/missing/c.pem'")]
     public void Wrong_security_settings_stop_start_up_naming_the_setting(string hocon, string message)
     {

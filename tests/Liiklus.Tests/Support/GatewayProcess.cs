@@ -58,14 +58,22 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <param name="environment">Liiklus's variables; ports are chosen here</param>
     /// <param name="seedNodes">cluster seed addresses, or null for a node of its own</param>
-    public static Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes) =>
-        StartAsync(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Liiklus.Api")) { WorkingDirectory = AppContext.BaseDirectory }, environment, remotePort, seedNodes);
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
+    {
+        var gateway = Launch(environment, remotePort, seedNodes);
+        await gateway.WaitUntilServingAsync();
+        return gateway;
+    }
+
+    /// <summary>Starts the gateway without waiting for it to serve, for a node that may be refused on its way.</summary>
+    public static GatewayProcess Launch(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes) =>
+        Launch(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Liiklus.Api")) { WorkingDirectory = AppContext.BaseDirectory }, environment, remotePort, seedNodes);
 
     /// <summary>
     /// The README's run command exactly (<c>dotnet run -c Release --project src/Liiklus.Api</c>, without building again),
     /// typed in <paramref name="workingDirectory"/>.
     /// </summary>
-    public static Task<GatewayProcess> StartWithDotnetRunAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    public static async Task<GatewayProcess> StartWithDotnetRunAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
         foreach (var argument in new[] { "run", "-c", "Release", "--no-build", "--project", Path.Combine(RepositoryRoot(), "src", "Liiklus.Api") })
@@ -73,10 +81,12 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return StartAsync(start, environment, FreePort(), seedNodes: null);
+        var gateway = Launch(start, environment, FreePort(), seedNodes: null);
+        await gateway.WaitUntilServingAsync();
+        return gateway;
     }
 
-    private static async Task<GatewayProcess> StartAsync(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
+    private static GatewayProcess Launch(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -99,9 +109,14 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var gateway = new GatewayProcess(Process.Start(start)!, grpcPort, remotePort);
-        await gateway.WaitUntilServingAsync();
-        return gateway;
+        return new GatewayProcess(Process.Start(start)!, grpcPort, remotePort);
+    }
+
+    /// <summary>Waits for the gateway to exit on its own, its output read to the end; its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan deadline)
+    {
+        await _process.WaitForExitAsync().WaitAsync(deadline);
+        return _process.ExitCode;
     }
 
     public static int FreePort()

@@ -111,7 +111,8 @@ public sealed record SecuritySettings(GrpcTlsSettings? GrpcTls, JwtSettings Jwt,
         return settings;
     }
 
-    // With TLS, Akka.Remote's addresses are akka.ssl.tcp://: a plain akka.tcp:// seed can never be reached.
+    // With TLS, Akka.Remote's addresses are akka.ssl.tcp://: a plain akka.tcp:// seed can never be reached. Without
+    // it, an akka.ssl.tcp:// seed has no transport at all, and Akka.Remote retries it without end, logging each try.
     private static void RequireSeedNodesOverTls(Config config, ClusterTlsSettings? clusterTls)
     {
         var seeds = config.GetString("liiklus.cluster.seed-nodes", "")
@@ -121,6 +122,14 @@ public sealed record SecuritySettings(GrpcTlsSettings? GrpcTls, JwtSettings Jwt,
         {
             throw new InvalidOperationException(
                 $"{Name("liiklus.cluster.seed-nodes")}: with cluster TLS every seed node is akka.ssl.tcp://liiklus@host:port, not '{plain}'");
+        }
+
+        var overTls = seeds.FirstOrDefault(seed => seed.StartsWith("akka.ssl.tcp://", StringComparison.Ordinal));
+        if (clusterTls is null && overTls is not null)
+        {
+            throw new InvalidOperationException(
+                $"{Name("liiklus.cluster.seed-nodes")}: {overTls} is a seed node over cluster TLS: set " +
+                $"{Name($"{ClusterTlsPath}.certificate")} to this node's cluster certificate, or give akka.tcp:// seed nodes");
         }
     }
 

@@ -314,7 +314,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
         catch (TimeoutException e)
         {
             var creating = _options.AutoCreateTable && _tableCreation is { IsCompleted: false } ? " (the table is still being created)" : "";
-            throw Unavailable(new StorageUnavailableException(
+            throw Unavailable(StorageUnavailableException.Positions(
                 $"{_store} did not answer within {_options.CommandTimeout.TotalSeconds:0.###}s{creating}: could not {what}", e));
         }
         catch (ResourceNotFoundException e)
@@ -325,7 +325,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
                 ForgetTable();
             }
 
-            throw Unavailable(new StorageUnavailableException(
+            throw Unavailable(StorageUnavailableException.Positions(
                 $"{_store}: the table does not exist{(_options.AutoCreateTable ? " (it is being created again)" : "; create it, or set dynamodb_autoCreateTable")}: could not {what}",
                 e));
         }
@@ -333,7 +333,7 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
         {
             // Unreachable, throttled past the SDK's retries, failing, or refusing the credentials: every one may
             // pass without a restart of the gateway, so the caller may try again later.
-            throw Unavailable(new StorageUnavailableException($"{_store} is unavailable: could not {what}: {Describe(e)}", e));
+            throw Unavailable(StorageUnavailableException.Positions($"{_store} is unavailable: could not {what}: {Describe(e)}", e));
         }
     }
 

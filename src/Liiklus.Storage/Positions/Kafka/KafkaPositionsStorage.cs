@@ -475,12 +475,12 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
         }
         catch (TimeoutException e)
         {
-            throw Unavailable(new StorageUnavailableException(
+            throw Unavailable(StorageUnavailableException.Positions(
                 $"{_store} did not answer within {_options.CommandTimeout.TotalSeconds:0.###}s: could not {what}", e));
         }
         catch (KafkaException e)
         {
-            throw Unavailable(new StorageUnavailableException(
+            throw Unavailable(StorageUnavailableException.Positions(
                 $"{_store} is unavailable: could not {what}: {e.Error.Code} ({e.Error.Reason})", e));
         }
     }

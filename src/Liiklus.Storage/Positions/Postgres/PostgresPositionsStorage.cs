@@ -226,19 +226,19 @@ public sealed class PostgresPositionsStorage : IPositionsStorage, IAsyncDisposab
         }
         catch (TimeoutException e)
         {
-            throw Unavailable(new StorageUnavailableException($"{_store} did not answer within {_options.CommandTimeout.TotalSeconds:0.###}s: could not {what}", e));
+            throw Unavailable(StorageUnavailableException.Positions($"{_store} did not answer within {_options.CommandTimeout.TotalSeconds:0.###}s: could not {what}", e));
         }
         catch (PostgresException e) when (e.SqlState == UndefinedTable)
         {
             // Created again on the next call; this one fails, as the table it wrote to was gone.
             _tableExists = false;
-            throw Unavailable(new StorageUnavailableException($"{_store} lost its table {Table}: could not {what}", e));
+            throw Unavailable(StorageUnavailableException.Positions($"{_store} lost its table {Table}: could not {what}", e));
         }
         catch (NpgsqlException e)
         {
             // Down, refusing connections, out of connections, in recovery, or refusing the credentials: every one
             // may pass without a restart of the gateway, so the caller may try again later.
-            throw Unavailable(new StorageUnavailableException($"{_store} is unavailable: could not {what}: {Describe(e)}", e));
+            throw Unavailable(StorageUnavailableException.Positions($"{_store} is unavailable: could not {what}: {Describe(e)}", e));
         }
     }
 

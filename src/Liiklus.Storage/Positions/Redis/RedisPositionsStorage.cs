@@ -228,13 +228,13 @@ public sealed class RedisPositionsStorage(IConnectionMultiplexer redis, RedisPos
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new StorageUnavailableException(
+            throw StorageUnavailableException.Positions(
                 $"Redis positions storage at {options.Endpoint} did not answer within {options.CommandTimeout.TotalSeconds:0.###}s " +
                 $"({(redis.IsConnected ? "connected but silent" : "not connected, reconnecting")}): could not {what}");
         }
         catch (Exception e) when (IsOutage(e))
         {
-            throw new StorageUnavailableException(
+            throw StorageUnavailableException.Positions(
                 $"Redis positions storage at {options.Endpoint} is unavailable: could not {what}: {WithoutDiagnostics(e.Message)}", e);
         }
     }

@@ -16,16 +16,16 @@ internal static class KafkaErrors
         {
             ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge =>
                 new RecordTooLargeException(record.SizeInBytes, MaxMessageBytes(options)),
-            ErrorCode.Local_MsgTimedOut => new StorageUnavailableException(
+            ErrorCode.Local_MsgTimedOut => StorageUnavailableException.Records(
                 $"Kafka did not acknowledge the record for topic '{topic}' within {options.DeliveryTimeout}: {error.Reason}"),
             _ => Unavailable(error, $"publishing to topic '{topic}'"),
         };
 
     public static StorageUnavailableException Unavailable(Error error, string doing) =>
-        new($"Kafka failed {doing}: {error.Code} ({error.Reason})", new KafkaException(error));
+        StorageUnavailableException.Records($"Kafka failed {doing}: {error.Code} ({error.Reason})", new KafkaException(error));
 
     public static StorageUnavailableException DeadlineReached(string doing, Exception inner) =>
-        new($"Kafka did not answer {doing} before the call's deadline", inner);
+        StorageUnavailableException.Records($"Kafka did not answer {doing} before the call's deadline", inner);
 
     /// <summary>A client's error event, as a log line at the level its fatality calls for.</summary>
     public static LogMessage AsLogMessage(string client, Error error) =>

@@ -59,7 +59,7 @@ internal sealed class KafkaPartitionSource(
             }
             catch (ObjectDisposedException)
             {
-                FailStage(new StorageUnavailableException("the Kafka records storage is stopping"));
+                FailStage(StorageUnavailableException.Records("the Kafka records storage is stopping"));
             }
         }
 

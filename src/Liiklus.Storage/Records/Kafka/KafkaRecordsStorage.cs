@@ -152,6 +152,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
                     return metadata.Partitions.Count;
                 case ErrorCode.UnknownTopicOrPart:
                     throw new StorageUnavailableException(
+                        $"{StorageUnavailableException.RecordsSummary}: topic '{topic}' does not exist and the Kafka brokers do not create topics on first use",
                         $"topic '{topic}' does not exist and the Kafka brokers do not create topics on first use");
                 case ErrorCode.NoError or ErrorCode.LeaderNotAvailable:
                     // Being created: brokers answer its partitions once they have leaders.

@@ -296,7 +296,7 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
             {
                 // Each reader fails with an exception of its own: one object thrown by many streams at once would mix
                 // their stack traces.
-                throw new StorageUnavailableException($"the shared fetch of {TopicPartition} failed: {_failure.Message}", _failure);
+                throw StorageUnavailableException.Records($"the shared fetch of {TopicPartition} failed: {_failure.Message}", _failure);
             }
 
             if (sequence < _firstSequence)

@@ -54,7 +54,7 @@ internal sealed class PartitionTailHub(PartitionTail tail, PartitionTails regist
 
         // The restarting fetch ends only when its restarts ran out, or when the storage stops.
         public void OnUpstreamFinish() =>
-            Failed(_hub._tail.LastFetchFailure ?? new StorageUnavailableException($"the shared fetch of {_hub._tail.TopicPartition} ended"));
+            Failed(_hub._tail.LastFetchFailure ?? StorageUnavailableException.Records($"the shared fetch of {_hub._tail.TopicPartition} ended"));
 
         public void OnUpstreamFailure(Exception e) => Failed(e);
 

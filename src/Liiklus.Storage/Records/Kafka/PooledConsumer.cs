@@ -114,11 +114,11 @@ internal sealed class PooledConsumer
         {
             _log(new LogMessage($"consumer-{Id}", SyslogLevel.Error, "POLL", $"consumer failed: {e.Message}"));
             _pool.Retire(this);
-            FailEveryBuffer(new StorageUnavailableException($"the Kafka consumer serving this partition failed: {e.Message}", e));
+            FailEveryBuffer(StorageUnavailableException.Records($"the Kafka consumer serving this partition failed: {e.Message}", e));
         }
         finally
         {
-            FailEveryBuffer(new StorageUnavailableException("the Kafka consumer serving this partition stopped"));
+            FailEveryBuffer(StorageUnavailableException.Records("the Kafka consumer serving this partition stopped"));
             CloseConsumer();
         }
     }

@@ -256,7 +256,7 @@ internal sealed class TailOrCatchUpSource(
             }
             catch (ObjectDisposedException)
             {
-                FailStage(new StorageUnavailableException("the Kafka records storage is stopping"));
+                FailStage(StorageUnavailableException.Records("the Kafka records storage is stopping"));
             }
         }
 

@@ -28,7 +28,7 @@ public sealed class PartitionTailsSpecs : TestKit
         var tails = Tails(
             maxRestarts: 5,
             (offset, attempt) => attempt == 0
-                ? Records(offset, 5).Concat(Source.Failed<IReadOnlyList<StoredRecord>>(new StorageUnavailableException("the fetch broke")))
+                ? Records(offset, 5).Concat(Source.Failed<IReadOnlyList<StoredRecord>>(StorageUnavailableException.Records("the fetch broke")))
                 : Records(offset, 5).Concat(Source.Never<IReadOnlyList<StoredRecord>>()));
         var tail = tails.Join(Partition);
 
@@ -42,7 +42,7 @@ public sealed class PartitionTailsSpecs : TestKit
     [Fact]
     public async Task A_fetch_that_keeps_failing_fails_its_readers_with_its_cause_once_its_restarts_run_out()
     {
-        var tails = Tails(maxRestarts: 2, (_, _) => Source.Failed<IReadOnlyList<StoredRecord>>(new StorageUnavailableException("the partition is gone")));
+        var tails = Tails(maxRestarts: 2, (_, _) => Source.Failed<IReadOnlyList<StoredRecord>>(StorageUnavailableException.Records("the partition is gone")));
         var tail = tails.Join(Partition);
 
         var failure = await Eventually.Until(
