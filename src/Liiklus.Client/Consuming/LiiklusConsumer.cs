@@ -221,7 +221,8 @@ public sealed class LiiklusConsumer
                     Group.Topic,
                     Group.Name,
                     assignment.SessionId);
-                pump.Start();
+                // A partition this consumer held last, and still remembers handling, needs no handoff.
+                pump.Start(handoff: previous is null && _options.HandoffDelay > TimeSpan.Zero);
                 assigned(pump, previous);
             }
             finally

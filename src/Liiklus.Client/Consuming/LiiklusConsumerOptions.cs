@@ -45,6 +45,14 @@ public sealed class LiiklusConsumerOptions
     /// <summary>How long the acknowledgement sent when a partition is revoked, replaced or stopped may take.</summary>
     public TimeSpan FinalAckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a partition gained from another consumer waits for that consumer's last acknowledgement (sent when
+    /// the gateway revoked it) before the group's position is read again and its records are handled: the protocol
+    /// hands a partition over without waiting for it. Zero: handle at once, at the risk of repeating the previous
+    /// owner's last batch.
+    /// </summary>
+    public TimeSpan HandoffDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How often the lag (end offsets against handled offsets) is measured for the metrics; zero: never.</summary>
     public TimeSpan LagInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -65,6 +73,11 @@ public sealed class LiiklusConsumerOptions
         Positive(ReconnectDelay, nameof(ReconnectDelay));
         Positive(MaxReconnectDelay, nameof(MaxReconnectDelay));
         Positive(FinalAckTimeout, nameof(FinalAckTimeout));
+        if (HandoffDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(HandoffDelay)} must not be negative, was {HandoffDelay}", nameof(HandoffDelay));
+        }
+
         if (LagInterval < TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(LagInterval)} must not be negative, was {LagInterval}", nameof(LagInterval));

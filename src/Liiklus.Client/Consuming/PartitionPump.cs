@@ -61,9 +61,10 @@ internal sealed class PartitionPump
     /// <summary>The handler loop of this assignment, when the consumer runs one.</summary>
     public Task Handling { get; set; } = Task.CompletedTask;
 
-    public void Start()
+    /// <param name="handoff">true for a partition gained from another consumer: wait for its last acknowledgement</param>
+    public void Start(bool handoff)
     {
-        _ = ReceiveLoopAsync();
+        _ = ReceiveLoopAsync(handoff ? HandedOverPositionAsync() : Task.FromResult<ulong?>(null));
         _ = FlushLoopAsync();
     }
 
@@ -139,12 +140,25 @@ internal sealed class PartitionPump
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    private async Task ReceiveLoopAsync(Task<ulong?> handedOver)
     {
         try
         {
+            ulong? previousOwnerAcked = null;
+            var first = true;
             await foreach (var record in _client.ReceiveAsync(Assignment, Acks.Watermark, _receiveStop.Token).ConfigureAwait(false))
             {
+                if (first)
+                {
+                    first = false;
+                    previousOwnerAcked = await handedOver.ConfigureAwait(false);
+                }
+
+                if (record.Offset <= previousOwnerAcked)
+                {
+                    continue;
+                }
+
                 Acks.Delivered(record.Offset);
                 await _buffer.Writer.WriteAsync(record, _receiveStop.Token).ConfigureAwait(false);
             }
@@ -170,6 +184,30 @@ internal sealed class PartitionPump
         }
 
         await EndOwnershipAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The position the previous owner acknowledged when its partition was revoked, read once that acknowledgement
+    /// had time to arrive: the Receive started at the position stored when it was opened.
+    /// </summary>
+    private async Task<ulong?> HandedOverPositionAsync()
+    {
+        try
+        {
+            await Task.Delay(_options.HandoffDelay, _receiveStop.Token).ConfigureAwait(false);
+            var positions = await _client.GetOffsetsAsync(Assignment.Group, _receiveStop.Token).ConfigureAwait(false);
+            return positions.TryGetValue(Assignment.Partition, out var offset) ? offset : null;
+        }
+        catch (RpcException e)
+        {
+            _logger.LogWarning(
+                "Reading the handed-over position of partition {Partition} of topic {Topic} for group {Group} failed: {Error}",
+                Assignment.Partition,
+                Assignment.Group.Topic,
+                Assignment.Group.Name,
+                e.Status.Detail);
+            return null;
+        }
     }
 
     private async Task FlushLoopAsync()
