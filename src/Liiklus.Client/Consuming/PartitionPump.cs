@@ -1,0 +1,228 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Liiklus.Client;
+
+/// <summary>
+/// One assignment's Receive, its read-ahead buffer and its acknowledgements. Ownership ends once: when the
+/// gateway ends the Receive (revoked), when a new assignment replaces it, or when the consumer stops; the records
+/// handled until then are acknowledged at that moment, and nothing is acknowledged afterwards.
+/// </summary>
+internal sealed class PartitionPump
+{
+    private readonly LiiklusClient _client;
+    private readonly LiiklusConsumerOptions _options;
+    private readonly ConsumerTelemetry _telemetry;
+    private readonly ILogger _logger;
+    private readonly Channel<LiiklusRecord> _buffer;
+    private readonly CancellationTokenSource _owned = new();
+    private readonly CancellationTokenSource _receiveStop;
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _ending;
+    private bool _mayAck = true;
+
+    public PartitionPump(
+        LiiklusClient client,
+        PartitionAssignment assignment,
+        AckTracker acks,
+        LiiklusConsumerOptions options,
+        ConsumerTelemetry telemetry,
+        ILogger logger,
+        CancellationToken connection)
+    {
+        _client = client;
+        Assignment = assignment;
+        Acks = acks;
+        _options = options;
+        _telemetry = telemetry;
+        _logger = logger;
+        _receiveStop = CancellationTokenSource.CreateLinkedTokenSource(connection);
+        _buffer = Channel.CreateBounded<LiiklusRecord>(new BoundedChannelOptions(options.PrefetchPerPartition)
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public PartitionAssignment Assignment { get; }
+
+    public AckTracker Acks { get; }
+
+    public ChannelReader<LiiklusRecord> Records => _buffer.Reader;
+
+    /// <summary>Cancelled when this pump no longer owns its partition.</summary>
+    public CancellationToken Owned => _owned.Token;
+
+    /// <summary>Completes once ownership ended and the final acknowledgement was tried.</summary>
+    public Task Ended => _ended.Task;
+
+    /// <summary>The handler loop of this assignment, when the consumer runs one.</summary>
+    public Task Handling { get; set; } = Task.CompletedTask;
+
+    /// <param name="handoff">true for a partition gained from another consumer: wait for its last acknowledgement</param>
+    public void Start(bool handoff)
+    {
+        _ = ReceiveLoopAsync(handoff ? HandedOverPositionAsync() : Task.FromResult<ulong?>(null));
+        _ = FlushLoopAsync();
+    }
+
+    /// <summary>Counts a record as handled; acknowledges once enough are.</summary>
+    public ValueTask HandledAsync(ulong offset)
+    {
+        Acks.Handled(offset);
+        return Acks.Pending >= _options.AckBatchSize ? new ValueTask(FlushAsync(final: false)) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Acknowledges the watermark now; false when it could not (and the partition is still owned).</summary>
+    public async Task<bool> FlushAsync(bool final)
+    {
+        using var timeout = new CancellationTokenSource(final ? _options.FinalAckTimeout : Timeout.InfiniteTimeSpan);
+        await _flushGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (!_mayAck)
+            {
+                return false;
+            }
+
+            if (!Acks.TryTakeUnflushed(out var offset))
+            {
+                return true;
+            }
+
+            await _client.AckAsync(Assignment.Group, Assignment.Partition, offset, timeout.Token).ConfigureAwait(false);
+            Acks.MarkFlushed(offset);
+            _telemetry.AckFlushed(Assignment.Group);
+            return true;
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        {
+            _logger.LogWarning(
+                "Acknowledging partition {Partition} of topic {Topic} for group {Group} failed: {Error}",
+                Assignment.Partition,
+                Assignment.Group.Topic,
+                Assignment.Group.Name,
+                e.Message);
+            return false;
+        }
+        finally
+        {
+            if (final)
+            {
+                _mayAck = false;
+            }
+
+            _flushGate.Release();
+        }
+    }
+
+    /// <summary>Ends ownership: stops handling after the record in hand, acknowledges what was handled, closes the Receive.</summary>
+    public async Task EndOwnershipAsync()
+    {
+        if (Interlocked.Exchange(ref _ending, 1) == 1)
+        {
+            await _ended.Task.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _owned.CancelAsync().ConfigureAwait(false);
+            await FlushAsync(final: true).ConfigureAwait(false);
+            await _receiveStop.CancelAsync().ConfigureAwait(false);
+            _buffer.Writer.TryComplete();
+        }
+        finally
+        {
+            _ended.TrySetResult();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(Task<ulong?> handedOver)
+    {
+        try
+        {
+            ulong? previousOwnerAcked = null;
+            var first = true;
+            await foreach (var record in _client.ReceiveAsync(Assignment, Acks.Watermark, _receiveStop.Token).ConfigureAwait(false))
+            {
+                if (first)
+                {
+                    first = false;
+                    previousOwnerAcked = await handedOver.ConfigureAwait(false);
+                }
+
+                if (record.Offset <= previousOwnerAcked)
+                {
+                    continue;
+                }
+
+                Acks.Delivered(record.Offset);
+                await _buffer.Writer.WriteAsync(record, _receiveStop.Token).ConfigureAwait(false);
+            }
+
+            _logger.LogInformation(
+                "Partition {Partition} of topic {Topic} was revoked from group {Group}",
+                Assignment.Partition,
+                Assignment.Group.Topic,
+                Assignment.Group.Name);
+        }
+        catch (Exception) when (_receiveStop.IsCancellationRequested)
+        {
+            // Closed by this side: ownership already ended.
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(
+                "Receive of partition {Partition} of topic {Topic} for group {Group} failed: {Error}",
+                Assignment.Partition,
+                Assignment.Group.Topic,
+                Assignment.Group.Name,
+                e.Message);
+        }
+
+        await EndOwnershipAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The position the previous owner acknowledged when its partition was revoked, read once that acknowledgement
+    /// had time to arrive: the Receive started at the position stored when it was opened.
+    /// </summary>
+    private async Task<ulong?> HandedOverPositionAsync()
+    {
+        try
+        {
+            await Task.Delay(_options.HandoffDelay, _receiveStop.Token).ConfigureAwait(false);
+            var positions = await _client.GetOffsetsAsync(Assignment.Group, _receiveStop.Token).ConfigureAwait(false);
+            return positions.TryGetValue(Assignment.Partition, out var offset) ? offset : null;
+        }
+        catch (RpcException e)
+        {
+            _logger.LogWarning(
+                "Reading the handed-over position of partition {Partition} of topic {Topic} for group {Group} failed: {Error}",
+                Assignment.Partition,
+                Assignment.Group.Topic,
+                Assignment.Group.Name,
+                e.Status.Detail);
+            return null;
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.AckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(Owned).ConfigureAwait(false))
+            {
+                await FlushAsync(final: false).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ownership ended; its own flush is the last one.
+        }
+    }
+}

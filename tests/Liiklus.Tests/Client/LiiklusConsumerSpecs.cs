@@ -1,0 +1,280 @@
+using System.Text;
+using Liiklus.Client;
+using Liiklus.Tests.Support;
+using Xunit;
+
+namespace Liiklus.Tests.Client;
+
+public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBase(fixture), IClassFixture<GatewayFixture>
+{
+    /// <summary>Acks only when a partition is revoked, replaced or stopped, unless a spec says otherwise.</summary>
+    private static LiiklusConsumerOptions OnlyFinalAcks() => new()
+    {
+        AckBatchSize = 100_000,
+        AckInterval = TimeSpan.FromMinutes(10),
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        ReconnectDelay = TimeSpan.FromMilliseconds(50),
+        MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
+        LagInterval = TimeSpan.Zero,
+    };
+
+    [Fact]
+    public async Task Handler_sees_every_record_in_order_per_partition_and_stopping_acknowledges_the_last_of_each()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = await PublishAsync(client, topic, 200);
+        var handled = new HandledRecords();
+
+        await using (var consumer = RunningConsumer.Start(client, group, handled.Handler("a"), OnlyFinalAcks()))
+        {
+            await handled.UntilDistinctAsync(200);
+            Assert.Empty(await client.GetOffsetsAsync(group));
+        }
+
+        Assert.Empty(handled.Duplicates);
+        foreach (var partition in handled.All.GroupBy(r => r.Partition))
+        {
+            Assert.Equal(partition.Select(r => r.Offset).Order(), partition.Select(r => r.Offset));
+        }
+
+        var lastOfEach = published.GroupBy(p => p.Partition).ToDictionary(p => p.Key, p => p.Max(r => r.Offset));
+        Assert.Equal(lastOfEach, await client.GetOffsetsAsync(group));
+    }
+
+    [Fact]
+    public async Task Acks_go_out_every_batch_of_handled_records()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 25; i++)
+        {
+            published.Add(await client.PublishAsync(topic, Encoding.UTF8.GetBytes($"v{i}"), "same"u8.ToArray()));
+        }
+
+        var handled = new HandledRecords();
+        var options = OnlyFinalAcks();
+        options.AckBatchSize = 10;
+        await using var consumer = RunningConsumer.Start(client, group, handled.Handler("a"), options);
+        await handled.UntilDistinctAsync(25);
+
+        // The 20th record's ack went out with the batch; the last 5 wait for the interval or the stop.
+        var acked = await Eventually.Until(
+            () => client.GetOffsetsAsync(group),
+            offsets => offsets.Count == 1,
+            "an ack");
+        Assert.Equal(published[19].Offset, acked[published[0].Partition]);
+    }
+
+    [Fact]
+    public async Task Partition_stream_acknowledges_only_the_highest_contiguous_handled_offset()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 3; i++)
+        {
+            published.Add(await client.PublishAsync(topic, Encoding.UTF8.GetBytes($"v{i}"), "same"u8.ToArray()));
+        }
+
+        var options = OnlyFinalAcks();
+        options.AckBatchSize = 1;
+        var consumer = new LiiklusConsumer(client, group, options);
+        using var timeout = new CancellationTokenSource(LiiklusClientExtensions.Deadline);
+        await using var streams = consumer.ConsumeAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        PartitionStream stream;
+        do
+        {
+            Assert.True(await streams.MoveNextAsync());
+            stream = streams.Current;
+        }
+        while (stream.Partition != published[0].Partition);
+
+        var records = await stream.ReadAllAsync(timeout.Token).Take(3).ToListAsync(timeout.Token);
+        await stream.MarkHandledAsync(records[2]);
+        await stream.MarkHandledAsync(records[1]);
+        Assert.Empty(await client.GetOffsetsAsync(group));
+
+        await stream.MarkHandledAsync(records[0]);
+        Assert.Equal(published[2].Offset, (await client.GetOffsetsAsync(group))[stream.Partition]);
+    }
+
+    [Fact]
+    public async Task At_most_once_acknowledges_a_record_before_its_handler_runs()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = await client.PublishAsync(topic, "v"u8.ToArray(), "k"u8.ToArray());
+        var ackedWhenHandled = new TaskCompletionSource<IReadOnlyDictionary<int, ulong>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = OnlyFinalAcks();
+        options.AckMode = AckMode.AtMostOnce;
+
+        await using var consumer = RunningConsumer.Start(client, group, new DelegateHandler(async (_, _, cancellationToken) =>
+        {
+            ackedWhenHandled.TrySetResult(await client.GetOffsetsAsync(group, cancellationToken));
+            return HandleResult.Success;
+        }), options);
+
+        var acked = await ackedWhenHandled.Task.WaitAsync(LiiklusClientExtensions.Deadline);
+        Assert.Equal(published.Offset, acked[published.Partition]);
+    }
+
+    [Fact]
+    public async Task Second_consumer_takes_partitions_over_without_a_handled_record_being_handled_again()
+    {
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var publisher = NewClient();
+        await PublishAsync(publisher, topic, 160);
+        var handled = new HandledRecords();
+        await using var first = RunningConsumer.Start(NewClient(), group, handled.Handler("first"), OnlyFinalAcks());
+        await handled.UntilDistinctAsync(160);
+
+        await using var second = RunningConsumer.Start(NewClient(), group, handled.Handler("second"), OnlyFinalAcks());
+        await Eventually.Until(() => Task.FromResult(second.Consumer.State), state => state == ConsumerState.Subscribed, "the second consumer's first assignment");
+        await PublishAsync(publisher, topic, 160, from: 160);
+        await handled.UntilDistinctAsync(320);
+
+        Assert.Empty(handled.Duplicates);
+        Assert.Contains(handled.All, r => r.Consumer == "second");
+        foreach (var partition in handled.All.GroupBy(r => r.Partition))
+        {
+            Assert.Equal(partition.Select(r => r.Offset).Order(), partition.Select(r => r.Offset));
+        }
+    }
+
+    [Fact]
+    public async Task Poison_record_is_retried_then_dead_lettered_with_every_header_and_its_partition_moves_on()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g", Version: 3);
+        var poison = await client.PublishAsync(topic, "poison"u8.ToArray(), "same"u8.ToArray());
+        var next = await client.PublishAsync(topic, "fine"u8.ToArray(), "same"u8.ToArray());
+        var attempts = 0;
+        var handled = new HandledRecords();
+        var recorder = handled.Handler("a");
+        var options = OnlyFinalAcks();
+        options.ImmediateRetries = 1;
+        options.DelayedRetries = 2;
+
+        await using (RunningConsumer.Start(client, group, new DelegateHandler((record, context, cancellationToken) =>
+        {
+            if (record.Offset == poison.Offset)
+            {
+                Interlocked.Increment(ref attempts);
+                throw new FormatException("not an order");
+            }
+
+            return recorder.HandleAsync(record, context, cancellationToken);
+        }), options))
+        {
+            await handled.UntilDistinctAsync(1);
+        }
+
+        Assert.Equal(4, attempts);
+        Assert.Equal(next.Offset, handled.All.Single().Offset);
+        Assert.Equal(next.Offset, (await client.GetOffsetsAsync(group))[poison.Partition]);
+
+        var letter = await DeadLetterAsync(client, $"{topic}.dlt");
+        Assert.Equal("poison", Encoding.UTF8.GetString(letter.Value.Span));
+        Assert.Equal("same", Encoding.UTF8.GetString(letter.Key.Span));
+        var headers = letter.Event!.Extensions;
+        Assert.Equal(topic, headers[DeadLetters.Topic]);
+        Assert.Equal(poison.Partition.ToString(), headers[DeadLetters.Partition]);
+        Assert.Equal(poison.Offset.ToString(), headers[DeadLetters.Offset]);
+        Assert.Equal("g", headers[DeadLetters.Group]);
+        Assert.Equal("3", headers[DeadLetters.GroupVersion]);
+        Assert.Equal("4", headers[DeadLetters.Attempts]);
+        Assert.Contains("not an order", headers[DeadLetters.Reason]);
+        Assert.Equal(typeof(FormatException).FullName, headers[DeadLetters.ExceptionType]);
+        Assert.Equal("not an order", headers[DeadLetters.ExceptionMessage]);
+    }
+
+    [Fact]
+    public async Task Handler_dead_letter_keeps_the_event_attributes_and_names_the_reason()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var sent = new CloudEvent("evt-7", "com.example.order", new Uri("/orders", UriKind.Relative)) { Data = "{}"u8.ToArray(), DataContentType = "application/json" };
+        await client.PublishAsync(topic, sent, "k"u8.ToArray());
+        var options = OnlyFinalAcks();
+        options.DeadLetterTopic = NewName("letters");
+
+        await using var consumer = RunningConsumer.Start(client, group, new DelegateHandler((_, _, _) => ValueTask.FromResult(HandleResult.DeadLetter("unknown customer"))), options);
+
+        var letter = await DeadLetterAsync(client, options.DeadLetterTopic);
+        Assert.Equal("evt-7", letter.Event!.Id);
+        Assert.Equal("com.example.order", letter.Event.Type);
+        Assert.Equal("application/json", letter.Event.DataContentType);
+        Assert.Equal("unknown customer", letter.Event.Extensions[DeadLetters.Reason]);
+        Assert.Equal("1", letter.Event.Extensions[DeadLetters.Attempts]);
+        Assert.False(letter.Event.Extensions.ContainsKey(DeadLetters.ExceptionType));
+    }
+
+    [Fact]
+    public async Task Record_whose_dead_letter_cannot_be_published_is_not_acknowledged()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var poison = await client.PublishAsync(topic, "poison"u8.ToArray(), "k"u8.ToArray());
+        var logs = new CapturingLoggerProvider();
+        var options = OnlyFinalAcks();
+        options.ImmediateRetries = 0;
+        options.DelayedRetries = 0;
+        options.DeadLetterTopic = "not a topic name";
+        var consumer = new LiiklusConsumer(client, group, options, new Microsoft.Extensions.Logging.Logger<LiiklusConsumer>(new Microsoft.Extensions.Logging.LoggerFactory([logs])));
+        using var stop = new CancellationTokenSource();
+        var run = consumer.RunAsync(new DelegateHandler((_, _, _) => throw new InvalidOperationException("boom")), stop.Token);
+
+        await Eventually.Until(
+            () => Task.FromResult(logs.Lines.Count(l => l.Line.Contains("dead-letter topic not a topic name failed"))),
+            failures => failures >= 2,
+            "two failed dead-letter publishes");
+        await stop.CancelAsync();
+        await run.WaitAsync(LiiklusClientExtensions.Deadline);
+
+        Assert.DoesNotContain(poison.Partition, (await client.GetOffsetsAsync(group)).Keys);
+    }
+
+    [Fact]
+    public async Task Consumer_subscribes_again_after_its_connection_drops_and_handles_nothing_twice()
+    {
+        await using var proxy = TcpProxy.Start(Fixture.Gateway.Address);
+        var publisher = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        await PublishAsync(publisher, topic, 50);
+        var handled = new HandledRecords();
+        await using var consumer = RunningConsumer.Start(NewClient(proxy.Address, TimeSpan.FromSeconds(2)), group, handled.Handler("a"), OnlyFinalAcks());
+        await handled.UntilDistinctAsync(50);
+
+        proxy.Cut(refuse: true);
+        await Eventually.Until(() => Task.FromResult(consumer.Consumer.State), state => state == ConsumerState.Reconnecting, "reconnecting");
+        await PublishAsync(publisher, topic, 50, from: 50);
+        proxy.Accept();
+        await handled.UntilDistinctAsync(100);
+        await consumer.StopAsync();
+
+        Assert.Empty(handled.Duplicates);
+        Assert.Equal(8, (await publisher.GetOffsetsAsync(group)).Count);
+    }
+
+    /// <summary>The first record published to <paramref name="topic"/>, once there is one.</summary>
+    private static async Task<LiiklusRecord> DeadLetterAsync(LiiklusClient client, string topic)
+    {
+        var ends = await Eventually.Until(() => client.GetEndOffsetsAsync(topic), e => e.Values.Any(o => o >= 0), "a dead letter");
+        var partition = ends.First(e => e.Value >= 0).Key;
+        using var timeout = new CancellationTokenSource(LiiklusClientExtensions.Deadline);
+        await using var subscription = client.SubscribeAsync(new ConsumerGroup(topic, "reader"), OffsetReset.Earliest, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var assignment = await AssignmentOfAsync(subscription, partition);
+        return await client.ReceiveAsync(assignment, cancellationToken: timeout.Token).FirstAsync(timeout.Token);
+    }
+}
