@@ -63,14 +63,14 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<PartitionsLearned>(learned =>
         {
             _owners = new string?[learned.Count];
-            _log.Info("Group coordinator for topic {Topic} ready with {PartitionCount} partitions", _topic, learned.Count);
+            _log.Info("Group coordinator for topic {Topic} group {Group} ready with {PartitionCount} partitions", _topic, _groupName, learned.Count);
             Become(Coordinating);
             Stash.UnstashAll();
             UpdateIdleTimeout();
         });
         Receive<PartitionsUnknown>(unknown =>
         {
-            _log.Warning(unknown.Cause, "Could not learn the partitions of topic {Topic}", _topic);
+            _log.Warning(unknown.Cause, "Group coordinator for topic {Topic} group {Group} could not learn the topic's partitions", _topic, _groupName);
             Stash.UnstashAll();
             Become(Unavailable(unknown.Cause.Message));
         });
@@ -112,7 +112,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             _refreshing = false;
             if (learned.Count > _owners.Length)
             {
-                _log.Info("Topic {Topic} grew from {PartitionCount} to {NewPartitionCount} partitions", _topic, _owners.Length, learned.Count);
+                _log.Info("Topic {Topic} grew from {PartitionCount} to {NewPartitionCount} partitions (group {Group})", _topic, _owners.Length, learned.Count, _groupName);
                 _owners = [.. _owners, .. new string?[learned.Count - _owners.Length]];
                 Rebalance();
             }
@@ -120,7 +120,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<PartitionsUnknown>(unknown =>
         {
             _refreshing = false;
-            _log.Debug("Could not refresh the partitions of topic {Topic}: {Reason}", _topic, unknown.Cause.Message);
+            _log.Debug("Group coordinator for topic {Topic} group {Group} could not refresh the topic's partitions: {Reason}", _topic, _groupName, unknown.Cause.Message);
         });
         Receive<LeaveGroup>(leave => RemoveMember(leave.SessionId));
         Receive<ClaimPartition>(OnClaim);
@@ -266,8 +266,9 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         {
             _telemetry?.Rebalanced();
             _log.Info(
-                "Rebalanced topic {Topic} over {MemberCount} members: {MovedPartitions} partitions moved",
+                "Rebalanced topic {Topic} group {Group} over {MemberCount} members: {MovedPartitions} partitions moved",
                 _topic,
+                _groupName,
                 _members.Count,
                 assigned.Values.Sum(p => p.Count));
         }

@@ -1,3 +1,4 @@
+using Liiklus.Api.Logging;
 using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
@@ -42,6 +43,8 @@ public sealed record GatewaySettings(
 
     public KafkaPositionsOptions KafkaPositions { get; init; } = new("");
 
+    public RepeatLimits LogRepeats { get; init; } = new(20, TimeSpan.FromSeconds(10));
+
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan Millisecond = TimeSpan.FromMilliseconds(1);
     private const long GiB = 1024L * 1024 * 1024;
@@ -84,6 +87,9 @@ public sealed record GatewaySettings(
         {
             Postgres = PostgresSettings.From(read),
             DynamoDb = DynamoDbSettings.From(read),
+            LogRepeats = new RepeatLimits(
+                read.Int("liiklus.logging.repeats.burst", 0, 1_000_000),
+                read.Duration("liiklus.logging.repeats.interval", TimeSpan.FromMilliseconds(100), Day)),
         };
         // Akka.Remote's endpoint, read by Akka itself: checked here so a bad value is one line, not Akka's stack trace.
         read.HostName("akka.remote.dot-netty.tcp.hostname");

@@ -11,6 +11,7 @@ using Liiklus.Api.Security.Cluster;
 using Liiklus.Api.Security.Tls;
 using Liiklus.Api.Operations;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Liiklus.Api.Hosting;
 
@@ -40,7 +41,7 @@ public static class GatewayHost
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = QuietByDefault });
 
-        ConfigureLogging(builder.Logging, settings.JsonLogs);
+        ConfigureLogging(builder.Logging, settings.JsonLogs, settings.LogRepeats);
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -100,7 +101,7 @@ public static class GatewayHost
         return app;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, bool json)
+    private static void ConfigureLogging(ILoggingBuilder logging, bool json, RepeatLimits repeats)
     {
         logging.ClearProviders();
         if (json)
@@ -119,6 +120,15 @@ public static class GatewayHost
                 console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
                 console.UseUtcTimestamp = true;
             });
+        }
+
+        if (repeats.Enabled)
+        {
+            // The console provider, built as AddConsole registered it, behind the repeat limit.
+            var console = logging.Services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
+            logging.Services.Remove(console);
+            logging.Services.AddSingleton<ILoggerProvider>(provider => new RepeatLimitingLoggerProvider(
+                ActivatorUtilities.CreateInstance<ConsoleLoggerProvider>(provider), repeats, TimeProvider.System));
         }
     }
 }

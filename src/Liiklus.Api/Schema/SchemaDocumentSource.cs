@@ -7,7 +7,7 @@ namespace Liiklus.Api.Schema;
 /// start-up; a <c>file:</c> document is watched (<see cref="WatchedFiles"/>) and reloaded when its content changes (a
 /// document that no longer parses is logged and the previous one stays in force). An <c>http(s):</c> document is read once.
 /// </summary>
-public sealed class SchemaDocumentSource : IHostedService, IAsyncDisposable
+public sealed class SchemaDocumentSource : WatchedFilesService
 {
     private static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(10);
 
@@ -15,7 +15,6 @@ public sealed class SchemaDocumentSource : IHostedService, IAsyncDisposable
     private readonly ILogger<SchemaDocumentSource> _logger;
     private SchemaDocument _current;
     private byte[] _currentBytes;
-    private WatchedFiles? _watch;
 
     public SchemaDocumentSource(Uri url, LoadedSchemaDocument initial, ILogger<SchemaDocumentSource> logger)
     {
@@ -59,35 +58,10 @@ public sealed class SchemaDocumentSource : IHostedService, IAsyncDisposable
     public static string Describe(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? Describe(parsed) : url.Split('?', '#')[0];
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (_url.IsFile)
-        {
-            // Content decides whether it changed: a touch or a swap to the same document reloads nothing.
-            _watch = new WatchedFiles([_url.LocalPath], ReloadAsync);
-        }
+    // Content decides whether it changed: a touch or a swap to the same document reloads nothing.
+    protected override IReadOnlyCollection<string> WatchedPaths => _url.IsFile ? [_url.LocalPath] : [];
 
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _watch, null) is { } watch)
-        {
-            await watch.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    // For a host disposed without being stopped; the container may hold this twice (as itself and as a hosted service).
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _watch, null) is { } watch)
-        {
-            await watch.DisposeAsync();
-        }
-    }
-
-    private async Task ReloadAsync(CancellationToken stopping)
+    protected override async Task ReloadAsync(CancellationToken stopping)
     {
         byte[] bytes;
         try

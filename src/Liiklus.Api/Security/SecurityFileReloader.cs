@@ -3,34 +3,11 @@ using Liiklus.Api.Files;
 namespace Liiklus.Api.Security;
 
 /// <summary>Reads the security files again when they change (<see cref="WatchedFiles"/>), one material after another.</summary>
-public sealed class SecurityFileReloader(IReadOnlyList<IReloadable> reloadables, ILogger<SecurityFileReloader> logger) : IHostedService, IAsyncDisposable
+public sealed class SecurityFileReloader(IReadOnlyList<IReloadable> reloadables, ILogger<SecurityFileReloader> logger) : WatchedFilesService
 {
-    private WatchedFiles? _watch;
+    protected override IReadOnlyCollection<string> WatchedPaths { get; } = reloadables.SelectMany(reloadable => reloadable.Paths).ToList();
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _watch = new WatchedFiles(reloadables.SelectMany(reloadable => reloadable.Paths), ReloadAsync);
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _watch, null) is { } watch)
-        {
-            await watch.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    // For a host disposed without being stopped; the container may hold this twice (as itself and as a hosted service).
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _watch, null) is { } watch)
-        {
-            await watch.DisposeAsync();
-        }
-    }
-
-    private async Task ReloadAsync(CancellationToken stopping)
+    protected override async Task ReloadAsync(CancellationToken stopping)
     {
         foreach (var reloadable in reloadables)
         {
