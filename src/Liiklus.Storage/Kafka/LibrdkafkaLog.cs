@@ -119,17 +119,30 @@ public sealed partial class LibrdkafkaLog
     }
 
     /// <summary>
-    /// One error as its FAIL line and its error event both say it, without what changes between attempts: the thread
-    /// prefix of log lines, the time taken and librdkafka's own suppression count.
+    /// One error as its FAIL line and its error event both say it, and as each client and partition meets it, without
+    /// what changes between attempts: the thread and client prefixes, the time taken, librdkafka's own suppression
+    /// count, how many brokers are down, and which partition of a topic failed.
     /// </summary>
     internal static string Normalized(string message)
     {
         var error = ThreadPrefix().Replace(message, "");
+        error = ClientPrefix().Replace(error, "");
+        error = BrokersDown().Replace(error, "brokers are down");
+        error = Partition().Replace(error, "[[*]]");
         return AttemptDetail().Replace(error, "");
     }
 
     [GeneratedRegex(@"^\[thrd:[^\]]*\]: ")]
     private static partial Regex ThreadPrefix();
+
+    [GeneratedRegex(@"^[^\s:#]+#[^\s:]+: ")]
+    private static partial Regex ClientPrefix();
+
+    [GeneratedRegex(@"\d+/\d+ brokers are down")]
+    private static partial Regex BrokersDown();
+
+    [GeneratedRegex(@"\[\[\d+\]\]")]
+    private static partial Regex Partition();
 
     [GeneratedRegex(@" \((after \d+ms in state [A-Z_]+)?(, )?(\d+ identical error\(s\) suppressed)?\)$")]
     private static partial Regex AttemptDetail();

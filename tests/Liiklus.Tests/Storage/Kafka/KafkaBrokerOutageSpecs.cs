@@ -3,6 +3,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.TestKit.Xunit2;
 using Liiklus.Storage;
+using Liiklus.Storage.Kafka;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Kafka;
 using Liiklus.Tests.Support;
@@ -100,6 +101,32 @@ public sealed class KafkaBrokerOutageSpecs : TestKit
             Enumerable.Range(0, 200).Select(i => $"a{i}").Concat(Enumerable.Range(0, 200).Select(i => $"b{i}")),
             read.Select(r => Encoding.UTF8.GetString(r.Value)));
         Assert.Equal(Enumerable.Range(0, 400).Select(o => (long)o), read.Select(r => r.Offset));
+    }
+
+    [Fact]
+    public async Task A_broker_outage_under_many_streams_writes_each_client_error_once()
+    {
+        var lines = new CapturingLoggerProvider();
+        var log = new LibrdkafkaLog(lines.CreateLogger("Kafka"), TimeSpan.FromHours(1), TimeProvider.System);
+        using var storage = new KafkaRecordsStorage(_cluster.StorageOptions() with { ReaderBufferRecords = 20 }, _materializer, log: log.Write);
+        var topic = _cluster.NewTopic(8);
+        await storage.PublishAsync(topic, Record("before"), CancellationToken.None);
+        var readers = Enumerable.Range(0, 32)
+            .Select(i => storage.PartitionSource(topic, i % 8, StartPosition.Earliest).Records().PullOnDemand(_materializer))
+            .ToList();
+
+        _cluster.SetBrokerDown();
+        // librdkafka reconnects every 200 ms at most here: every client fails again and again while the broker is down.
+        await Eventually.Until(() => Task.FromResult(log.Seen), seen => seen >= 200, "librdkafka's repeated failures", TimeSpan.FromSeconds(60));
+        _cluster.SetBrokerUp();
+        foreach (var reader in readers)
+        {
+            reader.KillSwitch.Shutdown();
+        }
+
+        var written = lines.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
+        Assert.Contains(written, l => l.Line.Contains("Connection refused", StringComparison.Ordinal));
+        Assert.True(written.Count <= 10, $"{log.Seen} failures wrote {written.Count} lines:\n{string.Join('\n', written.Select(l => l.Line))}");
     }
 
     protected override void Dispose(bool disposing)
