@@ -1,3 +1,4 @@
+using Liiklus.Storage;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -44,15 +45,13 @@ public sealed class StorageHealthCheck : IHealthCheck
     {
         // Probes every few seconds are not worth a trace each.
         using var quiet = SuppressInstrumentationScope.Begin();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
         try
         {
-            // WaitAsync too: a storage that ignored the token must not hold the probe past its deadline.
-            await _ask(deadline.Token).WaitAsync(deadline.Token);
+            // A storage that ignored the token must not hold the probe past its deadline either.
+            await Deadline.RunAsync(_timeout, async ct => { await _ask(ct); return true; }, cancellationToken);
             return HealthCheckResult.Healthy(data: _data);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
             return HealthCheckResult.Unhealthy($"did not answer within {_timeout.TotalMilliseconds:0}ms", data: _data);
         }

@@ -1,3 +1,4 @@
+using Liiklus.Storage;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Liiklus.Actors.Telemetry;
@@ -170,13 +171,9 @@ public sealed class GroupPositionsGauges : BackgroundService
         }
     }
 
-    private async Task<T> WithDeadline<T>(Func<CancellationToken, Task<T>> ask, CancellationToken stoppingToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        // At least a few seconds, so that a short interval does not fail every answer of a slow storage.
-        deadline.CancelAfter(TimeSpan.FromTicks(Math.Max(_settings.PositionsRefreshInterval.Ticks, TimeSpan.FromSeconds(5).Ticks)));
-        return await ask(deadline.Token).WaitAsync(deadline.Token);
-    }
+    // At least a few seconds, so that a short interval does not fail every answer of a slow storage.
+    private Task<T> WithDeadline<T>(Func<CancellationToken, Task<T>> ask, CancellationToken stoppingToken) =>
+        Deadline.RunAsync(TimeSpan.FromTicks(Math.Max(_settings.PositionsRefreshInterval.Ticks, TimeSpan.FromSeconds(5).Ticks)), ask, stoppingToken);
 
     private static GroupVersionSeries Series(
         GroupVersionKey key,

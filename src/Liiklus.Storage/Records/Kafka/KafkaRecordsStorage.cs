@@ -239,15 +239,15 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     /// <summary>The offset of one partition's oldest retained record, or of the next record to be written.</summary>
     private async Task<long> OffsetAsync(TopicPartition topicPartition, OffsetSpec spec, CancellationToken cancellationToken)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(_options.RequestTimeout);
         try
         {
-            var offsets = await _lookingAdmin
-                .ListOffsetsAsync(
-                    [new TopicPartitionOffsetSpec { TopicPartition = topicPartition, OffsetSpec = spec }],
-                    new ListOffsetsOptions { RequestTimeout = _options.RequestTimeout })
-                .WaitAsync(bounded.Token)
+            // The admin call takes no token: the deadline stops waiting for it.
+            var offsets = await Deadline.RunAsync(
+                    _options.RequestTimeout,
+                    _ => _lookingAdmin.ListOffsetsAsync(
+                        [new TopicPartitionOffsetSpec { TopicPartition = topicPartition, OffsetSpec = spec }],
+                        new ListOffsetsOptions { RequestTimeout = _options.RequestTimeout }),
+                    cancellationToken)
                 .ConfigureAwait(false);
             return offsets.ResultInfos.Single().TopicPartitionOffsetError.Offset.Value;
         }
@@ -255,7 +255,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         {
             throw KafkaErrors.Unavailable(e.Error, $"reading the offsets of {topicPartition}");
         }
-        catch (OperationCanceledException e) when (bounded.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             throw KafkaErrors.DeadlineReached($"the offsets of {topicPartition}", e);
         }

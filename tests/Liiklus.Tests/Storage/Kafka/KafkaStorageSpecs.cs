@@ -263,9 +263,11 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             Assert.Equal(Enumerable.Range(0, records).Select(o => (long)o), (await replay.WaitAsync(Deadline)).Select(r => r.Offset));
         }
 
-        // Readers catching up put what they read before the tail's window: the others read it there. At most one
-        // catch-up fetch per consumer slot (max-consumers 4, one of them the tail's) reads the history.
-        Assert.InRange(storage.Fetched.Records, records, 3 * records);
+        // Readers catching up put what they read before the tail's window: the others read it there. Fetched once
+        // per group it would be groups × records; the readers whose fetch starts before the first run reaches the
+        // window read it again (on an idle machine about one per consumer slot, more while the CPU is busy), so the
+        // bound is half of one fetch per group.
+        Assert.InRange(storage.Fetched.Records, records, groups * records / 2);
         Assert.Equal(0L, storage.SharedTailWindow(topic, 0)!.Value.Start);
         atTail.KillSwitch.Shutdown();
     }

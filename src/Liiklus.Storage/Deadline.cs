@@ -1,7 +1,10 @@
-namespace Liiklus.Storage.Positions;
+namespace Liiklus.Storage;
 
-/// <summary>One deadline for a whole storage call, kept even by client libraries that overrun their token.</summary>
-internal static class Deadline
+/// <summary>
+/// One deadline for a whole call, kept even by client libraries (and storages) that overrun their token: the storages
+/// bound their calls with it, and the gateway its probes and metric refreshes.
+/// </summary>
+public static class Deadline
 {
     /// <summary>
     /// Runs <paramref name="operation"/> with a token that fires after <paramref name="timeout"/> (or with the
