@@ -14,6 +14,8 @@ namespace Liiklus.Storage.Records.Kafka;
 /// </summary>
 internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogMessage> log) : IDisposable
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Lock _lock = new();
     private readonly List<PooledConsumer> _consumers = [];
     private readonly HashSet<PartitionBuffer> _buffers = [];
@@ -201,11 +203,13 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
             consumer.BeginStop();
         }
 
+        // One deadline for them all, so a host's shutdown waits at most that long whatever the number of consumers.
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
         foreach (var consumer in stopping)
         {
-            if (!consumer.Join(TimeSpan.FromSeconds(10)))
+            if (!consumer.Join(TimeSpan.FromTicks(Math.Max(0, StopTimeout.Ticks - stopped.Elapsed.Ticks))))
             {
-                log(new LogMessage($"consumer-{consumer.Id}", SyslogLevel.Warning, "STOP", "poll thread did not stop within 10s"));
+                log(new LogMessage($"consumer-{consumer.Id}", SyslogLevel.Warning, "STOP", $"poll thread did not stop within {StopTimeout.TotalSeconds:0}s"));
             }
         }
     }
