@@ -1,14 +1,10 @@
-using Liiklus.Api.Hosting;
 using System.Diagnostics;
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Hosting;
 using Liiklus.Actors.Groups;
 using Grpc.Core;
 using Liiklus.Protocol;
-using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
-using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Memory;
 using Liiklus.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,16 +25,7 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
     private readonly InMemoryPositionsStorage _positions = new();
     private readonly List<TestGateway> _nodes = [];
 
-    public async Task InitializeAsync()
-    {
-        var first = await StartNode(seed: null);
-        _nodes.Add(first);
-        _nodes.AddRange(await Task.WhenAll(StartNode(first.ClusterAddress), StartNode(first.ClusterAddress)));
-        await Eventually.Until(
-            () => Task.FromResult(_nodes.Min(n => Cluster.Get(n.ActorSystem).State.Members.Count(m => m.Status == MemberStatus.Up))),
-            up => up == 3,
-            "three members up on every node");
-    }
+    public async Task InitializeAsync() => _nodes.AddRange(await Nodes.StartClusterAsync(3));
 
     public async Task DisposeAsync()
     {
@@ -168,14 +155,5 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("after-reassignment", (await receive.ReadAsync(1))[0].Record.Value.ToStringUtf8());
     }
 
-    private Task<TestGateway> StartNode(string? seed) =>
-        TestGateway.StartAsync(
-            (seed is null ? "" : $"liiklus.cluster.seed-nodes = \"{seed}\"\n") + TestGateway.CrashableNodeHocon,
-            services =>
-            {
-                services.AddSingleton<IRecordsStorage>(_records);
-                services.AddSingleton<IPositionsStorage>(_positions);
-                // The nodes share these in-memory storages, as real ones would share Kafka and Redis.
-                services.AddSingleton(PerNodeStorages.None);
-            });
+    private SharedStorageNodes Nodes => new(_records, _positions, TestGateway.CrashableNodeHocon);
 }

@@ -1,12 +1,7 @@
-using Liiklus.Api.Hosting;
-using Akka.Cluster;
 using Liiklus.Protocol;
-using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
-using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Memory;
 using Liiklus.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
 
@@ -23,16 +18,7 @@ public sealed class StoredGroupClusterMetricsSpecs : IAsyncLifetime
     private readonly InMemoryPositionsStorage _positions = new();
     private readonly List<TestGateway> _nodes = [];
 
-    public async Task InitializeAsync()
-    {
-        var first = await StartNode(seed: null);
-        _nodes.Add(first);
-        _nodes.Add(await StartNode(first.ClusterAddress));
-        await Eventually.Until(
-            () => Task.FromResult(_nodes.Min(n => Cluster.Get(n.ActorSystem).State.Members.Count(m => m.Status == MemberStatus.Up))),
-            up => up == 2,
-            "two members up on every node");
-    }
+    public async Task InitializeAsync() => _nodes.AddRange(await Nodes.StartClusterAsync(2));
 
     public async Task DisposeAsync()
     {
@@ -65,14 +51,5 @@ public sealed class StoredGroupClusterMetricsSpecs : IAsyncLifetime
         }
     }
 
-    private Task<TestGateway> StartNode(string? seed) =>
-        TestGateway.StartAsync(
-            (seed is null ? "" : $"liiklus.cluster.seed-nodes = \"{seed}\"\n") + "liiklus.metrics.positions-refresh-interval = 100ms",
-            services =>
-            {
-                services.AddSingleton<IRecordsStorage>(_records);
-                services.AddSingleton<IPositionsStorage>(_positions);
-                // The nodes share these in-memory storages, as real ones would share Kafka and Redis.
-                services.AddSingleton(PerNodeStorages.None);
-            });
+    private SharedStorageNodes Nodes => new(_records, _positions, "liiklus.metrics.positions-refresh-interval = 100ms");
 }
