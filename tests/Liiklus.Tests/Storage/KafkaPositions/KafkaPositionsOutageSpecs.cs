@@ -63,9 +63,14 @@ public sealed class KafkaPositionsOutageSpecs(MockKafkaCluster cluster) : Positi
         await storage.UpdateAsync(topic, Group, 0, 5, CancellationToken.None);
         cluster.SetBrokerDown();
 
-        await Unavailable(() => storage.UpdateAsync(topic, Group, 0, 7, CancellationToken.None));
-        // The client holding the unanswered request is replaced (and destroyed) before Kafka can answer it.
-        await Eventually.Until(() => Task.FromResult(storage.RetiredClients), retired => retired >= 1, "the stuck client retired");
+        var failed = await Unavailable(() => storage.UpdateAsync(topic, Group, 0, 7, CancellationToken.None));
+        if (failed.InnerException is TimeoutException)
+        {
+            // The client holding the unanswered request is replaced (and destroyed) before Kafka can answer it. (On a
+            // busy machine librdkafka may instead fail the request at once when the broker drops its connection:
+            // then nothing is pending to be applied later.)
+            await Eventually.Until(() => Task.FromResult(storage.RetiredClients), retired => retired >= 1, "the stuck client retired");
+        }
         cluster.SetBrokerUp();
 
         var positions = await Eventually.Until(
