@@ -68,6 +68,21 @@ internal sealed class ConsumerTelemetry
         return activity;
     }
 
+    /// <summary>A span for publishing to <paramref name="topic"/>; the event carries it as its <c>traceparent</c>.</summary>
+    public static Activity? StartPublishing(string topic)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity($"{topic} publish", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "liiklus");
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.operation.type", "send");
+        return activity;
+    }
+
     private static KeyValuePair<string, object?>[] Tags(ConsumerGroup group) =>
         [new("topic", group.Topic), new("group", group.Name)];
 
