@@ -68,11 +68,11 @@ public sealed class LiiklusPublisher
             cloudEvent = cloudEvent with { Extensions = extensions };
         }
 
-        return StartPublishAsync(topic, cloudEvent, key, cancellationToken);
+        return StartPublishEventAsync(topic, cloudEvent, key, cancellationToken);
     }
 
-    /// <summary>Starts publishing an event made by the caller; as <see cref="StartPublishAsync{T}"/>.</summary>
-    public async ValueTask<Task<PublishResult>> StartPublishAsync(string topic, CloudEvent cloudEvent, ReadOnlyMemory<byte> key = default, CancellationToken cancellationToken = default)
+    /// <summary>Starts publishing an event made whole by the caller, as it is; as <see cref="StartPublishAsync{T}"/>.</summary>
+    public async ValueTask<Task<PublishResult>> StartPublishEventAsync(string topic, CloudEvent cloudEvent, ReadOnlyMemory<byte> key = default, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(cloudEvent);

@@ -70,6 +70,28 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
     }
 
     [Fact]
+    public async Task Handled_records_short_of_a_batch_are_acknowledged_once_they_waited_the_ack_interval()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            published.Add(await client.PublishAsync(topic, Encoding.UTF8.GetBytes($"v{i}"), "same"u8.ToArray()));
+        }
+
+        var handled = new HandledRecords();
+        var options = OnlyFinalAcks();
+        options.AckInterval = TimeSpan.FromMilliseconds(200);
+        await using var consumer = RunningConsumer.Start(client, group, handled.Handler("a"), options);
+        await handled.UntilDistinctAsync(5);
+
+        var acked = await Eventually.Until(() => client.GetOffsetsAsync(group), offsets => offsets.Count == 1, "an ack by the interval");
+        Assert.Equal(published[4].Offset, acked[published[0].Partition]);
+    }
+
+    [Fact]
     public async Task Partition_stream_acknowledges_only_the_highest_contiguous_handled_offset()
     {
         var client = NewClient();
