@@ -171,6 +171,40 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
     }
 
     [Fact]
+    public async Task At_most_once_handles_no_record_twice_when_partitions_move_to_a_joining_consumer_and_back_from_a_crashed_one()
+    {
+        await using var proxy = TcpProxy.Start(Fixture.Gateway.Address);
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var publisher = NewClient();
+        var options = OnlyFinalAcks();
+        options.AckMode = AckMode.AtMostOnce;
+        // Small batches: acknowledgements ahead of the handler go out all the time, also while partitions move.
+        options.AckBatchSize = 5;
+        await PublishAsync(publisher, topic, 160);
+        var handled = new HandledRecords();
+        await using var first = RunningConsumer.Start(NewClient(), group, handled.Handler("first"), options);
+        await handled.UntilDistinctAsync(160);
+
+        await using var second = RunningConsumer.Start(NewClient(proxy.Address, TimeSpan.FromSeconds(2)), group, handled.Handler("second"), options);
+        await Eventually.Until(() => Task.FromResult(second.Consumer.State), state => state == ConsumerState.Subscribed, "the second consumer's first assignment");
+        await PublishAsync(publisher, topic, 160, from: 160);
+        await Eventually.Until(() => Task.FromResult(handled.All.Count(r => r.Consumer == "second")), count => count > 0, "the second consumer handling records");
+
+        // A crash: nothing more of the second consumer reaches the gateway, its partitions go back to the first.
+        proxy.Cut(refuse: true);
+        await second.StopAsync();
+        await PublishAsync(publisher, topic, 160, from: 320);
+        await Eventually.Until(
+            () => Task.FromResult(handled.All.Count(r => r.Consumer == "first" && int.Parse(r.Value[1..]) >= 320)),
+            count => count == 160,
+            "the first consumer handling every record published after the crash");
+
+        Assert.Empty(handled.Duplicates);
+        Assert.Contains(handled.All, r => r.Consumer == "second");
+    }
+
+    [Fact]
     public async Task Poison_record_is_retried_then_dead_lettered_with_every_header_and_its_partition_moves_on()
     {
         var client = NewClient();
