@@ -40,7 +40,9 @@ public static class ClientConsumeBenchmark
         var bare = new MeasuredSide(records, () => BareRateAsync(address, topic, records));
         var consumer = new MeasuredSide(records, async () =>
             (await ConsumerRateAsync(client, metrics, flushes, topic, records, new LiiklusConsumerOptions { HandoffDelay = TimeSpan.Zero })).Rate);
-        await Interleaved.MeasureAsync(workload.Rounds, workload.WarmUp, bare, consumer);
+        // Where the consumer's cost lies: the same reads through LiiklusClient's typed Subscribe and Receive alone.
+        var typed = new MeasuredSide(records, () => TypedRateAsync(client, topic, records));
+        await Interleaved.MeasureAsync(workload.Rounds, workload.WarmUp, bare, typed, consumer);
         var (defaultsRate, acks) = await ConsumerRateAsync(client, metrics, flushes, topic, records, new LiiklusConsumerOptions());
 
         results.Figure("client_consume.records", records);
@@ -49,6 +51,8 @@ public static class ClientConsumeBenchmark
         results.Figure("client_consume.consumer_cpu_us_per_record", consumer.CpuMicrosPerRecord);
         results.Figure("client_consume.bare_cpu_us_per_record", bare.CpuMicrosPerRecord);
         results.Figure("client_consume.defaults_records_per_s", defaultsRate);
+        results.Figure("client_consume.typed_client_records_per_s", typed.BestRate);
+        results.Figure("client_consume.typed_client_cpu_us_per_record", typed.CpuMicrosPerRecord);
         results.Figure("client_consume.acks_while_consuming", acks.WhileConsuming);
         results.Figure("client_consume.acks_on_stop", acks.Final);
         results.Figure("client_consume.acks_per_1000_with_stop", acks.Total * 1000.0 / records);
@@ -123,6 +127,47 @@ public static class ClientConsumeBenchmark
         }
 
         await Task.WhenAll(reading);
+        return records / Stopwatch.GetElapsedTime(start, last).TotalSeconds;
+    }
+
+    /// <summary>A new group read through <see cref="LiiklusClient"/>'s typed calls: one Subscribe, a Receive per assignment.</summary>
+    private static async Task<double> TypedRateAsync(LiiklusClient client, string topic, int records)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var start = Stopwatch.GetTimestamp();
+        var perPartition = records / Partitions;
+        var received = 0L;
+        var last = 0L;
+        var reading = new List<Task>();
+        await using var subscription = client.SubscribeAsync(new ConsumerGroup(topic, $"typed-{Guid.NewGuid():N}"), OffsetReset.Earliest, stop.Token).GetAsyncEnumerator(stop.Token);
+        for (var p = 0; p < Partitions; p++)
+        {
+            if (!await subscription.MoveNextAsync())
+            {
+                throw new InvalidOperationException("the subscription ended before its assignments");
+            }
+
+            var assignment = subscription.Current;
+            reading.Add(Task.Run(async () =>
+            {
+                var n = 0;
+                await foreach (var record in client.ReceiveAsync(assignment, cancellationToken: stop.Token))
+                {
+                    if (Interlocked.Increment(ref received) == records)
+                    {
+                        last = Stopwatch.GetTimestamp();
+                    }
+
+                    if (++n == perPartition)
+                    {
+                        break;
+                    }
+                }
+            }));
+        }
+
+        await Task.WhenAll(reading);
+        await stop.CancelAsync();
         return records / Stopwatch.GetElapsedTime(start, last).TotalSeconds;
     }
 
