@@ -92,6 +92,28 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
     }
 
     [Fact]
+    public async Task Handled_records_wait_the_whole_ack_interval_before_they_are_acknowledged_without_a_full_batch()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var handled = new HandledRecords();
+        var options = OnlyFinalAcks();
+        options.AckInterval = TimeSpan.FromSeconds(2);
+        await using var consumer = RunningConsumer.Start(client, group, handled.Handler("a"), options);
+        await Eventually.Until(() => Task.FromResult(consumer.Consumer.State), state => state == ConsumerState.Subscribed, "subscribed");
+        // Published some time into the partition's ack loop, whatever its phase.
+        var published = (await PublishAsync(client, topic, 1)).Single();
+        await handled.UntilDistinctAsync(1);
+        var sinceHandled = System.Diagnostics.Stopwatch.StartNew();
+
+        await Eventually.Until(() => client.GetOffsetsAsync(group), offsets => offsets.ContainsKey(published.Partition), "the record acknowledged");
+
+        // An ack on a tick of a fixed period would come sooner: the record was handled at some point within one.
+        Assert.True(sinceHandled.Elapsed >= TimeSpan.FromSeconds(1.9), $"acknowledged {sinceHandled.Elapsed} after it was handled");
+    }
+
+    [Fact]
     public async Task Partition_stream_acknowledges_only_the_highest_contiguous_handled_offset()
     {
         var client = NewClient();
