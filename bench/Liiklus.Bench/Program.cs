@@ -16,6 +16,8 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("publish_secure", SecurePublishBenchmark.RunAsync),
     ("receive_secure", SecureReceiveBenchmark.RunAsync),
     ("acks", AckBenchmark.RunAsync),
+    // Liiklus.Client's consumer ÷ a bare Receive loop, and its acks per 1,000 records.
+    ("client_consume", ClientConsumeBenchmark.RunAsync),
     // Metrics on ÷ off (liiklus.metrics.enabled), two gateways in this process.
     ("receive_metrics", MetricsCostBenchmark.ReceiveAsync),
     ("publish_metrics", MetricsCostBenchmark.PublishAsync),

@@ -107,9 +107,10 @@ public sealed class LiiklusClient : IDisposable
             },
             cancellationToken: cancellationToken);
         var topic = assignment.Group.Topic;
+        var decoder = new WireMapping.Decoder();
         await foreach (var reply in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            var record = WireMapping.FromWire(topic, assignment.Partition, reply);
+            var record = decoder.Record(topic, assignment.Partition, reply);
             if (lastKnownOffset is { } known && record.Offset <= known)
             {
                 continue;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Liiklus.Client;
 
 /// <summary>
@@ -12,6 +14,8 @@ internal sealed class AckTracker(ulong? handled, ulong? flushed)
     private ulong? _watermark = handled;
     private ulong? _flushed = flushed;
     private int _pending;
+    private int _taken;
+    private long _pendingSince;
 
     /// <summary>The highest offset up to which every delivered record was handled.</summary>
     public ulong? Watermark
@@ -45,6 +49,18 @@ internal sealed class AckTracker(ulong? handled, ulong? flushed)
             lock (_lock)
             {
                 return _pending;
+            }
+        }
+    }
+
+    /// <summary>How long the oldest handled record not yet acknowledged has waited; zero when there is none.</summary>
+    public TimeSpan PendingFor
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_pendingSince);
             }
         }
     }
@@ -87,6 +103,7 @@ internal sealed class AckTracker(ulong? handled, ulong? flushed)
             if (_watermark is { } watermark && (_flushed is null || watermark > _flushed))
             {
                 offset = watermark;
+                _taken = _pending;
                 return true;
             }
 
@@ -104,13 +121,19 @@ internal sealed class AckTracker(ulong? handled, ulong? flushed)
                 _flushed = offset;
             }
 
-            _pending = 0;
+            // Records handled while the acknowledgement was on its way wait for the next one, counted from now.
+            _pending = Math.Max(0, _pending - _taken);
+            _taken = 0;
+            _pendingSince = Stopwatch.GetTimestamp();
         }
     }
 
     private void Advance(ulong offset)
     {
         _watermark = offset;
-        _pending++;
+        if (_pending++ == 0)
+        {
+            _pendingSince = Stopwatch.GetTimestamp();
+        }
     }
 }

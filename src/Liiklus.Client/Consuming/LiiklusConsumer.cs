@@ -203,6 +203,9 @@ public sealed class LiiklusConsumer
                 }
 
                 pumps.Remove(assignment.Partition, out var previous);
+                // Replaced while still receiving: no other consumer held the partition in between. A stream that
+                // had ended (revoked, or the connection dropped) may have let another consumer take it meanwhile.
+                var heldThroughout = previous is not null && !previous.Ended.IsCompleted;
                 if (previous is not null)
                 {
                     // A new assignment replaces the old stream: the old one's handled records are acknowledged, and
@@ -221,8 +224,9 @@ public sealed class LiiklusConsumer
                     Group.Topic,
                     Group.Name,
                     assignment.SessionId);
-                // A partition this consumer held last, and still remembers handling, needs no handoff.
-                pump.Start(handoff: previous is null && _options.HandoffDelay > TimeSpan.Zero);
+                // A partition this consumer held throughout needs no handoff; one gained, or gained back, waits for
+                // the last acknowledgement of whoever held it meanwhile.
+                pump.Start(handoff: !heldThroughout && _options.HandoffDelay > TimeSpan.Zero);
                 assigned(pump, previous);
             }
             finally

@@ -42,6 +42,7 @@ internal sealed class PartitionPump
         _buffer = Channel.CreateBounded<LiiklusRecord>(new BoundedChannelOptions(options.PrefetchPerPartition)
         {
             SingleWriter = true,
+            SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -72,12 +73,13 @@ internal sealed class PartitionPump
     public ValueTask HandledAsync(ulong offset)
     {
         Acks.Handled(offset);
-        return Acks.Pending >= _options.AckBatchSize ? new ValueTask(FlushAsync(final: false)) : ValueTask.CompletedTask;
+        return Acks.Pending >= _options.AckBatchSize ? new ValueTask(FlushAsync(AckReason.Batch)) : ValueTask.CompletedTask;
     }
 
     /// <summary>Acknowledges the watermark now; false when it could not (and the partition is still owned).</summary>
-    public async Task<bool> FlushAsync(bool final)
+    public async Task<bool> FlushAsync(AckReason reason)
     {
+        var final = reason == AckReason.Final;
         using var timeout = new CancellationTokenSource(final ? _options.FinalAckTimeout : Timeout.InfiniteTimeSpan);
         await _flushGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -94,7 +96,7 @@ internal sealed class PartitionPump
 
             await _client.AckAsync(Assignment.Group, Assignment.Partition, offset, timeout.Token).ConfigureAwait(false);
             Acks.MarkFlushed(offset);
-            _telemetry.AckFlushed(Assignment.Group);
+            _telemetry.AckFlushed(Assignment.Group, reason);
             return true;
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException)
@@ -130,7 +132,7 @@ internal sealed class PartitionPump
         try
         {
             await _owned.CancelAsync().ConfigureAwait(false);
-            await FlushAsync(final: true).ConfigureAwait(false);
+            await FlushAsync(AckReason.Final).ConfigureAwait(false);
             await _receiveStop.CancelAsync().ConfigureAwait(false);
             _buffer.Writer.TryComplete();
         }
@@ -210,14 +212,21 @@ internal sealed class PartitionPump
         }
     }
 
+    /// <summary>
+    /// Acknowledges handled records that waited <see cref="LiiklusConsumerOptions.AckInterval"/>: a partition whose
+    /// batches fill sooner is acknowledged by count alone, so a busy one writes one position per batch.
+    /// </summary>
     private async Task FlushLoopAsync()
     {
-        using var timer = new PeriodicTimer(_options.AckInterval);
+        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, _options.AckInterval.Ticks / 4)));
         try
         {
             while (await timer.WaitForNextTickAsync(Owned).ConfigureAwait(false))
             {
-                await FlushAsync(final: false).ConfigureAwait(false);
+                if (Acks.PendingFor >= _options.AckInterval)
+                {
+                    await FlushAsync(AckReason.Interval).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException)

@@ -57,7 +57,7 @@ public sealed class PartitionStream
             if (_ackMode == AckMode.AtMostOnce)
             {
                 _pump.Acks.Handled(record.Offset);
-                if (!await _pump.FlushAsync(final: false).ConfigureAwait(false))
+                if (!await _pump.FlushAsync(AckReason.Batch).ConfigureAwait(false))
                 {
                     yield break;
                 }

@@ -65,7 +65,7 @@ internal sealed class RecordProcessor(
         }
 
         var delay = options.RetryDelay;
-        while (!await pump.FlushAsync(final: false).ConfigureAwait(false))
+        while (!await pump.FlushAsync(AckReason.Batch).ConfigureAwait(false))
         {
             if (owned.IsCancellationRequested)
             {

@@ -62,6 +62,33 @@ public static class LiiklusServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers one <see cref="LiiklusPublisher"/> (a singleton) on the registered client, configured by
+    /// <paramref name="configure"/>; its options are validated when the host starts. Needs <see cref="AddLiiklusClient"/>.
+    /// </summary>
+    public static IServiceCollection AddLiiklusPublisher(this IServiceCollection services, Action<LiiklusPublisherOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<LiiklusPublisherOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiiklusPublisherOptions>, PublisherOptionsValidation>());
+        services.TryAddSingleton(provider => new LiiklusPublisher(
+            provider.GetRequiredService<LiiklusClient>(),
+            provider.GetRequiredService<IOptions<LiiklusPublisherOptions>>().Value,
+            provider.GetService<ILogger<LiiklusPublisher>>()));
+        return services;
+    }
+
+    private sealed class PublisherOptionsValidation : IValidateOptions<LiiklusPublisherOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, LiiklusPublisherOptions options) => Check(options.Validate);
+    }
+
     private sealed class ClientOptionsValidation : IValidateOptions<LiiklusClientOptions>
     {
         public ValidateOptionsResult Validate(string? name, LiiklusClientOptions options) => Check(options.Validate);

@@ -29,46 +29,88 @@ internal static class WireMapping
         return wire;
     }
 
-    public static CloudEvent FromWire(Wire.LiiklusEvent e) => new(e.Id, e.Type, new Uri(e.Source, UriKind.RelativeOrAbsolute))
+    /// <summary>
+    /// Decodes the replies of one stream: the records of a stream mostly share their source and often their time,
+    /// so the last of each is parsed once.
+    /// </summary>
+    internal sealed class Decoder
     {
-        Time = DateTimeOffset.TryParse(e.Time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time
-            : null,
-        DataContentType = e.DataContentType.Length == 0 ? null : e.DataContentType,
-        Data = e.Data.Memory,
-        Extensions = new Dictionary<string, string>(e.Extensions),
-    };
+        private string? _source;
+        private Uri? _sourceUri;
+        private string? _time;
+        private DateTimeOffset? _parsedTime;
 
-    public static LiiklusRecord FromWire(string topic, int partition, Wire.ReceiveReply reply) => reply.ReplyCase switch
-    {
-        Wire.ReceiveReply.ReplyOneofCase.LiiklusEventRecord => FromEvent(topic, partition, reply.LiiklusEventRecord),
-        Wire.ReceiveReply.ReplyOneofCase.Record => new LiiklusRecord
+        public LiiklusRecord Record(string topic, int partition, Wire.ReceiveReply reply) => reply.ReplyCase switch
         {
-            Topic = topic,
-            Partition = partition,
-            Offset = reply.Record.Offset,
-            Key = reply.Record.Key.Memory,
-            Value = reply.Record.Value.Memory,
-            Timestamp = reply.Record.Timestamp?.ToDateTimeOffset() ?? default,
-            IsReplay = reply.Record.Replay,
-        },
-        _ => throw new InvalidOperationException($"The gateway answered a Receive reply of an unknown kind ({reply.ReplyCase})"),
-    };
-
-    private static LiiklusRecord FromEvent(string topic, int partition, Wire.ReceiveReply.Types.LiiklusEventRecord record)
-    {
-        var e = FromWire(record.Event);
-        return new LiiklusRecord
-        {
-            Topic = topic,
-            Partition = partition,
-            Offset = record.Offset,
-            Key = record.Key.Memory,
-            Value = e.Data,
-            Event = e,
-            Timestamp = record.Timestamp?.ToDateTimeOffset() ?? default,
-            IsReplay = record.Replay,
+            Wire.ReceiveReply.ReplyOneofCase.LiiklusEventRecord => FromEvent(topic, partition, reply.LiiklusEventRecord),
+            Wire.ReceiveReply.ReplyOneofCase.Record => new LiiklusRecord
+            {
+                Topic = topic,
+                Partition = partition,
+                Offset = reply.Record.Offset,
+                Key = reply.Record.Key.Memory,
+                Value = reply.Record.Value.Memory,
+                Timestamp = reply.Record.Timestamp?.ToDateTimeOffset() ?? default,
+                IsReplay = reply.Record.Replay,
+            },
+            _ => throw new InvalidOperationException($"The gateway answered a Receive reply of an unknown kind ({reply.ReplyCase})"),
         };
+
+        public CloudEvent Event(Wire.LiiklusEvent e)
+        {
+            var cloudEvent = new CloudEvent(e.Id, e.Type, Source(e.Source))
+            {
+                Time = Time(e.Time),
+                DataContentType = e.DataContentType.Length == 0 ? null : e.DataContentType,
+                Data = e.Data.Memory,
+            };
+            return e.Extensions.Count == 0 ? cloudEvent : cloudEvent with { Extensions = new Dictionary<string, string>(e.Extensions) };
+        }
+
+        private LiiklusRecord FromEvent(string topic, int partition, Wire.ReceiveReply.Types.LiiklusEventRecord record)
+        {
+            var e = Event(record.Event);
+            return new LiiklusRecord
+            {
+                Topic = topic,
+                Partition = partition,
+                Offset = record.Offset,
+                Key = record.Key.Memory,
+                Value = e.Data,
+                Event = e,
+                Timestamp = record.Timestamp?.ToDateTimeOffset() ?? default,
+                IsReplay = record.Replay,
+            };
+        }
+
+        private Uri Source(string source)
+        {
+            if (!ReferenceEquals(source, _source) && source != _source)
+            {
+                _sourceUri = new Uri(source, UriKind.RelativeOrAbsolute);
+                _source = source;
+            }
+
+            return _sourceUri!;
+        }
+
+        private DateTimeOffset? Time(string time)
+        {
+            if (time.Length == 0)
+            {
+                return null;
+            }
+
+            if (time != _time)
+            {
+                _parsedTime = DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+                    ? parsed
+                    : null;
+                _time = time;
+            }
+
+            return _parsedTime;
+        }
     }
 
     public static IReadOnlyDictionary<int, long> EndOffsets(Wire.GetEndOffsetsReply reply) =>

@@ -29,7 +29,7 @@ internal sealed class ConsumerTelemetry
         _handled = meter.CreateCounter<long>("liiklus.client.records.handled", "{record}", "Records handled (success or skip)");
         _retried = meter.CreateCounter<long>("liiklus.client.records.retried", "{record}", "Attempts that were retried");
         _deadLettered = meter.CreateCounter<long>("liiklus.client.records.dead_lettered", "{record}", "Records published to a dead-letter topic");
-        _ackFlushes = meter.CreateCounter<long>("liiklus.client.ack.flushes", "{ack}", "Acknowledgements sent");
+        _ackFlushes = meter.CreateCounter<long>("liiklus.client.ack.flushes", "{ack}", "Acknowledgements sent, by reason: batch (AckBatchSize handled, or at-most-once), interval (AckInterval waited), final (revoked, replaced or stopping)");
         meter.CreateObservableGauge(
             "liiklus.client.lag",
             () => _lag.Select(p => new Measurement<long>(p.Value, Tags(p.Key.Topic, p.Key.Group, p.Key.Partition))),
@@ -44,7 +44,16 @@ internal sealed class ConsumerTelemetry
 
     public void DeadLettered(ConsumerGroup group) => _deadLettered.Add(1, Tags(group));
 
-    public void AckFlushed(ConsumerGroup group) => _ackFlushes.Add(1, Tags(group));
+    public void AckFlushed(ConsumerGroup group, AckReason reason) => _ackFlushes.Add(
+        1,
+        new KeyValuePair<string, object?>("topic", group.Topic),
+        new KeyValuePair<string, object?>("group", group.Name),
+        new KeyValuePair<string, object?>("reason", reason switch
+        {
+            AckReason.Batch => "batch",
+            AckReason.Interval => "interval",
+            _ => "final",
+        }));
 
     public void Lag(ConsumerGroup group, int partition, long lag) => _lag[(group.Topic, group.Name, partition)] = lag;
 
@@ -65,6 +74,21 @@ internal sealed class ConsumerTelemetry
         activity?.SetTag("messaging.consumer.group.name", group.Name);
         activity?.SetTag("messaging.destination.partition.id", record.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
         activity?.SetTag("messaging.kafka.offset", record.Offset);
+        return activity;
+    }
+
+    /// <summary>A span for publishing to <paramref name="topic"/>; the event carries it as its <c>traceparent</c>.</summary>
+    public static Activity? StartPublishing(string topic)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity($"{topic} publish", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "liiklus");
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.operation.type", "send");
         return activity;
     }
 

@@ -70,6 +70,50 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
     }
 
     [Fact]
+    public async Task Handled_records_short_of_a_batch_are_acknowledged_once_they_waited_the_ack_interval()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            published.Add(await client.PublishAsync(topic, Encoding.UTF8.GetBytes($"v{i}"), "same"u8.ToArray()));
+        }
+
+        var handled = new HandledRecords();
+        var options = OnlyFinalAcks();
+        options.AckInterval = TimeSpan.FromMilliseconds(200);
+        await using var consumer = RunningConsumer.Start(client, group, handled.Handler("a"), options);
+        await handled.UntilDistinctAsync(5);
+
+        var acked = await Eventually.Until(() => client.GetOffsetsAsync(group), offsets => offsets.Count == 1, "an ack by the interval");
+        Assert.Equal(published[4].Offset, acked[published[0].Partition]);
+    }
+
+    [Fact]
+    public async Task Handled_records_wait_the_whole_ack_interval_before_they_are_acknowledged_without_a_full_batch()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var handled = new HandledRecords();
+        var options = OnlyFinalAcks();
+        options.AckInterval = TimeSpan.FromSeconds(2);
+        await using var consumer = RunningConsumer.Start(client, group, handled.Handler("a"), options);
+        await Eventually.Until(() => Task.FromResult(consumer.Consumer.State), state => state == ConsumerState.Subscribed, "subscribed");
+        // Published some time into the partition's ack loop, whatever its phase.
+        var published = (await PublishAsync(client, topic, 1)).Single();
+        await handled.UntilDistinctAsync(1);
+        var sinceHandled = System.Diagnostics.Stopwatch.StartNew();
+
+        await Eventually.Until(() => client.GetOffsetsAsync(group), offsets => offsets.ContainsKey(published.Partition), "the record acknowledged");
+
+        // An ack on a tick of a fixed period would come sooner: the record was handled at some point within one.
+        Assert.True(sinceHandled.Elapsed >= TimeSpan.FromSeconds(1.9), $"acknowledged {sinceHandled.Elapsed} after it was handled");
+    }
+
+    [Fact]
     public async Task Partition_stream_acknowledges_only_the_highest_contiguous_handled_offset()
     {
         var client = NewClient();
@@ -146,6 +190,40 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
         {
             Assert.Equal(partition.Select(r => r.Offset).Order(), partition.Select(r => r.Offset));
         }
+    }
+
+    [Fact]
+    public async Task At_most_once_handles_no_record_twice_when_partitions_move_to_a_joining_consumer_and_back_from_a_crashed_one()
+    {
+        await using var proxy = TcpProxy.Start(Fixture.Gateway.Address);
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var publisher = NewClient();
+        var options = OnlyFinalAcks();
+        options.AckMode = AckMode.AtMostOnce;
+        // Small batches: acknowledgements ahead of the handler go out all the time, also while partitions move.
+        options.AckBatchSize = 5;
+        await PublishAsync(publisher, topic, 160);
+        var handled = new HandledRecords();
+        await using var first = RunningConsumer.Start(NewClient(), group, handled.Handler("first"), options);
+        await handled.UntilDistinctAsync(160);
+
+        await using var second = RunningConsumer.Start(NewClient(proxy.Address, TimeSpan.FromSeconds(2)), group, handled.Handler("second"), options);
+        await Eventually.Until(() => Task.FromResult(second.Consumer.State), state => state == ConsumerState.Subscribed, "the second consumer's first assignment");
+        await PublishAsync(publisher, topic, 160, from: 160);
+        await Eventually.Until(() => Task.FromResult(handled.All.Count(r => r.Consumer == "second")), count => count > 0, "the second consumer handling records");
+
+        // A crash: nothing more of the second consumer reaches the gateway, its partitions go back to the first.
+        proxy.Cut(refuse: true);
+        await second.StopAsync();
+        await PublishAsync(publisher, topic, 160, from: 320);
+        await Eventually.Until(
+            () => Task.FromResult(handled.All.Count(r => r.Consumer == "first" && int.Parse(r.Value[1..]) >= 320)),
+            count => count == 160,
+            "the first consumer handling every record published after the crash");
+
+        Assert.Empty(handled.Duplicates);
+        Assert.Contains(handled.All, r => r.Consumer == "second");
     }
 
     [Fact]
