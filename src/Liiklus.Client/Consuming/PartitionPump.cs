@@ -162,7 +162,10 @@ internal sealed class PartitionPump
                 }
 
                 Acks.Delivered(record.Offset);
-                await _buffer.Writer.WriteAsync(record, _receiveStop.Token).ConfigureAwait(false);
+                if (!_buffer.Writer.TryWrite(record))
+                {
+                    await _buffer.Writer.WriteAsync(record, _receiveStop.Token).ConfigureAwait(false);
+                }
             }
 
             _logger.LogInformation(

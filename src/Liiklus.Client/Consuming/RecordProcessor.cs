@@ -22,6 +22,7 @@ internal sealed class RecordProcessor(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(pump.Owned, stopping);
         var owned = linked.Token;
         var batch = new List<LiiklusRecord>(options.AckBatchSize);
+        var permit = new HandlingPermit(concurrency);
         try
         {
             while (await pump.Records.WaitToReadAsync(owned).ConfigureAwait(false))
@@ -37,17 +38,25 @@ internal sealed class RecordProcessor(
                     return;
                 }
 
-                foreach (var record in batch)
+                await permit.TakeAsync(owned).ConfigureAwait(false);
+                try
                 {
-                    if (owned.IsCancellationRequested || !await ProcessAsync(pump, record, owned, stopping).ConfigureAwait(false))
+                    foreach (var record in batch)
                     {
-                        return;
-                    }
+                        if (owned.IsCancellationRequested || !await ProcessAsync(pump, record, permit, owned, stopping).ConfigureAwait(false))
+                        {
+                            return;
+                        }
 
-                    if (options.AckMode == AckMode.AtLeastOnce)
-                    {
-                        await pump.HandledAsync(record.Offset).ConfigureAwait(false);
+                        if (options.AckMode == AckMode.AtLeastOnce)
+                        {
+                            await pump.HandledAsync(record.Offset).ConfigureAwait(false);
+                        }
                     }
+                }
+                finally
+                {
+                    permit.Release();
                 }
             }
         }
@@ -80,7 +89,7 @@ internal sealed class RecordProcessor(
     }
 
     /// <returns>false when the partition was lost or the consumer stops before the record was done</returns>
-    private async Task<bool> ProcessAsync(PartitionPump pump, LiiklusRecord record, CancellationToken owned, CancellationToken stopping)
+    private async Task<bool> ProcessAsync(PartitionPump pump, LiiklusRecord record, HandlingPermit permit, CancellationToken owned, CancellationToken stopping)
     {
         var group = pump.Assignment.Group;
         var maxAttempts = 1 + options.ImmediateRetries + options.DelayedRetries;
@@ -88,7 +97,6 @@ internal sealed class RecordProcessor(
         {
             HandleResult? result = null;
             Exception? error = null;
-            await concurrency.WaitAsync(owned).ConfigureAwait(false);
             try
             {
                 using var activity = ConsumerTelemetry.StartHandling(record, group);
@@ -103,10 +111,6 @@ internal sealed class RecordProcessor(
             {
                 error = e;
             }
-            finally
-            {
-                concurrency.Release();
-            }
 
             switch (result?.Outcome)
             {
@@ -115,13 +119,13 @@ internal sealed class RecordProcessor(
                     telemetry.Handled(group, result.Outcome);
                     return true;
                 case HandleOutcome.DeadLetter:
-                    return await DeadLetterAsync(pump, record, attempt, result.Reason!, null, owned).ConfigureAwait(false);
+                    return await DeadLetterAsync(pump, record, attempt, result.Reason!, null, permit, owned).ConfigureAwait(false);
             }
 
             if (attempt >= maxAttempts)
             {
                 var reason = error is null ? $"retries used up after {attempt} attempts" : $"failed {attempt} times: {error.Message}";
-                return await DeadLetterAsync(pump, record, attempt, reason, error, owned).ConfigureAwait(false);
+                return await DeadLetterAsync(pump, record, attempt, reason, error, permit, owned).ConfigureAwait(false);
             }
 
             telemetry.Retried(group);
@@ -139,7 +143,7 @@ internal sealed class RecordProcessor(
             {
                 try
                 {
-                    await Task.Delay(delay, owned).ConfigureAwait(false);
+                    await permit.PauseAsync(delay, owned).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -150,7 +154,8 @@ internal sealed class RecordProcessor(
     }
 
     /// <summary>Publishes the dead letter until it is stored: only then does the record count as done.</summary>
-    private async Task<bool> DeadLetterAsync(PartitionPump pump, LiiklusRecord record, int attempts, string reason, Exception? error, CancellationToken owned)
+    private async Task<bool> DeadLetterAsync(
+        PartitionPump pump, LiiklusRecord record, int attempts, string reason, Exception? error, HandlingPermit permit, CancellationToken owned)
     {
         var group = pump.Assignment.Group;
         var topic = options.DeadLetterTopicOf(group.Topic);
@@ -189,7 +194,7 @@ internal sealed class RecordProcessor(
 
             try
             {
-                await Task.Delay(delay, owned).ConfigureAwait(false);
+                await permit.PauseAsync(delay, owned).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

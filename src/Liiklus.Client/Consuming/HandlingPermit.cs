@@ -1,0 +1,39 @@
+namespace Liiklus.Client;
+
+/// <summary>
+/// One partition loop's share of the consumer's bound on partitions handled at once: taken for a run of records
+/// (not for each, which would queue every loop on the semaphore for every record) and given back while the loop
+/// waits to retry, so a partition backing off does not hold up the others.
+/// </summary>
+internal sealed class HandlingPermit(SemaphoreSlim concurrency)
+{
+    private bool _held;
+
+    public async Task TakeAsync(CancellationToken cancellationToken)
+    {
+        if (!_held)
+        {
+            await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _held = true;
+        }
+    }
+
+    /// <summary>Gives the permit back if held; safe to call again.</summary>
+    public void Release()
+    {
+        if (_held)
+        {
+            _held = false;
+            concurrency.Release();
+        }
+    }
+
+    /// <summary>Waits <paramref name="delay"/> without the permit, then takes it again.</summary>
+    /// <exception cref="OperationCanceledException">cancelled while waiting or taking it</exception>
+    public async Task PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        Release();
+        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        await TakeAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
