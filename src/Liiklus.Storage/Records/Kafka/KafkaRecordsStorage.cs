@@ -70,6 +70,13 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     {
     }
 
+    /// <summary>
+    /// librdkafka's own timeout for admin requests, a minute past the storage's deadline, which abandons the call: a
+    /// request librdkafka itself timed out while waiting for a broker can abort the process once that broker is back
+    /// (rd_kafka_enq_once_del_source_return; see the Kafka positions storage), while an abandoned one simply completes.
+    /// </summary>
+    private TimeSpan LibrdkafkaTimeout => _options.RequestTimeout + TimeSpan.FromMinutes(1);
+
     /// <summary>The consumer pool, for specs of its slots.</summary>
     internal KafkaConsumerPool Pool => _pool;
 
@@ -188,7 +195,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         try
         {
             var offsets = await _lookingAdmin
-                .ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = _options.RequestTimeout })
+                .ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = LibrdkafkaTimeout })
                 .WaitAsync(bounded.Token);
             // The high watermark is the offset the next record will get.
             return offsets.ResultInfos.ToDictionary(
@@ -246,7 +253,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
                     _options.RequestTimeout,
                     _ => _lookingAdmin.ListOffsetsAsync(
                         [new TopicPartitionOffsetSpec { TopicPartition = topicPartition, OffsetSpec = spec }],
-                        new ListOffsetsOptions { RequestTimeout = _options.RequestTimeout }),
+                        new ListOffsetsOptions { RequestTimeout = LibrdkafkaTimeout }),
                     cancellationToken)
                 .ConfigureAwait(false);
             return offsets.ResultInfos.Single().TopicPartitionOffsetError.Offset.Value;
