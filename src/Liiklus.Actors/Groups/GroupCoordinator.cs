@@ -126,7 +126,8 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<ClaimPartition>(OnClaim);
         Receive<GetGroupState>(_ => Sender.Tell(new GroupState(
             _owners.Length,
-            _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)))));
+            _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)),
+            _members.ToDictionary(m => m.SessionId, m => NodeOf(m.Subscriber)))));
         Receive<Terminated>(terminated =>
         {
             if (_members.Find(m => m.Subscriber.Equals(terminated.ActorRef)) is { } member)
@@ -280,6 +281,10 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         ClaimPartition claim => claim.Stream,
         _ => Sender,
     };
+
+    // A subscriber on this node has a local address (no host): the node's own cluster address stands for it.
+    private string NodeOf(IActorRef subscriber) =>
+        (subscriber.Path.Address.HasGlobalScope ? subscriber.Path.Address : ((ExtendedActorSystem)Context.System).Provider.DefaultAddress).ToString();
 
     private IReadOnlyList<int> PartitionsOf(string sessionId) =>
         Enumerable.Range(0, _owners.Length).Where(p => _owners[p] == sessionId).ToList();

@@ -38,7 +38,8 @@ public sealed class GroupMembership(IRequiredActor<GroupCoordinatorRegion> regio
                 .Select(session => new LiveSession(
                     session.Key,
                     SessionToken.TryDecode(session.Key, out var token) ? token.Group.Version : 0,
-                    session.Value))
+                    session.Value,
+                    state.NodeBySession.GetValueOrDefault(session.Key)))
                 .OrderBy(session => session.SessionId, StringComparer.Ordinal),
         ];
     }

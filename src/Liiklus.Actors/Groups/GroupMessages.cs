@@ -41,7 +41,14 @@ public sealed record ClaimRevoked(string SessionId, int Partition) : IGroupMessa
 /// <summary>The group could not learn its topic's partitions (storage down): the subscription fails.</summary>
 public sealed record GroupUnavailable(string Reason) : IGroupMessage;
 
-/// <summary>What the coordinator owns right now, for diagnostics and tests.</summary>
+/// <summary>What the coordinator owns right now, for the admin API, diagnostics and tests.</summary>
 public sealed record GetGroupState(string Topic, string GroupName) : IGroupCommand;
 
-public sealed record GroupState(int PartitionCount, IReadOnlyDictionary<string, IReadOnlyList<int>> AssignmentsBySession) : IGroupMessage;
+/// <param name="NodeBySession">
+/// the cluster address of the node whose Subscribe call each session is; a session may be missing when the answer
+/// comes from a node that predates it
+/// </param>
+public sealed record GroupState(
+    int PartitionCount,
+    IReadOnlyDictionary<string, IReadOnlyList<int>> AssignmentsBySession,
+    IReadOnlyDictionary<string, string> NodeBySession) : IGroupMessage;

@@ -108,7 +108,8 @@ public sealed class GroupMessageSerializer(ExtendedActorSystem system) : Seriali
                 var state = Wire.GroupState.Parser.ParseFrom(bytes);
                 return new GroupState(
                     state.PartitionCount,
-                    state.Assignments.ToDictionary(a => a.SessionId, IReadOnlyList<int> (a) => [.. a.Partitions_]));
+                    state.Assignments.ToDictionary(a => a.SessionId, IReadOnlyList<int> (a) => [.. a.Partitions_]),
+                    new Dictionary<string, string>(state.Nodes));
             default:
                 throw new SerializationException($"{nameof(GroupMessageSerializer)} does not know the manifest '{manifest}'");
         }
@@ -125,6 +126,11 @@ public sealed class GroupMessageSerializer(ExtendedActorSystem system) : Seriali
     {
         var wire = new Wire.GroupState { PartitionCount = state.PartitionCount };
         wire.Assignments.AddRange(state.AssignmentsBySession.Select(a => Partitions(a.Key, a.Value)));
+        foreach (var (sessionId, node) in state.NodeBySession)
+        {
+            wire.Nodes[sessionId] = node;
+        }
+
         return wire;
     }
 

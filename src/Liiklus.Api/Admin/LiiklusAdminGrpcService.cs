@@ -86,12 +86,12 @@ public sealed class LiiklusAdminGrpcService(
                 $"group '{group.Name}' version {group.Version} of topic '{topic}' has no stored positions and no live members"));
         }
 
-        var owners = new Dictionary<int, string>();
+        var owners = new Dictionary<int, LiveSession>();
         foreach (var session in ownSessions ?? [])
         {
             foreach (var partition in session.Partitions)
             {
-                owners[partition] = session.SessionId;
+                owners[partition] = session;
             }
         }
 
@@ -130,7 +130,7 @@ public sealed class LiiklusAdminGrpcService(
             {
                 GroupVersion = version,
                 Latest = version == group.LatestVersion,
-                Lag = (ulong)offsets.OfGroup(acked, new Dictionary<int, string>()).Sum(partition => (long)partition.Lag),
+                Lag = (ulong)offsets.OfGroup(acked, new Dictionary<int, LiveSession>()).Sum(partition => (long)partition.Lag),
             };
             if (sessions is not null)
             {

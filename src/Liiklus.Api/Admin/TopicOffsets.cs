@@ -1,3 +1,4 @@
+using Liiklus.Actors.Groups;
 using Liiklus.Protocol.Admin;
 using Liiklus.Storage.Records;
 
@@ -45,7 +46,7 @@ internal sealed class TopicOffsets
     };
 
     /// <param name="lastAcked">the stored position (-1: nothing acked, start at 0), or null when none is stored</param>
-    public GroupPartition OfGroup(int partition, long? lastAcked, string? ownerSessionId)
+    public GroupPartition OfGroup(int partition, long? lastAcked, LiveSession? owner)
     {
         var end = EndOf(partition);
         var earliest = EarliestOf(partition);
@@ -62,16 +63,20 @@ internal sealed class TopicOffsets
             described.Position = (ulong)(stored + 1);
         }
 
-        if (ownerSessionId is not null)
+        if (owner is not null)
         {
-            described.OwnerSessionId = ownerSessionId;
+            described.OwnerSessionId = owner.SessionId;
+            if (owner.Node is not null)
+            {
+                described.OwnerNode = owner.Node;
+            }
         }
 
         return described;
     }
 
     /// <summary>Every partition of the topic and any other one <paramref name="lastAcked"/> has a position on, in order.</summary>
-    public IEnumerable<GroupPartition> OfGroup(IReadOnlyDictionary<int, long> lastAcked, IReadOnlyDictionary<int, string> owners) =>
+    public IEnumerable<GroupPartition> OfGroup(IReadOnlyDictionary<int, long> lastAcked, IReadOnlyDictionary<int, LiveSession> owners) =>
         _last.Keys.Union(lastAcked.Keys).Order().Select(partition => OfGroup(
             partition,
             lastAcked.TryGetValue(partition, out var acked) ? acked : null,

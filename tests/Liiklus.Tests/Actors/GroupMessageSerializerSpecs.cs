@@ -22,7 +22,10 @@ public sealed class GroupMessageSerializerSpecs() : TestKit(WireCheckedConfig.Co
         yield return new SessionUnknown("session-9");
         yield return new ClaimRevoked("session-1", 7);
         yield return new GroupUnavailable("topic 'orders' does not exist");
-        yield return new GroupState(8, new Dictionary<string, IReadOnlyList<int>> { ["session-1"] = [0, 1], ["session-2"] = [2] });
+        yield return new GroupState(
+            8,
+            new Dictionary<string, IReadOnlyList<int>> { ["session-1"] = [0, 1], ["session-2"] = [2] },
+            new Dictionary<string, string> { ["session-1"] = "akka.tcp://liiklus@10.0.0.1:4053", ["session-2"] = "akka.tcp://liiklus@10.0.0.2:4053" });
     }
 
     [Fact]
@@ -64,7 +67,7 @@ public sealed class GroupMessageSerializerSpecs() : TestKit(WireCheckedConfig.Co
     {
         PartitionsAssigned m => $"assigned {m.SessionId} [{string.Join(",", m.Partitions)}]",
         PartitionsRevoked m => $"revoked {m.SessionId} [{string.Join(",", m.Partitions)}]",
-        GroupState m => $"state {m.PartitionCount} {string.Join(";", m.AssignmentsBySession.OrderBy(a => a.Key).Select(a => $"{a.Key}=[{string.Join(",", a.Value)}]"))}",
+        GroupState m => $"state {m.PartitionCount} {string.Join(";", m.AssignmentsBySession.OrderBy(a => a.Key).Select(a => $"{a.Key}=[{string.Join(",", a.Value)}]@{m.NodeBySession.GetValueOrDefault(a.Key)}"))}",
         _ => message.ToString()!,
     };
 }
