@@ -90,11 +90,11 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             var existing = _members.FindIndex(m => m.SessionId == join.SessionId);
             if (existing >= 0)
             {
-                _members[existing] = _members[existing] with { Subscriber = join.Subscriber };
+                _members[existing] = _members[existing] with { Subscriber = join.Subscriber, ClientAddress = join.ClientAddress };
             }
             else
             {
-                _members.Add(new Member(join.SessionId, join.Subscriber));
+                _members.Add(new Member(join.SessionId, join.Subscriber, join.ClientAddress));
             }
 
             Context.Watch(join.Subscriber);
@@ -127,7 +127,8 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<GetGroupState>(_ => Sender.Tell(new GroupState(
             _owners.Length,
             _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)),
-            _members.ToDictionary(m => m.SessionId, m => NodeOf(m.Subscriber)))));
+            _members.ToDictionary(m => m.SessionId, m => NodeOf(m.Subscriber)),
+            _members.Where(m => m.ClientAddress is not null).ToDictionary(m => m.SessionId, m => m.ClientAddress!))));
         Receive<Terminated>(terminated =>
         {
             if (_members.Find(m => m.Subscriber.Equals(terminated.ActorRef)) is { } member)
@@ -325,7 +326,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         partitions.Add(partition);
     }
 
-    private sealed record Member(string SessionId, IActorRef Subscriber);
+    private sealed record Member(string SessionId, IActorRef Subscriber, string? ClientAddress);
 
     private sealed record Claim(string SessionId, IActorRef Stream);
 

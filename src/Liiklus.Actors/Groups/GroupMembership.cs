@@ -39,7 +39,8 @@ public sealed class GroupMembership(IRequiredActor<GroupCoordinatorRegion> regio
                     session.Key,
                     SessionToken.TryDecode(session.Key, out var token) ? token.Group.Version : 0,
                     session.Value,
-                    state.NodeBySession.GetValueOrDefault(session.Key)))
+                    state.NodeBySession.GetValueOrDefault(session.Key),
+                    state.ClientBySession.GetValueOrDefault(session.Key)))
                 .OrderBy(session => session.SessionId, StringComparer.Ordinal),
         ];
     }

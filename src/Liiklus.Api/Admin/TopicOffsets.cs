@@ -70,6 +70,11 @@ internal sealed class TopicOffsets
             {
                 described.OwnerNode = owner.Node;
             }
+
+            if (owner.ClientAddress is not null)
+            {
+                described.OwnerClientAddress = owner.ClientAddress;
+            }
         }
 
         return described;

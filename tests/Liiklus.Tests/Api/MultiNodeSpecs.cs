@@ -174,6 +174,7 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(1u, described.LiveMembers);
             Assert.Equal(8, described.Partitions.Count);
             Assert.All(described.Partitions, p => Assert.Equal((sessionId, _nodes[1].ClusterAddress), (p.OwnerSessionId, p.OwnerNode)));
+            Assert.All(described.Partitions, p => Assert.Matches(@"^ipv4:127\.0\.0\.1:\d+$", p.OwnerClientAddress));
         }
     }
 

@@ -102,6 +102,8 @@ public abstract class AdminApiContract
         Assert.Equal((2ul, 5ul, 3ul), (acked.Position, acked.EndOffset, acked.Lag));
         // One subscription holds every partition.
         Assert.All(described.Partitions, p => Assert.Equal((assignment.SessionId, gateway.ClusterAddress), (p.OwnerSessionId, p.OwnerNode)));
+        // The test's client, as the gateway saw it.
+        Assert.All(described.Partitions, p => Assert.Matches(@"^ipv4:127\.0\.0\.1:\d+$", p.OwnerClientAddress));
         Assert.All(described.Partitions.Where(p => p.Partition != partition), p =>
         {
             Assert.False(p.HasPosition);
@@ -126,7 +128,7 @@ public abstract class AdminApiContract
         Assert.Equal($"group '{group}' version 3 of topic '{topic}' has no stored positions and no live members", otherVersion.Detail);
         // Nobody subscribed: the coordinator answers, with no member and no owner.
         Assert.Equal(0u, stored.LiveMembers);
-        Assert.All(stored.Partitions, p => Assert.False(p.HasOwnerSessionId || p.HasOwnerNode));
+        Assert.All(stored.Partitions, p => Assert.False(p.HasOwnerSessionId || p.HasOwnerNode || p.HasOwnerClientAddress));
         Assert.Equal(1ul, stored.Partitions.Single(p => p.Partition == partition).Position);
     }
 
