@@ -38,5 +38,30 @@ public sealed class KafkaRedisAdminApiSpecs(MockKafkaCluster kafka, RedisServer 
         }
     }
 
+    [Fact]
+    public async Task A_records_storage_that_is_down_answers_unavailable_to_topic_reads()
+    {
+        using var downCluster = new MockKafkaCluster();
+        downCluster.SetBrokerDown();
+        await using var gateway = await TestGateway.StartAsync($"""
+            {downCluster.GatewayHocon}
+            {redis.GatewayHocon}
+            liiklus.storage.kafka.request-timeout = 1s
+            """);
+
+        var statuses = new[]
+        {
+            await SecureClients.StatusOf(() => gateway.Admin.ListTopicsAsync(new ListTopicsRequest()).ResponseAsync),
+            await SecureClients.StatusOf(() => gateway.Admin.DescribeTopicAsync(new DescribeTopicRequest { Topic = "orders" }).ResponseAsync),
+            await SecureClients.StatusOf(() => gateway.Admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = "orders", Group = "g" }).ResponseAsync),
+        };
+
+        Assert.All(statuses, status =>
+        {
+            Assert.Equal(StatusCode.Unavailable, status.StatusCode);
+            Assert.StartsWith("records storage unavailable", status.Detail);
+        });
+    }
+
     private Task<TestGateway> StartGatewayAsync(string hocon) => TestGateway.StartAsync($"{kafka.GatewayHocon}\n{redis.GatewayHocon}\n{hocon}");
 }
