@@ -42,16 +42,17 @@ public sealed class LiiklusAdminGrpcService(
     public override async Task<ListGroupsReply> ListGroups(ListGroupsRequest request, ServerCallContext context)
     {
         var topic = RequestMapping.ListGroups(request);
+        var offsets = new Dictionary<string, TopicOffsets>(StringComparer.Ordinal);
         if (topic is not null)
         {
-            await ExistingTopicAsync(topic, context.CancellationToken);
+            offsets[topic] = await ExistingTopicAsync(topic, context.CancellationToken);
         }
 
         var groups = (await positions.ListGroupsAsync(topic, context.CancellationToken))
             .Where(group => CallerScopes.MayRead(context, group.Topic, group.GroupName))
             .ToList();
-        var offsets = new Dictionary<string, TopicOffsets>(StringComparer.Ordinal);
-        foreach (var name in groups.Select(group => group.Topic).Distinct())
+        // A group's topic the records storage no longer has answers no offsets: its lag is 0, its members unknown.
+        foreach (var name in groups.Select(group => group.Topic).Distinct().Where(name => !offsets.ContainsKey(name)))
         {
             offsets[name] = await TopicOffsets.ReadAsync(records, name, context.CancellationToken);
         }
