@@ -90,11 +90,11 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             var existing = _members.FindIndex(m => m.SessionId == join.SessionId);
             if (existing >= 0)
             {
-                _members[existing] = _members[existing] with { Subscriber = join.Subscriber };
+                _members[existing] = _members[existing] with { Subscriber = join.Subscriber, ClientAddress = join.ClientAddress };
             }
             else
             {
-                _members.Add(new Member(join.SessionId, join.Subscriber));
+                _members.Add(new Member(join.SessionId, join.Subscriber, join.ClientAddress));
             }
 
             Context.Watch(join.Subscriber);
@@ -126,7 +126,9 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<ClaimPartition>(OnClaim);
         Receive<GetGroupState>(_ => Sender.Tell(new GroupState(
             _owners.Length,
-            _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)))));
+            _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)),
+            _members.ToDictionary(m => m.SessionId, m => NodeOf(m.Subscriber)),
+            _members.Where(m => m.ClientAddress is not null).ToDictionary(m => m.SessionId, m => m.ClientAddress!))));
         Receive<Terminated>(terminated =>
         {
             if (_members.Find(m => m.Subscriber.Equals(terminated.ActorRef)) is { } member)
@@ -281,6 +283,10 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         _ => Sender,
     };
 
+    // A subscriber on this node has a local address (no host): the node's own cluster address stands for it.
+    private string NodeOf(IActorRef subscriber) =>
+        (subscriber.Path.Address.HasGlobalScope ? subscriber.Path.Address : ((ExtendedActorSystem)Context.System).Provider.DefaultAddress).ToString();
+
     private IReadOnlyList<int> PartitionsOf(string sessionId) =>
         Enumerable.Range(0, _owners.Length).Where(p => _owners[p] == sessionId).ToList();
 
@@ -320,7 +326,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         partitions.Add(partition);
     }
 
-    private sealed record Member(string SessionId, IActorRef Subscriber);
+    private sealed record Member(string SessionId, IActorRef Subscriber, string? ClientAddress);
 
     private sealed record Claim(string SessionId, IActorRef Stream);
 

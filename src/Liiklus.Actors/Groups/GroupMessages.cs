@@ -15,7 +15,8 @@ public interface IGroupCommand : IGroupMessage
 }
 
 /// <summary>Adds a subscription to the group; its partitions arrive as <see cref="PartitionsAssigned"/>.</summary>
-public sealed record JoinGroup(string Topic, string GroupName, string SessionId, IActorRef Subscriber) : IGroupCommand;
+/// <param name="ClientAddress">the Subscribe call's peer as the serving node saw it (for the admin API); null when unknown</param>
+public sealed record JoinGroup(string Topic, string GroupName, string SessionId, IActorRef Subscriber, string? ClientAddress = null) : IGroupCommand;
 
 public sealed record LeaveGroup(string Topic, string GroupName, string SessionId) : IGroupCommand;
 
@@ -41,7 +42,16 @@ public sealed record ClaimRevoked(string SessionId, int Partition) : IGroupMessa
 /// <summary>The group could not learn its topic's partitions (storage down): the subscription fails.</summary>
 public sealed record GroupUnavailable(string Reason) : IGroupMessage;
 
-/// <summary>What the coordinator owns right now, for diagnostics and tests.</summary>
+/// <summary>What the coordinator owns right now, for the admin API, diagnostics and tests.</summary>
 public sealed record GetGroupState(string Topic, string GroupName) : IGroupCommand;
 
-public sealed record GroupState(int PartitionCount, IReadOnlyDictionary<string, IReadOnlyList<int>> AssignmentsBySession) : IGroupMessage;
+/// <param name="NodeBySession">
+/// the cluster address of the node whose Subscribe call each session is; a session may be missing when the answer
+/// comes from a node that predates it
+/// </param>
+/// <param name="ClientBySession">the client address each session joined with, for the sessions that gave one</param>
+public sealed record GroupState(
+    int PartitionCount,
+    IReadOnlyDictionary<string, IReadOnlyList<int>> AssignmentsBySession,
+    IReadOnlyDictionary<string, string> NodeBySession,
+    IReadOnlyDictionary<string, string> ClientBySession) : IGroupMessage;

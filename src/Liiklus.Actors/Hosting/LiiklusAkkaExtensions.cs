@@ -68,7 +68,8 @@ public static class LiiklusAkkaExtensions
             });
 
     /// <summary>
-    /// What the API calls the core through (<see cref="SubscriptionStarter"/>, <see cref="ReceiveStreamStarter"/>), the node's
+    /// What the API calls the core through (<see cref="SubscriptionStarter"/>, <see cref="ReceiveStreamStarter"/>,
+    /// <see cref="GroupMembership"/>), the node's
     /// <see cref="ByteBudget"/> for records on the receive path, and the stream materializer storages run graphs with.
     /// </summary>
     public static IServiceCollection AddLiiklusCore(
@@ -82,5 +83,6 @@ public static class LiiklusAkkaExtensions
             .AddSingleton(new ByteBudget(receiveMemoryBudgetBytes))
             .AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer())
             .AddSingleton<SubscriptionStarter>()
-            .AddSingleton<ReceiveStreamStarter>();
+            .AddSingleton<ReceiveStreamStarter>()
+            .AddSingleton<GroupMembership>();
 }

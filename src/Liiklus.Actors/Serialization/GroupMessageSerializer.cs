@@ -51,7 +51,10 @@ public sealed class GroupMessageSerializer(ExtendedActorSystem system) : Seriali
 
     public override byte[] ToBinary(object obj) => ((IMessage)(obj switch
     {
-        JoinGroup m => new Wire.JoinGroup { Topic = m.Topic, GroupName = m.GroupName, SessionId = m.SessionId, Subscriber = PathOf(m.Subscriber) },
+        JoinGroup m => new Wire.JoinGroup
+        {
+            Topic = m.Topic, GroupName = m.GroupName, SessionId = m.SessionId, Subscriber = PathOf(m.Subscriber), ClientAddress = m.ClientAddress ?? "",
+        },
         LeaveGroup m => new Wire.LeaveGroup { Topic = m.Topic, GroupName = m.GroupName, SessionId = m.SessionId },
         ClaimPartition m => new Wire.ClaimPartition
         {
@@ -75,7 +78,12 @@ public sealed class GroupMessageSerializer(ExtendedActorSystem system) : Seriali
         {
             case JoinGroupManifest:
                 var join = Wire.JoinGroup.Parser.ParseFrom(bytes);
-                return new JoinGroup(join.Topic, join.GroupName, join.SessionId, Resolve(join.Subscriber));
+                return new JoinGroup(
+                    join.Topic,
+                    join.GroupName,
+                    join.SessionId,
+                    Resolve(join.Subscriber),
+                    join.ClientAddress.Length > 0 ? join.ClientAddress : null);
             case LeaveGroupManifest:
                 var leave = Wire.LeaveGroup.Parser.ParseFrom(bytes);
                 return new LeaveGroup(leave.Topic, leave.GroupName, leave.SessionId);
@@ -108,7 +116,9 @@ public sealed class GroupMessageSerializer(ExtendedActorSystem system) : Seriali
                 var state = Wire.GroupState.Parser.ParseFrom(bytes);
                 return new GroupState(
                     state.PartitionCount,
-                    state.Assignments.ToDictionary(a => a.SessionId, IReadOnlyList<int> (a) => [.. a.Partitions_]));
+                    state.Assignments.ToDictionary(a => a.SessionId, IReadOnlyList<int> (a) => [.. a.Partitions_]),
+                    new Dictionary<string, string>(state.Nodes),
+                    new Dictionary<string, string>(state.Clients));
             default:
                 throw new SerializationException($"{nameof(GroupMessageSerializer)} does not know the manifest '{manifest}'");
         }
@@ -125,6 +135,16 @@ public sealed class GroupMessageSerializer(ExtendedActorSystem system) : Seriali
     {
         var wire = new Wire.GroupState { PartitionCount = state.PartitionCount };
         wire.Assignments.AddRange(state.AssignmentsBySession.Select(a => Partitions(a.Key, a.Value)));
+        foreach (var (sessionId, node) in state.NodeBySession)
+        {
+            wire.Nodes[sessionId] = node;
+        }
+
+        foreach (var (sessionId, client) in state.ClientBySession)
+        {
+            wire.Clients[sessionId] = client;
+        }
+
         return wire;
     }
 

@@ -24,12 +24,20 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
     private readonly IActorRef _groups;
     private readonly ChannelWriter<int> _assignments;
     private readonly TimeSpan _joinTimeout;
+    private readonly string? _clientAddress;
     private readonly HashSet<int> _owned = [];
     private IActorRef? _coordinator;
     private TimeSpan _joinRetry = FirstJoinRetry;
 
-    public SubscriptionActor(SessionToken session, string sessionId, IActorRef groups, ChannelWriter<int> assignments, TimeSpan joinTimeout)
+    public SubscriptionActor(
+        SessionToken session,
+        string sessionId,
+        IActorRef groups,
+        ChannelWriter<int> assignments,
+        TimeSpan joinTimeout,
+        string? clientAddress = null)
     {
+        _clientAddress = clientAddress;
         _session = session;
         _sessionId = sessionId;
         _groups = groups;
@@ -88,8 +96,14 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SessionToken session, string sessionId, IActorRef groups, ChannelWriter<int> assignments, TimeSpan joinTimeout) =>
-        Akka.Actor.Props.Create(() => new SubscriptionActor(session, sessionId, groups, assignments, joinTimeout));
+    public static Props Props(
+        SessionToken session,
+        string sessionId,
+        IActorRef groups,
+        ChannelWriter<int> assignments,
+        TimeSpan joinTimeout,
+        string? clientAddress = null) =>
+        Akka.Actor.Props.Create(() => new SubscriptionActor(session, sessionId, groups, assignments, joinTimeout, clientAddress));
 
     protected override void PreStart() => Join();
 
@@ -119,7 +133,7 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
     // A join sent while the coordinator's shard moves between nodes can be lost: repeat it until answered.
     private void SendJoin()
     {
-        _groups.Tell(new JoinGroup(_session.Topic, _session.Group.Name, _sessionId, Self));
+        _groups.Tell(new JoinGroup(_session.Topic, _session.Group.Name, _sessionId, Self, _clientAddress));
         Timers.StartSingleTimer(JoinRetryKey, RetryJoin.Instance, _joinRetry);
     }
 

@@ -10,7 +10,7 @@ public sealed class SubscriptionSupervisor : ReceiveActor
     public SubscriptionSupervisor(IActorRef groups, TimeSpan joinTimeout)
     {
         Receive<StartSubscription>(start => Context.ActorOf(
-            SubscriptionActor.Props(start.Session, start.SessionId, groups, start.Assignments, joinTimeout),
+            SubscriptionActor.Props(start.Session, start.SessionId, groups, start.Assignments, joinTimeout, start.ClientAddress),
             start.Name));
         Receive<EndSubscriptionNamed>(end => Context.Child(end.Name).Tell(EndSubscription.Instance));
     }
@@ -20,7 +20,7 @@ public sealed class SubscriptionSupervisor : ReceiveActor
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
-    internal sealed record StartSubscription(string Name, SessionToken Session, string SessionId, ChannelWriter<int> Assignments)
+    internal sealed record StartSubscription(string Name, SessionToken Session, string SessionId, ChannelWriter<int> Assignments, string? ClientAddress)
         : INoSerializationVerificationNeeded;
 
     internal sealed record EndSubscriptionNamed(string Name) : INoSerializationVerificationNeeded;

@@ -44,7 +44,7 @@ public sealed class LiiklusGrpcService(
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeReply> responseStream, ServerCallContext context)
     {
         var (topic, group, reset) = RequestMapping.Subscribe(request);
-        using var subscription = subscriptions.Start(topic, group, reset);
+        using var subscription = subscriptions.Start(topic, group, reset, context.Peer);
         using var clientGone = context.CancellationToken.Register(subscription.Dispose);
         using var drained = draining.Drained.Register(subscription.Dispose);
         await StreamDrain.DrainAssignmentsAsync(subscription, responseStream, context.CancellationToken);

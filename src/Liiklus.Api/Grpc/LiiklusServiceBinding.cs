@@ -8,8 +8,7 @@ namespace Liiklus.Api.Grpc;
 
 /// <summary>
 /// Binds <see cref="LiiklusServiceContract"/> to the Liiklus service's six methods, as the generated binding does, but with
-/// request marshallers that answer a message they cannot parse with INVALID_ARGUMENT naming the expected message type
-/// (the generated ones throw, which grpc-dotnet reports as UNKNOWN before any interceptor runs).
+/// <see cref="CheckedMethods"/>' request marshallers (INVALID_ARGUMENT for a message they cannot parse, not UNKNOWN).
 /// </summary>
 public static class LiiklusServiceBinding
 {
@@ -40,43 +39,10 @@ public static class LiiklusServiceBinding
     private static Method<TRequest, TReply> Unary<TRequest, TReply>(string name, MessageParser<TRequest> request, MessageParser<TReply> reply)
         where TRequest : IMessage<TRequest>
         where TReply : IMessage<TReply> =>
-        new(MethodType.Unary, ServiceName, name, RequestMarshaller(request), ReplyMarshaller(reply));
+        CheckedMethods.Unary(ServiceName, name, request, reply);
 
     private static Method<TRequest, TReply> ServerStreaming<TRequest, TReply>(string name, MessageParser<TRequest> request, MessageParser<TReply> reply)
         where TRequest : IMessage<TRequest>
         where TReply : IMessage<TReply> =>
-        new(MethodType.ServerStreaming, ServiceName, name, RequestMarshaller(request), ReplyMarshaller(reply));
-
-    private static Marshaller<T> RequestMarshaller<T>(MessageParser<T> parser)
-        where T : IMessage<T>
-    {
-        var typeName = MessageTypeName(parser);
-        return Marshallers.Create<T>(Serialize, context =>
-        {
-            try
-            {
-                return parser.ParseFrom(context.PayloadAsReadOnlySequence());
-            }
-            catch (InvalidProtocolBufferException e)
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"the request is not a valid {typeName} message: {e.Message}"));
-            }
-        });
-    }
-
-    private static Marshaller<T> ReplyMarshaller<T>(MessageParser<T> parser)
-        where T : IMessage<T> =>
-        Marshallers.Create<T>(Serialize, context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
-
-    private static void Serialize<T>(T message, SerializationContext context)
-        where T : IMessage<T>
-    {
-        context.SetPayloadLength(message.CalculateSize());
-        message.WriteTo(context.GetBufferWriter());
-        context.Complete();
-    }
-
-    private static string MessageTypeName<T>(MessageParser<T> parser)
-        where T : IMessage<T> =>
-        parser.ParseFrom(ByteString.Empty).Descriptor.FullName;
+        CheckedMethods.ServerStreaming(ServiceName, name, request, reply);
 }

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Liiklus.Actors.Sessions;
 using Liiklus.Api.Events;
 using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 
@@ -96,6 +97,14 @@ public static partial class RequestMapping
         (Topic(request.Topic), GroupId.FromWire(Required(request.Group, "group"), request.GroupVersion));
 
     public static string GetEndOffsets(GetEndOffsetsRequest request) => Topic(request.Topic);
+
+    public static string DescribeTopic(DescribeTopicRequest request) => Topic(request.Topic);
+
+    /// <summary>The topic whose groups to list; null for every topic's.</summary>
+    public static string? ListGroups(ListGroupsRequest request) => request.Topic.Length == 0 ? null : Topic(request.Topic);
+
+    public static (string Topic, GroupId Group) DescribeGroup(DescribeGroupRequest request) =>
+        (Topic(request.Topic), GroupId.FromWire(Required(request.Group, "group"), request.GroupVersion));
 
     private static CloudEvent Event(LiiklusEvent e)
     {

@@ -2,6 +2,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Liiklus.Actors.Hosting;
 using Liiklus.Api.Configuration;
+using Liiklus.Api.Admin;
 using Liiklus.Api.Grpc;
 using Liiklus.Api.Logging;
 using Liiklus.Api.Plugins;
@@ -95,6 +96,7 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.MapGrpcService<LiiklusGrpcService>();
+        app.MapGrpcService<LiiklusAdminGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapLiiklusOperations();
         StartUpSummary.LogOnceServing(app);

@@ -84,6 +84,9 @@ public sealed class SecurityInterceptor(JwtAuthenticator authenticator, JwtSetti
             logger.LogInformation("Refused {Method} for subject {Subject}: missing right {Right}", MethodName(context), caller.Subject, missing);
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"the token's scope lacks {missing}"));
         }
+
+        // A listing answers only what the token may read.
+        CallerScopes.Remember(context, caller.Scopes);
     }
 
     private static string MethodName(ServerCallContext context) => context.Method[(context.Method.LastIndexOf('/') + 1)..];

@@ -1,3 +1,4 @@
+using Liiklus.Api.Admin;
 using Liiklus.Api.Grpc;
 using Liiklus.Api.Security.Jwt;
 
@@ -6,7 +7,7 @@ namespace Liiklus.Api.Security;
 public static class SecurityRegistration
 {
     /// <summary>
-    /// JWT checks on the Liiklus service only (grpc.health.v1 stays open to load balancers), the reloading of the
+    /// JWT checks on the Liiklus and admin services only (grpc.health.v1 stays open to load balancers), the reloading of the
     /// security files, and a start-up line saying what is on.
     /// </summary>
     public static IServiceCollection AddGatewaySecurity(this IServiceCollection services, GatewaySecurity security)
@@ -25,7 +26,9 @@ public static class SecurityRegistration
             services.AddSingleton<JwtAuthenticator>();
             // A singleton, so grpc-dotnet resolves it instead of creating one per call.
             services.AddSingleton<SecurityInterceptor>();
-            services.AddGrpc().AddServiceOptions<LiiklusGrpcService>(options => options.Interceptors.Add<SecurityInterceptor>());
+            services.AddGrpc()
+                .AddServiceOptions<LiiklusGrpcService>(options => options.Interceptors.Add<SecurityInterceptor>())
+                .AddServiceOptions<LiiklusAdminGrpcService>(options => options.Interceptors.Add<SecurityInterceptor>());
             reloadables.Add(keys);
         }
 

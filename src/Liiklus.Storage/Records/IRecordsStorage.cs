@@ -27,6 +27,21 @@ public interface IRecordsStorage
     Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Partition → offset of the oldest retained record: where a reader from the earliest position starts, or the
+    /// offset the next record will get for a partition that holds none. An unknown topic answers an empty map and is
+    /// not created.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The names of the topics the storage holds, ordered (ordinal). A storage's own internal topics (Kafka's
+    /// <c>__</c> names) are left out.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// A source of one partition's records from <paramref name="start"/> on, in offset order, that keeps tailing
     /// new records and never completes by itself. Each pull gets one chunk: the consecutive records at hand, at
     /// least one and at most <see cref="ChunkBounds.MaxRecords"/>, so a stream pays its per-element cost once per

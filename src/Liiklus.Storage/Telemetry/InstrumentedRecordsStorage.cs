@@ -45,6 +45,12 @@ public sealed class InstrumentedRecordsStorage(IRecordsStorage inner, string sto
     public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         ObserveAsync("end_offsets", topic, () => inner.GetEndOffsetsAsync(topic, cancellationToken));
 
+    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+        ObserveAsync("earliest_offsets", topic, () => inner.GetEarliestOffsetsAsync(topic, cancellationToken));
+
+    public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
+        ObserveAsync("list_topics", topic: null, () => inner.ListTopicsAsync(cancellationToken));
+
     public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         var source = inner.PartitionSource(topic, partition, start);
@@ -57,9 +63,9 @@ public sealed class InstrumentedRecordsStorage(IRecordsStorage inner, string sto
             });
     }
 
-    private async Task<T> ObserveAsync<T>(string operation, string topic, Func<Task<T>> call)
+    private async Task<T> ObserveAsync<T>(string operation, string? topic, Func<Task<T>> call)
     {
-        using var span = StorageTracing.Source.StartActivity($"{operation} {topic}", ActivityKind.Client);
+        using var span = StorageTracing.Source.StartActivity(topic is null ? operation : $"{operation} {topic}", ActivityKind.Client);
         if (span is not null)
         {
             Describe(span, topic);
@@ -79,10 +85,13 @@ public sealed class InstrumentedRecordsStorage(IRecordsStorage inner, string sto
         }
     }
 
-    private void Describe(Activity span, string topic)
+    private void Describe(Activity span, string? topic)
     {
         span.SetTag("messaging.system", storage);
-        span.SetTag("messaging.destination.name", topic);
+        if (topic is not null)
+        {
+            span.SetTag("messaging.destination.name", topic);
+        }
     }
 
     private void Failed(Activity? span, Exception e, string operation, long started)

@@ -11,7 +11,7 @@ public sealed class GroupMessageSerializerSpecs() : TestKit(WireCheckedConfig.Co
 {
     private IEnumerable<object> Samples()
     {
-        yield return new JoinGroup("orders", "billing", "session-1", TestActor);
+        yield return new JoinGroup("orders", "billing", "session-1", TestActor, "ipv4:10.1.2.3:51234");
         yield return new LeaveGroup("orders", "billing", "session-1");
         yield return new ClaimPartition("orders", "billing", "session-1", 7, TestActor);
         yield return new GetGroupState("orders", "billing");
@@ -22,7 +22,11 @@ public sealed class GroupMessageSerializerSpecs() : TestKit(WireCheckedConfig.Co
         yield return new SessionUnknown("session-9");
         yield return new ClaimRevoked("session-1", 7);
         yield return new GroupUnavailable("topic 'orders' does not exist");
-        yield return new GroupState(8, new Dictionary<string, IReadOnlyList<int>> { ["session-1"] = [0, 1], ["session-2"] = [2] });
+        yield return new GroupState(
+            8,
+            new Dictionary<string, IReadOnlyList<int>> { ["session-1"] = [0, 1], ["session-2"] = [2] },
+            new Dictionary<string, string> { ["session-1"] = "akka.tcp://liiklus@10.0.0.1:4053", ["session-2"] = "akka.tcp://liiklus@10.0.0.2:4053" },
+            new Dictionary<string, string> { ["session-2"] = "ipv6:[::1]:50000" });
     }
 
     [Fact]
@@ -64,7 +68,7 @@ public sealed class GroupMessageSerializerSpecs() : TestKit(WireCheckedConfig.Co
     {
         PartitionsAssigned m => $"assigned {m.SessionId} [{string.Join(",", m.Partitions)}]",
         PartitionsRevoked m => $"revoked {m.SessionId} [{string.Join(",", m.Partitions)}]",
-        GroupState m => $"state {m.PartitionCount} {string.Join(";", m.AssignmentsBySession.OrderBy(a => a.Key).Select(a => $"{a.Key}=[{string.Join(",", a.Value)}]"))}",
+        GroupState m => $"state {m.PartitionCount} {string.Join(";", m.AssignmentsBySession.OrderBy(a => a.Key).Select(a => $"{a.Key}=[{string.Join(",", a.Value)}]@{m.NodeBySession.GetValueOrDefault(a.Key)}/{m.ClientBySession.GetValueOrDefault(a.Key)}"))}",
         _ => message.ToString()!,
     };
 }

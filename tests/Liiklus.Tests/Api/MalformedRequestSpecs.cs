@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Google.Protobuf;
 using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
 using Liiklus.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -24,9 +25,24 @@ public sealed class MalformedRequestSpecs
         { "GetEndOffsets", GetEndOffsetsRequest.Parser },
     };
 
+    // ListTopics and ListGroups are left out: bytes that parse as their (all but) empty requests are valid requests.
+    public static TheoryData<string, MessageParser> AdminMethods => new()
+    {
+        { "DescribeTopic", DescribeTopicRequest.Parser },
+        { "DescribeGroup", DescribeGroupRequest.Parser },
+    };
+
     [Theory]
     [MemberData(nameof(Methods))]
-    public async Task Random_bytes_are_answered_invalid_argument_naming_the_expected_message_and_nothing_is_logged_above_debug(string method, MessageParser parser)
+    public Task Random_bytes_are_answered_invalid_argument_naming_the_expected_message_and_nothing_is_logged_above_debug(string method, MessageParser parser) =>
+        RandomBytesAreRefusedAsync($"com.github.bsideup.liiklus.LiiklusService/{method}", parser);
+
+    [Theory]
+    [MemberData(nameof(AdminMethods))]
+    public Task Random_bytes_to_the_admin_api_are_answered_invalid_argument_naming_the_expected_message_and_nothing_is_logged_above_debug(string method, MessageParser parser) =>
+        RandomBytesAreRefusedAsync($"liiklus.admin.v1.LiiklusAdminService/{method}", parser);
+
+    private static async Task RandomBytesAreRefusedAsync(string method, MessageParser parser)
     {
         var logs = new CapturingLoggerProvider();
         // Logging as a deployment does by default: information and above.
@@ -77,7 +93,7 @@ public sealed class MalformedRequestSpecs
         var frame = new byte[5 + payload.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
         payload.CopyTo(frame, 5);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{address}/com.github.bsideup.liiklus.LiiklusService/{method}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{address}/{method}")
         {
             // HTTP/2 without TLS from the first byte (prior knowledge), as gRPC clients speak to the gateway.
             Version = HttpVersion.Version20,

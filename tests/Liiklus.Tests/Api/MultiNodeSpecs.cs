@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Liiklus.Actors.Groups;
 using Grpc.Core;
 using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records.Memory;
 using Liiklus.Tests.Support;
@@ -142,6 +143,26 @@ public sealed class MultiNodeSpecs(ITestOutputHelper output) : IAsyncLifetime
             state => state == $"{sessionId[^6..]}:8",
             $"session {sessionId} owning all 8 partitions",
             deadline);
+    }
+
+    [Fact]
+    public async Task Describe_group_on_any_node_names_the_session_and_the_node_that_hold_each_partition()
+    {
+        var topic = NewName("topic");
+        var group = NewName("group");
+        await _nodes[0].Client.PublishAsync(topic, "v0");
+        using var onSecond = _nodes[1].Client.Subscribe(topic, group);
+        var sessionId = (await onSecond.NextAsync(8))[0].SessionId;
+
+        foreach (var node in new[] { _nodes[0], _nodes[2] })
+        {
+            var described = await node.Admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = topic, Group = group });
+
+            Assert.Equal(1u, described.LiveMembers);
+            Assert.Equal(8, described.Partitions.Count);
+            Assert.All(described.Partitions, p => Assert.Equal((sessionId, _nodes[1].ClusterAddress), (p.OwnerSessionId, p.OwnerNode)));
+            Assert.All(described.Partitions, p => Assert.Matches(@"^ipv4:127\.0\.0\.1:\d+$", p.OwnerClientAddress));
+        }
     }
 
     /// <summary>The subscription is told of the partition and can read it on its node.</summary>

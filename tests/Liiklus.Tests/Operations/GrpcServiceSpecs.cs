@@ -14,7 +14,7 @@ namespace Liiklus.Tests.Operations;
 public sealed class GrpcServiceSpecs(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
     [Fact]
-    public async Task Reflection_lists_the_liiklus_and_health_services()
+    public async Task Reflection_lists_the_liiklus_admin_and_health_services()
     {
         using var channel = GrpcChannel.ForAddress(fixture.Gateway.Address);
         var reflection = new ServerReflection.ServerReflectionClient(channel);
@@ -23,6 +23,7 @@ public sealed class GrpcServiceSpecs(GatewayFixture fixture) : IClassFixture<Gat
 
         var services = reply.ListServicesResponse.Service.Select(s => s.Name).ToList();
         Assert.Contains("com.github.bsideup.liiklus.LiiklusService", services);
+        Assert.Contains("liiklus.admin.v1.LiiklusAdminService", services);
         Assert.Contains("grpc.health.v1.Health", services);
     }
 
@@ -40,6 +41,20 @@ public sealed class GrpcServiceSpecs(GatewayFixture fixture) : IClassFixture<Gat
             ["Ack", "GetEndOffsets", "GetOffsets", "Publish", "Receive", "Subscribe"],
             service.Method.Select(m => m.Name).Order());
         Assert.Contains(files.SelectMany(f => f.MessageType), m => m.Name == "PublishRequest");
+    }
+
+    [Fact]
+    public async Task Reflection_describes_the_admin_service_with_its_methods()
+    {
+        using var channel = GrpcChannel.ForAddress(fixture.Gateway.Address);
+        var reflection = new ServerReflection.ServerReflectionClient(channel);
+
+        var reply = await AskAsync(reflection, new ServerReflectionRequest { FileContainingSymbol = "liiklus.admin.v1.LiiklusAdminService" });
+
+        var files = reply.FileDescriptorResponse.FileDescriptorProto.Select(bytes => FileDescriptorProto.Parser.ParseFrom(bytes)).ToList();
+        var service = files.SelectMany(f => f.Service).Single(s => s.Name == "LiiklusAdminService");
+        Assert.Equal(["DescribeGroup", "DescribeTopic", "ListGroups", "ListTopics"], service.Method.Select(m => m.Name).Order());
+        Assert.Contains(files.SelectMany(f => f.MessageType), m => m.Name == "GroupPartition");
     }
 
     [Fact]

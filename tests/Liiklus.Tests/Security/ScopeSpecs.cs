@@ -3,9 +3,11 @@ using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
 using Liiklus.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Xunit;
+using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
 
 namespace Liiklus.Tests.Security;
 
@@ -99,6 +101,47 @@ public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture
     }
 
     [Fact]
+    public async Task Admin_reads_need_the_topics_consume_scope_and_listings_show_only_what_the_token_may_read()
+    {
+        var tenant = NewName("adm");
+        var (mine, theirs) = ($"{tenant}.mine", $"{tenant}.theirs");
+        var everything = gateway.ClientFor("admin", $"liiklus:publish:{tenant}.* liiklus:consume:{tenant}.*");
+        foreach (var topic in new[] { mine, theirs })
+        {
+            var partition = (await everything.PublishAsync(topic, "v", key: "k")).Partition;
+            await everything.AckAsync(new AckRequest { Topic = topic, Group = "reporting", Partition = partition, Offset = 0 });
+            await everything.AckAsync(new AckRequest { Topic = topic, Group = "billing", Partition = partition, Offset = 0 });
+        }
+
+        var admin = gateway.AdminFor("tenant-admin", $"liiklus:consume:{mine} liiklus:group:billing");
+
+        var denied = new[]
+        {
+            await SecureClients.StatusOf(() => admin.DescribeTopicAsync(new DescribeTopicRequest { Topic = theirs }).ResponseAsync),
+            await SecureClients.StatusOf(() => admin.ListGroupsAsync(new ListGroupsRequest { Topic = theirs }).ResponseAsync),
+            await SecureClients.StatusOf(() => admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = theirs, Group = "billing" }).ResponseAsync),
+        };
+        var otherGroup = await SecureClients.StatusOf(() => admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = mine, Group = "reporting" }).ResponseAsync);
+        var topics = (await admin.ListTopicsAsync(new ListTopicsRequest())).Topics;
+        var groups = await Eventually.Until(
+            () => admin.ListGroupsAsync(new ListGroupsRequest()).ResponseAsync,
+            reply => reply.Groups.Any(g => g.Topic == mine),
+            "the readable group in the listing of every topic");
+
+        Assert.All(denied, status =>
+        {
+            Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
+            Assert.Equal($"the token's scope lacks liiklus:consume:{theirs}", status.Detail);
+        });
+        Assert.Equal(StatusCode.PermissionDenied, otherGroup.StatusCode);
+        Assert.Equal("the token's scope lacks liiklus:group:reporting", otherGroup.Detail);
+        Assert.Equal([mine], topics.Where(t => t.StartsWith(tenant, StringComparison.Ordinal)));
+        Assert.Equal([(mine, "billing")], groups.Groups.Select(g => (g.Topic, g.Group)));
+        Assert.Equal(mine, (await admin.DescribeTopicAsync(new DescribeTopicRequest { Topic = mine })).Topic);
+        Assert.Equal("billing", (await admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = mine, Group = "billing" })).Group);
+    }
+
+    [Fact]
     public async Task Invalid_request_is_invalid_before_it_is_denied()
     {
         var client = gateway.ClientFor("tenant-a", "liiklus:consume:a.*");
@@ -119,6 +162,9 @@ public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture
 
         public LiiklusService.LiiklusServiceClient ClientFor(string subject, string scope) =>
             _channel!.WithToken(TestTokens.Sign(TestTokens.Hmac512(System.Text.Encoding.UTF8.GetBytes(_secret)), subject, scope));
+
+        public LiiklusAdminService.LiiklusAdminServiceClient AdminFor(string subject, string scope) =>
+            _channel!.AdminWithToken(TestTokens.Sign(TestTokens.Hmac512(System.Text.Encoding.UTF8.GetBytes(_secret)), subject, scope));
 
         /// <summary>An assignment of another tenant's topic, as a client with every right would get it.</summary>
         public async Task<Assignment> SessionOfAsync(string topic, string group)

@@ -41,5 +41,6 @@ public sealed class InMemoryRecordsStorageSpecs : RecordsStorageContract
         Assert.Equal("v150", Encoding.UTF8.GetString(fromEarliest[0].Value));
         Assert.Equal(150, fromDroppedOffset.Single().Offset);
         Assert.Equal(249, (await storage.GetEndOffsetsAsync(topic, CancellationToken.None))[0]);
+        Assert.Equal(150, (await storage.GetEarliestOffsetsAsync(topic, CancellationToken.None))[0]);
     }
 }

@@ -212,6 +212,49 @@ public abstract class RecordsStorageContract : TestKit
     }
 
     [Fact]
+    public async Task Earliest_offsets_are_the_first_retained_offsets_and_the_end_for_empty_partitions()
+    {
+        var topic = NewTopic();
+        var first = await Storage.PublishAsync(topic, Record("v0", "a"), CancellationToken.None);
+        await Storage.PublishAsync(topic, Record("v1", "a"), CancellationToken.None);
+
+        var earliest = await Storage.GetEarliestOffsetsAsync(topic, CancellationToken.None);
+        var endOffsets = await Storage.GetEndOffsetsAsync(topic, CancellationToken.None);
+
+        Assert.Equal(endOffsets.Keys.Order(), earliest.Keys.Order());
+        Assert.Equal(first.Offset, earliest[first.Partition]);
+        foreach (var (partition, offset) in earliest.Where(p => p.Key != first.Partition))
+        {
+            // Nothing retained: the offset the next record will get.
+            Assert.Equal(endOffsets[partition] + 1, offset);
+        }
+    }
+
+    [Fact]
+    public async Task Earliest_offsets_of_an_unknown_topic_are_empty_and_do_not_create_it()
+    {
+        var topic = NewTopic();
+
+        Assert.Empty(await Storage.GetEarliestOffsetsAsync(topic, CancellationToken.None));
+        Assert.DoesNotContain(topic, await Storage.ListTopicsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Listed_topics_are_ordered_and_include_every_topic_written_to()
+    {
+        var topics = new[] { NewTopic(), NewTopic() };
+        foreach (var topic in topics)
+        {
+            await Storage.PublishAsync(topic, Record("v"), CancellationToken.None);
+        }
+
+        var listed = await Storage.ListTopicsAsync(CancellationToken.None);
+
+        Assert.All(topics, topic => Assert.Contains(topic, listed));
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+    }
+
+    [Fact]
     public async Task Several_readers_of_one_partition_each_read_everything()
     {
         var topic = NewTopic();

@@ -22,6 +22,12 @@ public sealed class CountingRecordsStorage(IRecordsStorage inner) : IRecordsStor
     public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         inner.GetEndOffsetsAsync(topic, cancellationToken);
 
+    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+        inner.GetEarliestOffsetsAsync(topic, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
+        inner.ListTopicsAsync(cancellationToken);
+
     public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         var count = _pulled.GetOrAdd((topic, partition), _ => new StrongBox());

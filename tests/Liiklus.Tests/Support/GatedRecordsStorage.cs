@@ -73,6 +73,11 @@ public sealed class GatedRecordsStorage(IRecordsStorage inner) : IRecordsStorage
     public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         inner.GetEndOffsetsAsync(topic, cancellationToken);
 
+    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+        inner.GetEarliestOffsetsAsync(topic, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) => inner.ListTopicsAsync(cancellationToken);
+
     public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start) =>
         inner.PartitionSource(topic, partition, start);
 }

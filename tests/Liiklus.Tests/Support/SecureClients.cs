@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
 
 namespace Liiklus.Tests.Support;
 
@@ -38,6 +39,14 @@ public static class SecureClients
 
     /// <summary>A client sending <c>authorization: Bearer &lt;token&gt;</c> on every call.</summary>
     public static LiiklusService.LiiklusServiceClient WithToken(this GrpcChannel channel, string token) =>
+        new(channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", $"Bearer {token}");
+            return metadata;
+        }));
+
+    /// <summary>An admin API client sending <c>authorization: Bearer &lt;token&gt;</c> on every call.</summary>
+    public static LiiklusAdminService.LiiklusAdminServiceClient AdminWithToken(this GrpcChannel channel, string token) =>
         new(channel.Intercept(metadata =>
         {
             metadata.Add("authorization", $"Bearer {token}");

@@ -7,6 +7,7 @@ using Grpc.Net.Client;
 using Liiklus.Api.Hosting;
 using Liiklus.Api.Operations;
 using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -30,6 +31,7 @@ public sealed class TestGateway : IAsyncDisposable
         OperationsAddress = operationsAddress;
         _channel = NewChannel(address);
         Client = new LiiklusService.LiiklusServiceClient(_channel);
+        Admin = new LiiklusAdminService.LiiklusAdminServiceClient(_channel);
     }
 
     public string Address { get; }
@@ -38,6 +40,9 @@ public sealed class TestGateway : IAsyncDisposable
     public string OperationsAddress { get; }
 
     public LiiklusService.LiiklusServiceClient Client { get; }
+
+    /// <summary>A client of the admin API (liiklus.admin.v1) on the same port.</summary>
+    public LiiklusAdminService.LiiklusAdminServiceClient Admin { get; }
 
     public IServiceProvider Services => _app.Services;
 

@@ -1,5 +1,6 @@
 using Liiklus.Api.Grpc;
 using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
 
 namespace Liiklus.Api.Security.Scopes;
 
@@ -46,6 +47,21 @@ public static class RequestRights
 
             case GetEndOffsetsRequest getEndOffsets:
                 return [Right.Consume(RequestMapping.GetEndOffsets(getEndOffsets))];
+
+            // The admin API's reads need what reading the same topic and group through the Liiklus service needs;
+            // a listing of every topic needs nothing and answers what the token may read (CallerScopes).
+            case ListTopicsRequest:
+                return [];
+            case DescribeTopicRequest describeTopic:
+                return [Right.Consume(RequestMapping.DescribeTopic(describeTopic))];
+            case ListGroupsRequest listGroups:
+                return RequestMapping.ListGroups(listGroups) is { } groupsTopic ? [Right.Consume(groupsTopic)] : [];
+            case DescribeGroupRequest describeGroup:
+            {
+                var (topic, group) = RequestMapping.DescribeGroup(describeGroup);
+                return [Right.Consume(topic), Right.Group(group.Name)];
+            }
+
             default:
                 return null;
         }

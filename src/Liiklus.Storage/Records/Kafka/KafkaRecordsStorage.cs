@@ -172,43 +172,34 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         }
     }
 
-    public async Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken)
+    // The high watermark is the offset the next record will get.
+    public async Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+        (await TopicOffsetsAsync(topic, OffsetSpec.Latest(), "end offsets", cancellationToken)).ToDictionary(p => p.Key, p => p.Value - 1);
+
+    // The low watermark: the oldest record retention kept, or the high watermark when it kept none.
+    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+        TopicOffsetsAsync(topic, OffsetSpec.Earliest(), "earliest offsets", cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(_options.RequestTimeout);
-        var metadata = await TopicMetadataAsync(topic, create: false, bounded.Token);
-        if (metadata.Error.Code == ErrorCode.UnknownTopicOrPart)
-        {
-            return new Dictionary<int, long>();
-        }
-
-        if (metadata.Error.Code != ErrorCode.NoError)
-        {
-            throw KafkaErrors.Unavailable(metadata.Error, $"describing topic '{topic}'");
-        }
-
-        var request = metadata.Partitions.Select(p => new TopicPartitionOffsetSpec
-        {
-            TopicPartition = new TopicPartition(topic, p.PartitionId),
-            OffsetSpec = OffsetSpec.Latest(),
-        });
         try
         {
-            var offsets = await _lookingAdmin
-                .ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = LibrdkafkaTimeout })
-                .WaitAsync(bounded.Token);
-            // The high watermark is the offset the next record will get.
-            return offsets.ResultInfos.ToDictionary(
-                r => r.TopicPartitionOffsetError.Partition.Value,
-                r => r.TopicPartitionOffsetError.Offset.Value - 1);
+            var topics = await Deadline.RunAsync(_options.RequestTimeout, _metadata.ListAsync, cancellationToken).ConfigureAwait(false);
+            return
+            [
+                .. topics
+                    .Where(t => t.Error.Code == ErrorCode.NoError && !t.Topic.StartsWith("__", StringComparison.Ordinal))
+                    .Select(t => t.Topic)
+                    .Order(StringComparer.Ordinal),
+            ];
         }
         catch (KafkaException e)
         {
-            throw KafkaErrors.Unavailable(e.Error, $"reading the end offsets of topic '{topic}'");
+            throw KafkaErrors.Unavailable(e.Error, "listing the topics");
         }
-        catch (OperationCanceledException e) when (bounded.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            throw KafkaErrors.DeadlineReached($"the end offsets of topic '{topic}'", e);
+            throw KafkaErrors.DeadlineReached("the list of topics", e);
         }
     }
 
@@ -240,6 +231,46 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         lock (_producerLock)
         {
             _producer.Dispose();
+        }
+    }
+
+    /// <summary>Partition → the offset <paramref name="spec"/> names, for every partition of a topic; empty for an unknown topic.</summary>
+    private async Task<IReadOnlyDictionary<int, long>> TopicOffsetsAsync(string topic, OffsetSpec spec, string what, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.RequestTimeout);
+        var metadata = await TopicMetadataAsync(topic, create: false, bounded.Token);
+        if (metadata.Error.Code == ErrorCode.UnknownTopicOrPart)
+        {
+            return new Dictionary<int, long>();
+        }
+
+        if (metadata.Error.Code != ErrorCode.NoError)
+        {
+            throw KafkaErrors.Unavailable(metadata.Error, $"describing topic '{topic}'");
+        }
+
+        var request = metadata.Partitions.Select(p => new TopicPartitionOffsetSpec
+        {
+            TopicPartition = new TopicPartition(topic, p.PartitionId),
+            OffsetSpec = spec,
+        });
+        try
+        {
+            var offsets = await _lookingAdmin
+                .ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = LibrdkafkaTimeout })
+                .WaitAsync(bounded.Token);
+            return offsets.ResultInfos.ToDictionary(
+                r => r.TopicPartitionOffsetError.Partition.Value,
+                r => r.TopicPartitionOffsetError.Offset.Value);
+        }
+        catch (KafkaException e)
+        {
+            throw KafkaErrors.Unavailable(e.Error, $"reading the {what} of topic '{topic}'");
+        }
+        catch (OperationCanceledException e) when (bounded.IsCancellationRequested)
+        {
+            throw KafkaErrors.DeadlineReached($"the {what} of topic '{topic}'", e);
         }
     }
 

@@ -12,7 +12,7 @@ namespace Liiklus.Storage.Records.Kafka;
 internal sealed class KafkaTopicMetadata : IDisposable
 {
     private const int Threads = 2;
-    private readonly BlockingCollection<Request> _requests = new();
+    private readonly BlockingCollection<Action> _requests = new();
     private readonly ConcurrentDictionary<(string Topic, bool Create), Lazy<Task<TopicMetadata>>> _inFlight = new();
     private readonly ConcurrentDictionary<(string Topic, bool Create), (TopicMetadata Metadata, long At)> _answers = new();
     private readonly IAdminClient _creating;
@@ -53,11 +53,34 @@ internal sealed class KafkaTopicMetadata : IDisposable
         // Lazy: GetOrAdd may run its factory twice under a race; only the value it keeps sends a request.
         var shared = _inFlight.GetOrAdd(key, _ => new Lazy<Task<TopicMetadata>>(() =>
         {
-            var request = new Request(topic, create, new TaskCompletionSource<TopicMetadata>(TaskCreationOptions.RunContinuationsAsynchronously));
-            _requests.Add(request);
-            return request.Answer.Task;
+            var answer = new TaskCompletionSource<TopicMetadata>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _requests.Add(() => Describe(topic, create, answer));
+            return answer.Task;
         }));
         return shared.Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The topics the brokers hold, from one metadata request for all of them (never shared or kept: an operator's
+    /// question, not a hot path).
+    /// </summary>
+    /// <exception cref="KafkaException">the brokers could not be asked</exception>
+    public Task<IReadOnlyList<TopicMetadata>> ListAsync(CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<IReadOnlyList<TopicMetadata>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _requests.Add(() =>
+        {
+            try
+            {
+                Interlocked.Increment(ref _requestsSent);
+                answer.SetResult(_looking.GetMetadata(_requestTimeout).Topics);
+            }
+            catch (Exception e)
+            {
+                answer.SetException(e);
+            }
+        });
+        return answer.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Forgets what is known of <paramref name="topic"/>, so the next call asks the brokers.</summary>
@@ -80,27 +103,30 @@ internal sealed class KafkaTopicMetadata : IDisposable
     {
         foreach (var request in _requests.GetConsumingEnumerable())
         {
-            var key = (request.Topic, request.Create);
-            try
-            {
-                Interlocked.Increment(ref _requestsSent);
-                var metadata = (request.Create ? _creating : _looking).GetMetadata(request.Topic, _requestTimeout);
-                var topic = metadata.Topics.Single(t => t.Topic == request.Topic);
-                if (topic.Error.Code == ErrorCode.NoError && topic.Partitions.Count > 0)
-                {
-                    _answers[key] = (topic, Environment.TickCount64);
-                }
-
-                _inFlight.TryRemove(key, out _);
-                request.Answer.SetResult(topic);
-            }
-            catch (Exception e)
-            {
-                _inFlight.TryRemove(key, out _);
-                request.Answer.SetException(e);
-            }
+            request();
         }
     }
 
-    private sealed record Request(string Topic, bool Create, TaskCompletionSource<TopicMetadata> Answer);
+    private void Describe(string topicName, bool create, TaskCompletionSource<TopicMetadata> answer)
+    {
+        var key = (topicName, create);
+        try
+        {
+            Interlocked.Increment(ref _requestsSent);
+            var metadata = (create ? _creating : _looking).GetMetadata(topicName, _requestTimeout);
+            var topic = metadata.Topics.Single(t => t.Topic == topicName);
+            if (topic.Error.Code == ErrorCode.NoError && topic.Partitions.Count > 0)
+            {
+                _answers[key] = (topic, Environment.TickCount64);
+            }
+
+            _inFlight.TryRemove(key, out _);
+            answer.SetResult(topic);
+        }
+        catch (Exception e)
+        {
+            _inFlight.TryRemove(key, out _);
+            answer.SetException(e);
+        }
+    }
 }

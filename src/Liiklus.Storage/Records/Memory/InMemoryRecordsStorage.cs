@@ -41,6 +41,23 @@ public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRe
         return Task.FromResult<IReadOnlyDictionary<int, long>>(endOffsets);
     }
 
+    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken)
+    {
+        var earliest = new Dictionary<int, long>();
+        if (_topics.TryGetValue(topic, out var partitions))
+        {
+            foreach (var log in partitions)
+            {
+                earliest[log.Partition] = log.Watermarks.LowWatermark;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<int, long>>(earliest);
+    }
+
+    public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _topics.Keys.Order(StringComparer.Ordinal)]);
+
     public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         var partitions = GetOrCreate(topic);

@@ -1,0 +1,146 @@
+using Grpc.Core;
+using Liiklus.Actors.Groups;
+using Liiklus.Api.Grpc;
+using Liiklus.Api.Security.Scopes;
+using Liiklus.Protocol.Admin;
+using Liiklus.Storage.Positions;
+using Liiklus.Storage.Records;
+
+namespace Liiklus.Api.Admin;
+
+/// <summary>
+/// The admin API's reads: topics and their offsets from the records storage, groups and their positions from the
+/// positions storage (a group is listed once it has stored a position), live sessions from each group's coordinator. Offsets are "the next record delivered"
+/// (<see cref="TopicOffsets"/>). A listing answers only what the caller's token may read (<see cref="CallerScopes"/>).
+/// </summary>
+public sealed class LiiklusAdminGrpcService(
+    IRecordsStorage records,
+    IPositionsStorage positions,
+    GroupMembership membership) : LiiklusAdminServiceContract
+{
+    // A coordinator that does not answer within this leaves its group's live members and owners unset.
+    private static readonly TimeSpan CoordinatorAnswer = TimeSpan.FromSeconds(3);
+    private const int ConcurrentGroupQuestions = 16;
+
+    public override async Task<ListTopicsReply> ListTopics(ListTopicsRequest request, ServerCallContext context)
+    {
+        var topics = await records.ListTopicsAsync(context.CancellationToken);
+        var reply = new ListTopicsReply();
+        reply.Topics.AddRange(topics.Where(topic => CallerScopes.MayRead(context, topic)));
+        return reply;
+    }
+
+    public override async Task<DescribeTopicReply> DescribeTopic(DescribeTopicRequest request, ServerCallContext context)
+    {
+        var topic = RequestMapping.DescribeTopic(request);
+        var offsets = await ExistingTopicAsync(topic, context.CancellationToken);
+        var reply = new DescribeTopicReply { Topic = topic };
+        reply.Partitions.AddRange(offsets.Partitions.Select(offsets.Describe));
+        return reply;
+    }
+
+    public override async Task<ListGroupsReply> ListGroups(ListGroupsRequest request, ServerCallContext context)
+    {
+        var topic = RequestMapping.ListGroups(request);
+        var offsets = new Dictionary<string, TopicOffsets>(StringComparer.Ordinal);
+        if (topic is not null)
+        {
+            offsets[topic] = await ExistingTopicAsync(topic, context.CancellationToken);
+        }
+
+        var groups = (await positions.ListGroupsAsync(topic, context.CancellationToken))
+            .Where(group => CallerScopes.MayRead(context, group.Topic, group.GroupName))
+            .ToList();
+        // A group's topic the records storage no longer has answers no offsets: its lag is 0, its members unknown.
+        foreach (var name in groups.Select(group => group.Topic).Distinct().Where(name => !offsets.ContainsKey(name)))
+        {
+            offsets[name] = await TopicOffsets.ReadAsync(records, name, context.CancellationToken);
+        }
+
+        var summaries = new GroupSummary[groups.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, groups.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentGroupQuestions, CancellationToken = context.CancellationToken },
+            async (index, cancellationToken) =>
+            {
+                var group = groups[index];
+                var topicOffsets = offsets[group.Topic];
+                var sessions = await SessionsAsync(group.Topic, group.GroupName, topicOffsets, cancellationToken);
+                summaries[index] = Summary(group, topicOffsets, sessions);
+            });
+        var reply = new ListGroupsReply();
+        reply.Groups.AddRange(summaries);
+        return reply;
+    }
+
+    public override async Task<DescribeGroupReply> DescribeGroup(DescribeGroupRequest request, ServerCallContext context)
+    {
+        var (topic, group) = RequestMapping.DescribeGroup(request);
+        var offsets = await ExistingTopicAsync(topic, context.CancellationToken);
+        var acked = await positions.GetAsync(topic, group, context.CancellationToken);
+        var sessions = await SessionsAsync(topic, group.Name, offsets, context.CancellationToken);
+        var ownSessions = sessions?.Where(session => session.GroupVersion == group.Version).ToList();
+        if (acked.Count == 0 && (ownSessions is null || ownSessions.Count == 0))
+        {
+            throw new RpcException(new Status(
+                StatusCode.NotFound,
+                $"group '{group.Name}' version {group.Version} of topic '{topic}' has no stored positions and no live members"));
+        }
+
+        var owners = new Dictionary<int, LiveSession>();
+        foreach (var session in ownSessions ?? [])
+        {
+            foreach (var partition in session.Partitions)
+            {
+                owners[partition] = session;
+            }
+        }
+
+        var reply = new DescribeGroupReply { Topic = topic, Group = group.Name, GroupVersion = group.Version };
+        reply.Partitions.AddRange(offsets.OfGroup(acked, owners));
+        if (ownSessions is not null)
+        {
+            reply.LiveMembers = (uint)ownSessions.Count;
+        }
+
+        return reply;
+    }
+
+    /// <exception cref="RpcException">NOT_FOUND: the records storage does not know the topic</exception>
+    private async Task<TopicOffsets> ExistingTopicAsync(string topic, CancellationToken cancellationToken)
+    {
+        var offsets = await TopicOffsets.ReadAsync(records, topic, cancellationToken);
+        return offsets.Exists ? offsets : throw new RpcException(new Status(StatusCode.NotFound, $"topic '{topic}' does not exist"));
+    }
+
+    // Only about a topic that exists: the question starts a coordinator that is not running, which learns its topic's
+    // partitions, and a storage that creates topics on first use would create it again.
+    private Task<IReadOnlyList<LiveSession>?> SessionsAsync(string topic, string groupName, TopicOffsets offsets, CancellationToken cancellationToken) =>
+        offsets.Exists
+            ? membership.SessionsAsync(topic, groupName, CoordinatorAnswer, cancellationToken)
+            : Task.FromResult<IReadOnlyList<LiveSession>?>(null);
+
+    private static GroupSummary Summary(StoredGroup group, TopicOffsets offsets, IReadOnlyList<LiveSession>? sessions)
+    {
+        var summary = new GroupSummary { Topic = group.Topic, Group = group.GroupName };
+        var versions = group.Versions.Keys.Union(sessions?.Select(session => session.GroupVersion) ?? []).Order();
+        foreach (var version in versions)
+        {
+            var acked = group.Versions.GetValueOrDefault(version) ?? new Dictionary<int, long>();
+            var described = new GroupVersionSummary
+            {
+                GroupVersion = version,
+                Latest = version == group.LatestVersion,
+                Lag = (ulong)offsets.OfGroup(acked, new Dictionary<int, LiveSession>()).Sum(partition => (long)partition.Lag),
+            };
+            if (sessions is not null)
+            {
+                described.LiveMembers = (uint)sessions.Count(session => session.GroupVersion == version);
+            }
+
+            summary.Versions.Add(described);
+        }
+
+        return summary;
+    }
+}

@@ -1,0 +1,39 @@
+using Grpc.Core;
+using Liiklus.Api.Grpc;
+using Liiklus.Protocol.Admin;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+
+namespace Liiklus.Api.Admin;
+
+/// <summary>
+/// Binds <see cref="LiiklusAdminServiceContract"/> to the admin service's methods with <see cref="CheckedMethods"/>'
+/// request marshallers (INVALID_ARGUMENT for a message they cannot parse, not UNKNOWN).
+/// </summary>
+public static class LiiklusAdminServiceBinding
+{
+    private static readonly string ServiceName = LiiklusAdminService.Descriptor.FullName;
+
+    private static readonly Method<ListTopicsRequest, ListTopicsReply> ListTopics =
+        CheckedMethods.Unary(ServiceName, "ListTopics", ListTopicsRequest.Parser, ListTopicsReply.Parser);
+
+    private static readonly Method<DescribeTopicRequest, DescribeTopicReply> DescribeTopic =
+        CheckedMethods.Unary(ServiceName, "DescribeTopic", DescribeTopicRequest.Parser, DescribeTopicReply.Parser);
+
+    private static readonly Method<ListGroupsRequest, ListGroupsReply> ListGroups =
+        CheckedMethods.Unary(ServiceName, "ListGroups", ListGroupsRequest.Parser, ListGroupsReply.Parser);
+
+    private static readonly Method<DescribeGroupRequest, DescribeGroupReply> DescribeGroup =
+        CheckedMethods.Unary(ServiceName, "DescribeGroup", DescribeGroupRequest.Parser, DescribeGroupReply.Parser);
+
+    /// <summary>The service's descriptor, for gRPC reflection.</summary>
+    public static ServiceDescriptor Descriptor => LiiklusAdminService.Descriptor;
+
+    /// <summary>Called by grpc-dotnet, which resolves the service per call and invokes its methods by name.</summary>
+    public static void BindService(ServiceBinderBase binder, LiiklusAdminServiceContract? service)
+    {
+        binder.AddMethod(ListTopics, (UnaryServerMethod<ListTopicsRequest, ListTopicsReply>?)null);
+        binder.AddMethod(DescribeTopic, (UnaryServerMethod<DescribeTopicRequest, DescribeTopicReply>?)null);
+        binder.AddMethod(ListGroups, (UnaryServerMethod<ListGroupsRequest, ListGroupsReply>?)null);
+        binder.AddMethod(DescribeGroup, (UnaryServerMethod<DescribeGroupRequest, DescribeGroupReply>?)null);
+    }
+}

@@ -1,0 +1,67 @@
+using Grpc.Core;
+using Liiklus.Protocol;
+using Liiklus.Protocol.Admin;
+using Liiklus.Tests.Support;
+using Xunit;
+using static Liiklus.Tests.Api.PublishAndReceiveSpecs;
+
+namespace Liiklus.Tests.Api.Admin;
+
+/// <summary>The admin API with records in Kafka (librdkafka's mock cluster, 4 partitions per new topic) and positions in a real Redis.</summary>
+public sealed class KafkaRedisAdminApiSpecs(MockKafkaCluster kafka, RedisServer redis)
+    : AdminApiContract, IClassFixture<MockKafkaCluster>, IClassFixture<RedisServer>
+{
+    protected override Task<TestGateway> StartGatewayAsync() => StartGatewayAsync("");
+
+    [Fact]
+    public async Task A_positions_storage_that_is_down_answers_unavailable_to_describe_group_and_topic_reads_go_on()
+    {
+        await using var gateway = await StartGatewayAsync("liiklus.storage.redis.command-timeout = 2s");
+        var topic = NewName("topic");
+        var partition = (await gateway.Client.PublishAsync(topic, "v0", key: "k")).Partition;
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = "g", Partition = partition, Offset = 0 });
+
+        await redis.KillAsync();
+        try
+        {
+            var describeGroup = await SecureClients.StatusOf(() =>
+                gateway.Admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = topic, Group = "g" }).ResponseAsync);
+            var describeTopic = await gateway.Admin.DescribeTopicAsync(new DescribeTopicRequest { Topic = topic });
+
+            Assert.Equal(StatusCode.Unavailable, describeGroup.StatusCode);
+            Assert.StartsWith("positions storage unavailable", describeGroup.Detail);
+            Assert.Equal(1ul, describeTopic.Partitions.Single(p => p.Partition == partition).EndOffset);
+        }
+        finally
+        {
+            await redis.StartAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_records_storage_that_is_down_answers_unavailable_to_topic_reads()
+    {
+        using var downCluster = new MockKafkaCluster();
+        downCluster.SetBrokerDown();
+        await using var gateway = await TestGateway.StartAsync($"""
+            {downCluster.GatewayHocon}
+            {redis.GatewayHocon}
+            liiklus.storage.kafka.request-timeout = 1s
+            """);
+
+        var statuses = new[]
+        {
+            await SecureClients.StatusOf(() => gateway.Admin.ListTopicsAsync(new ListTopicsRequest()).ResponseAsync),
+            await SecureClients.StatusOf(() => gateway.Admin.DescribeTopicAsync(new DescribeTopicRequest { Topic = "orders" }).ResponseAsync),
+            await SecureClients.StatusOf(() => gateway.Admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = "orders", Group = "g" }).ResponseAsync),
+        };
+
+        Assert.All(statuses, status =>
+        {
+            Assert.Equal(StatusCode.Unavailable, status.StatusCode);
+            Assert.StartsWith("records storage unavailable", status.Detail);
+        });
+    }
+
+    private Task<TestGateway> StartGatewayAsync(string hocon) => TestGateway.StartAsync($"{kafka.GatewayHocon}\n{redis.GatewayHocon}\n{hocon}");
+}
