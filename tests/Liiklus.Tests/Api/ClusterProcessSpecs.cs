@@ -19,14 +19,7 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    private Dictionary<string, string> Environment => new()
-    {
-        ["storage_records_type"] = "KAFKA",
-        ["kafka_bootstrapServers"] = kafka.BootstrapServers,
-        ["storage_positions_type"] = "REDIS",
-        ["redis_host"] = "127.0.0.1",
-        ["redis_port"] = redis.Port.ToString(),
-    };
+    private Dictionary<string, string> Environment => GatewayProcess.KafkaAndRedis(kafka.BootstrapServers, redis.Port);
 
     [Fact]
     public async Task Sigkilled_node_of_three_loses_no_record_and_its_partitions_move_to_the_survivors()

@@ -21,14 +21,7 @@ public sealed class ConsumerClusterSpecs(MockKafkaCluster kafka, RedisServer red
     private const int AckBatchSize = 100;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    private Dictionary<string, string> Environment => new()
-    {
-        ["storage_records_type"] = "KAFKA",
-        ["kafka_bootstrapServers"] = kafka.BootstrapServers,
-        ["storage_positions_type"] = "REDIS",
-        ["redis_host"] = "127.0.0.1",
-        ["redis_port"] = redis.Port.ToString(),
-    };
+    private Dictionary<string, string> Environment => GatewayProcess.KafkaAndRedis(kafka.BootstrapServers, redis.Port);
 
     [Fact]
     public async Task Consumers_joining_leaving_and_crashing_during_a_publish_handle_every_record_in_order_repeating_only_what_the_crashed_one_had_not_acknowledged()

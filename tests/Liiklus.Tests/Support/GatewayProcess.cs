@@ -119,6 +119,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Liiklus's variables for a node on Kafka (records) and Redis (positions), both on loopback.</summary>
+    public static Dictionary<string, string> KafkaAndRedis(string bootstrapServers, int redisPort) => new()
+    {
+        ["storage_records_type"] = "KAFKA",
+        ["kafka_bootstrapServers"] = bootstrapServers,
+        ["storage_positions_type"] = "REDIS",
+        ["redis_host"] = "127.0.0.1",
+        ["redis_port"] = redisPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
