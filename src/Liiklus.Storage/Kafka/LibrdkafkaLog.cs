@@ -32,6 +32,18 @@ public sealed partial class LibrdkafkaLog
 
     public static Action<LogMessage> To(ILogger logger) => new LibrdkafkaLog(logger, DefaultReportInterval, TimeProvider.System).Write;
 
+    /// <summary>
+    /// Every client gets the one set of operator properties, so each warns about the properties of the other kind
+    /// ("... is a consumer property and will be ignored by this producer instance"): expected, hence dropped.
+    /// </summary>
+    public static Action<LogMessage> WithoutScopeNotices(Action<LogMessage> log) => message =>
+    {
+        if (!(message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)))
+        {
+            log(message);
+        }
+    };
+
     internal void Write(LogMessage message)
     {
         var level = (LogLevel)message.LevelAs(LogLevelType.MicrosoftExtensionsLogging);

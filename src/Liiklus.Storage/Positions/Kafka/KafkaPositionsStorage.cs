@@ -498,7 +498,7 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
             ["bootstrap.servers"] = options.BootstrapServers,
             ["client.id"] = "liiklus-gateway-positions",
         };
-        var log = LibrdkafkaLog.To(logger);
+        var log = LibrdkafkaLog.WithoutScopeNotices(LibrdkafkaLog.To(logger));
         return new AdminClientBuilder(config)
             .SetLogHandler((_, message) => log(message))
             .SetErrorHandler((client, error) => log(new LogMessage(

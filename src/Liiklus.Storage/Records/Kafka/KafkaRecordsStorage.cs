@@ -2,6 +2,7 @@ using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
+using Liiklus.Storage.Kafka;
 using Confluent.Kafka.Admin;
 
 namespace Liiklus.Storage.Records.Kafka;
@@ -47,7 +48,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
 
         _options = options;
         _budget = budget ?? ByteBudget.Unbounded();
-        _log = WithoutScopeNotices(log ?? (_ => { }));
+        _log = LibrdkafkaLog.WithoutScopeNotices(log ?? (_ => { }));
         _producer = BuildProducer();
         _creatingAdmin = BuildAdmin(createTopics: true);
         _lookingAdmin = BuildAdmin(createTopics: false);
@@ -364,18 +365,6 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         new AdminClientBuilder(KafkaClientConfigs.Admin(_options, createTopics))
             .SetLogHandler((_, message) => _log(message))
             .Build();
-
-    /// <summary>
-    /// Every client gets the one set of operator properties, so each warns about the properties of the other kind
-    /// ("... is a consumer property and will be ignored by this producer instance"): expected, hence dropped.
-    /// </summary>
-    private static Action<LogMessage> WithoutScopeNotices(Action<LogMessage> log) => message =>
-    {
-        if (!(message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)))
-        {
-            log(message);
-        }
-    };
 
     private static Headers? ToKafkaHeaders(IReadOnlyList<RecordHeader> headers)
     {

@@ -95,6 +95,21 @@ public sealed class LibrdkafkaLogSpecs
         Assert.Single(lines.Lines, l => l.Line.Contains("Connection refused", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Notices_that_a_property_belongs_to_the_other_kind_of_client_are_dropped_and_other_config_warnings_kept()
+    {
+        var (lines, _, log) = Log();
+        var write = LibrdkafkaLog.WithoutScopeNotices(log.Write);
+
+        write(new LogMessage("liiklus-gateway-positions#producer-24", SyslogLevel.Warning, "CONFWARN",
+            "[thrd:app]: Configuration property fetch.wait.max.ms is a consumer property and will be ignored by this producer instance"));
+        write(new LogMessage("liiklus-gateway-positions#producer-24", SyslogLevel.Warning, "CONFWARN",
+            "[thrd:app]: Configuration property ssl.endpoint.identification.algorithm is deprecated"));
+
+        var kept = Assert.Single(lines.Lines);
+        Assert.Contains("deprecated", kept.Line);
+    }
+
     private static (CapturingLoggerProvider Lines, FakeTimeProvider Time, LibrdkafkaLog Log) Log()
     {
         var lines = new CapturingLoggerProvider();
