@@ -87,7 +87,12 @@ public abstract class PositionsStorageOutageContract : IAsyncLifetime
     {
         var topic = NewTopic();
         var storage = NewStorage();
-        await storage.UpdateAsync(topic, Group, 0, 1, CancellationToken.None);
+        // A store that sets itself up on first use (DynamoDB's table) may take longer than the short command
+        // timeout on a busy machine: the outage starts once it serves.
+        await Eventually.Until(
+            () => StorageCalls.Succeeds(() => storage.UpdateAsync(topic, Group, 0, 1, CancellationToken.None)),
+            stored => stored,
+            "the first update");
 
         await TakeStoreDownAsync();
 
