@@ -27,14 +27,10 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
         var topic = NewName("topic");
         var group = NewName("group");
         kafka.CreateTopic(topic, 8);
-        var seedPort = GatewayProcess.FreePort();
-        var seed = $"akka.tcp://liiklus@127.0.0.1:{seedPort}";
-        await using var first = await GatewayProcess.StartAsync(Environment, seedPort, seed);
-        var others = await Task.WhenAll(
-            GatewayProcess.StartAsync(Environment, GatewayProcess.FreePort(), seed),
-            GatewayProcess.StartAsync(Environment, GatewayProcess.FreePort(), seed));
-        await using var second = others[0];
-        await using var doomed = others[1];
+        var started = await GatewayProcess.StartClusterAsync(Environment, 3);
+        await using var first = started[0];
+        await using var second = started[1];
+        await using var doomed = started[2];
         using var consumers = new Consumers(
             new GroupConsumer(first.Client, topic, group),
             new GroupConsumer(second.Client, topic, group),
@@ -89,14 +85,10 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
         var group = NewName("group");
         kafka.CreateTopic(loadTopic, 32);
         kafka.CreateTopic(topic, 8);
-        var seedPort = GatewayProcess.FreePort();
-        var seed = $"akka.tcp://liiklus@127.0.0.1:{seedPort}";
-        await using var busy = await GatewayProcess.StartAsync(Environment, seedPort, seed);
-        var others = await Task.WhenAll(
-            GatewayProcess.StartAsync(Environment, GatewayProcess.FreePort(), seed),
-            GatewayProcess.StartAsync(Environment, GatewayProcess.FreePort(), seed));
-        await using var second = others[0];
-        await using var doomed = others[1];
+        var started = await GatewayProcess.StartClusterAsync(Environment, 3);
+        await using var busy = started[0];
+        await using var second = started[1];
+        await using var doomed = started[2];
         var nodes = new[] { busy, second, doomed };
         using var consumers = new Consumers(
             new GroupConsumer(busy.Client, topic, group),

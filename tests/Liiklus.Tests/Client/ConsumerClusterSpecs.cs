@@ -29,14 +29,10 @@ public sealed class ConsumerClusterSpecs(MockKafkaCluster kafka, RedisServer red
         var topic = $"topic-{Guid.NewGuid():N}";
         var group = new ConsumerGroup(topic, $"group-{Guid.NewGuid():N}");
         kafka.CreateTopic(topic, Partitions);
-        var seedPort = GatewayProcess.FreePort();
-        var seed = $"akka.tcp://liiklus@127.0.0.1:{seedPort}";
-        await using var first = await GatewayProcess.StartAsync(Environment, seedPort, seed);
-        var others = await Task.WhenAll(
-            GatewayProcess.StartAsync(Environment, GatewayProcess.FreePort(), seed),
-            GatewayProcess.StartAsync(Environment, GatewayProcess.FreePort(), seed));
-        await using var second = others[0];
-        await using var third = others[1];
+        var started = await GatewayProcess.StartClusterAsync(Environment, 3);
+        await using var first = started[0];
+        await using var second = started[1];
+        await using var third = started[2];
         await using var thirdThroughProxy = TcpProxy.Start(Address(third));
         using var clients = new Clients();
         var handled = new HandledRecords();

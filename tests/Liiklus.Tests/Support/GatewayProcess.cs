@@ -70,6 +70,27 @@ public sealed class GatewayProcess : IAsyncDisposable
         Launch(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Liiklus.Api")) { WorkingDirectory = AppContext.BaseDirectory }, environment, remotePort, seedNodes);
 
     /// <summary>
+    /// <paramref name="count"/> nodes forming one cluster: the first is the seed of the others, which start side by side.
+    /// The caller disposes them.
+    /// </summary>
+    public static async Task<GatewayProcess[]> StartClusterAsync(IReadOnlyDictionary<string, string> environment, int count)
+    {
+        var seedPort = FreePort();
+        var seed = $"akka.tcp://liiklus@127.0.0.1:{seedPort}";
+        var first = await StartAsync(environment, seedPort, seed);
+        try
+        {
+            var others = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => StartAsync(environment, FreePort(), seed)));
+            return [first, .. others];
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The README's run command exactly (<c>dotnet run -c Release --project src/Liiklus.Api</c>, without building again),
     /// typed in <paramref name="workingDirectory"/>.
     /// </summary>
