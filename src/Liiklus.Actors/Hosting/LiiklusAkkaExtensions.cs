@@ -45,6 +45,7 @@ public static class LiiklusAkkaExtensions
                 "group-coordinator",
                 (_, _, resolver) => _ => GroupCoordinator.Props(
                     resolver.GetService<IRecordsStorage>(),
+                    resolver.GetService<IPositionsStorage>(),
                     groups.IdleTimeout,
                     groups.PartitionsRefreshInterval,
                     // Registered by the host only when it measures.
@@ -84,5 +85,6 @@ public static class LiiklusAkkaExtensions
             .AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer())
             .AddSingleton<SubscriptionStarter>()
             .AddSingleton<ReceiveStreamStarter>()
-            .AddSingleton<GroupMembership>();
+            .AddSingleton<GroupMembership>()
+            .AddSingleton<GroupPositions>();
 }

@@ -25,6 +25,12 @@ public static class LiiklusAdminServiceBinding
     private static readonly Method<DescribeGroupRequest, DescribeGroupReply> DescribeGroup =
         CheckedMethods.Unary(ServiceName, "DescribeGroup", DescribeGroupRequest.Parser, DescribeGroupReply.Parser);
 
+    private static readonly Method<ResetPositionsRequest, ResetPositionsReply> ResetPositions =
+        CheckedMethods.Unary(ServiceName, "ResetPositions", ResetPositionsRequest.Parser, ResetPositionsReply.Parser);
+
+    private static readonly Method<DeleteGroupRequest, DeleteGroupReply> DeleteGroup =
+        CheckedMethods.Unary(ServiceName, "DeleteGroup", DeleteGroupRequest.Parser, DeleteGroupReply.Parser);
+
     /// <summary>The service's descriptor, for gRPC reflection.</summary>
     public static ServiceDescriptor Descriptor => LiiklusAdminService.Descriptor;
 
@@ -35,5 +41,7 @@ public static class LiiklusAdminServiceBinding
         binder.AddMethod(DescribeTopic, (UnaryServerMethod<DescribeTopicRequest, DescribeTopicReply>?)null);
         binder.AddMethod(ListGroups, (UnaryServerMethod<ListGroupsRequest, ListGroupsReply>?)null);
         binder.AddMethod(DescribeGroup, (UnaryServerMethod<DescribeGroupRequest, DescribeGroupReply>?)null);
+        binder.AddMethod(ResetPositions, (UnaryServerMethod<ResetPositionsRequest, ResetPositionsReply>?)null);
+        binder.AddMethod(DeleteGroup, (UnaryServerMethod<DeleteGroupRequest, DeleteGroupReply>?)null);
     }
 }

@@ -18,4 +18,8 @@ public abstract class LiiklusAdminServiceContract
     public abstract Task<ListGroupsReply> ListGroups(ListGroupsRequest request, ServerCallContext context);
 
     public abstract Task<DescribeGroupReply> DescribeGroup(DescribeGroupRequest request, ServerCallContext context);
+
+    public abstract Task<ResetPositionsReply> ResetPositions(ResetPositionsRequest request, ServerCallContext context);
+
+    public abstract Task<DeleteGroupReply> DeleteGroup(DeleteGroupRequest request, ServerCallContext context);
 }
