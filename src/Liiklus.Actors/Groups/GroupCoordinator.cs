@@ -623,6 +623,13 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     private void ReplyDeletionFailed(IActorRef replyTo, Exception? failure)
     {
+        if (failure is PositionsDeletionUnsupportedException unsupported)
+        {
+            replyTo.Tell(new GroupDeletionRefused(GroupDeletionRefusal.Unsupported, unsupported.Message));
+            EndExclusive();
+            return;
+        }
+
         _log.Warning(failure, "Deleting positions of topic {Topic} group {Group} failed", _topic, _groupName);
         replyTo.Tell(new GroupDeletionRefused(
             GroupDeletionRefusal.StorageUnavailable,

@@ -8,4 +8,7 @@ public enum GroupDeletionRefusal
     NoPositions = 1,
 
     StorageUnavailable = 2,
+
+    /// <summary>The positions storage is set not to delete.</summary>
+    Unsupported = 3,
 }

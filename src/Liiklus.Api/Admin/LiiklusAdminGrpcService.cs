@@ -184,7 +184,7 @@ public sealed class LiiklusAdminGrpcService(
         if (refused is not null)
         {
             throw new RpcException(new Status(
-                refused.Reason == GroupDeletionRefusal.LiveMembers ? StatusCode.FailedPrecondition : StatusCode.NotFound,
+                refused.Reason == GroupDeletionRefusal.NoPositions ? StatusCode.NotFound : StatusCode.FailedPrecondition,
                 refused.Detail));
         }
 

@@ -14,6 +14,7 @@ public interface IPositionsStorage
     /// positions is left as it is. Afterwards <see cref="GetAsync"/> answers it empty and listings leave it out.
     /// </summary>
     /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    /// <exception cref="PositionsDeletionUnsupportedException">the storage is set not to delete (Kafka: delete-offsets off)</exception>
     Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken);
 
     /// <summary>Partition → last acked offset of exactly this group version.</summary>

@@ -111,6 +111,13 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
     /// </summary>
     public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken)
     {
+        if (!_options.DeleteOffsets)
+        {
+            return Task.FromException(new PositionsDeletionUnsupportedException(
+                "the Kafka positions storage is set not to delete offsets (liiklus.storage.kafka-positions.delete-offsets = off); " +
+                $"delete them with kafka-consumer-groups --delete-offsets --group {GroupIdOf(group)} --topic {topic}"));
+        }
+
         var groupId = GroupIdOf(group);
         return RunAsync(
             $"delete the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
