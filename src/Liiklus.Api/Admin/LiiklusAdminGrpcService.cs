@@ -194,7 +194,7 @@ public sealed class LiiklusAdminGrpcService(
     }
 
     /// <summary>Partition → the first offset at or after the request's time, for to_timestamp and by_duration; null otherwise.</summary>
-    private Task<IReadOnlyDictionary<int, long>?> TimestampTargetsAsync(ResetPositionsRequest request, string topic, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<int, long>?> TimestampTargetsAsync(ResetPositionsRequest request, string topic, CancellationToken cancellationToken)
     {
         DateTimeOffset at;
         switch (request.TargetCase)
@@ -206,11 +206,10 @@ public sealed class LiiklusAdminGrpcService(
                 at = clock.GetUtcNow() - request.ByDuration.ToTimeSpan();
                 break;
             default:
-                return Task.FromResult<IReadOnlyDictionary<int, long>?>(null);
+                return null;
         }
 
-        _ = (at, topic, cancellationToken);
-        throw new RpcException(new Status(StatusCode.Unimplemented, "to_timestamp and by_duration need the records storage's offsets for a timestamp, which this build lacks"));
+        return await records.GetOffsetsForTimestampAsync(topic, at, cancellationToken);
     }
 
     /// <exception cref="RpcException">NOT_FOUND: the records storage does not know the topic</exception>

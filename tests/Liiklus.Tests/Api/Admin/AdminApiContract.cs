@@ -219,6 +219,23 @@ public abstract class AdminApiContract
     }
 
     [Fact]
+    public async Task Reset_by_a_duration_back_goes_to_the_end_where_no_record_is_that_recent()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+
+        var planned = await gateway.Admin.ResetPositionsAsync(new ResetPositionsRequest
+        {
+            Topic = topic, Group = group, ByDuration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.Zero),
+        });
+
+        // Nothing was published since now: every partition goes to its end.
+        Assert.Equal(5ul, planned.Partitions.Single(p => p.Partition == partition).NewPosition);
+        Assert.All(planned.Partitions.Where(p => p.Partition != partition), p => Assert.Equal(0ul, p.NewPosition));
+        Assert.All(planned.Partitions, p => Assert.False(p.Clamped));
+    }
+
+    [Fact]
     public async Task Reset_of_an_unknown_topic_is_not_found_and_a_partition_it_lacks_or_a_missing_target_invalid_naming_the_field()
     {
         await using var gateway = await StartGatewayAsync();
