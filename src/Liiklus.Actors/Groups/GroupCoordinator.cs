@@ -26,6 +26,13 @@ namespace Liiklus.Actors.Groups;
 /// above what it knows, and a stream of an epoch reports its last word when it ends. Epochs live as long as the
 /// coordinator: one that passivated (no member, no stream, idle) or moved with a lost node starts without fences.
 /// </para>
+/// <para>
+/// A partition taken from a session whose stream was reading it is handed over once that session's last ack has
+/// landed: clients ack what they handled as their stream ends, and a next owner assigned before that ack would start
+/// from the older position and deliver those records again. The stream reports the last offset it delivered when it
+/// ends; the partition goes to its next owner when an ack of the old session's version reaches that offset, when the
+/// stream delivered nothing, or after the handoff grace at the latest.
+/// </para>
 /// </summary>
 public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 {
@@ -39,6 +46,9 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     private readonly Dictionary<(uint Version, int Partition), Fence> _fences = [];
     private readonly Dictionary<(uint Version, int Partition), DateTimeOffset> _lastAcks = [];
     private readonly Dictionary<(uint Version, int Partition), List<PendingAck>> _pendingAcks = [];
+    private readonly Dictionary<(uint Version, int Partition), long> _ackedOffsets = [];
+    private readonly Dictionary<int, Handoff> _handoffs = [];
+    private readonly TimeSpan _handoffGrace;
     private int _writesInFlight;
     private long _lastEpoch;
     private Action? _whenWritesDone;
@@ -53,8 +63,16 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     private bool _refreshing;
 
     /// <param name="telemetry">where rebalances, claims and the coordinated groups are reported; null: nowhere</param>
-    public GroupCoordinator(IRecordsStorage records, IPositionsStorage positions, TimeSpan idleTimeout, TimeSpan refreshInterval, GroupTelemetry? telemetry = null)
+    /// <param name="handoffGrace">how long a revoked partition waits at most for its old session's last ack (see the class)</param>
+    public GroupCoordinator(
+        IRecordsStorage records,
+        IPositionsStorage positions,
+        TimeSpan idleTimeout,
+        TimeSpan refreshInterval,
+        GroupTelemetry? telemetry = null,
+        TimeSpan handoffGrace = default)
     {
+        _handoffGrace = handoffGrace;
         _records = records;
         _positions = positions;
         _idleTimeout = idleTimeout;
@@ -72,8 +90,9 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         IPositionsStorage positions,
         TimeSpan idleTimeout,
         TimeSpan refreshInterval,
-        GroupTelemetry? telemetry = null) =>
-        Akka.Actor.Props.Create(() => new GroupCoordinator(records, positions, idleTimeout, refreshInterval, telemetry));
+        GroupTelemetry? telemetry = null,
+        TimeSpan handoffGrace = default) =>
+        Akka.Actor.Props.Create(() => new GroupCoordinator(records, positions, idleTimeout, refreshInterval, telemetry, handoffGrace));
 
     protected override void PostStop() => _telemetry?.Stopped(_topic, _groupName);
 
@@ -133,7 +152,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             Rebalance(joiner: join.SessionId);
             // Every join is answered with the session's whole share, even an empty one: it acknowledges a join
             // that may have been retried, and subscribers ignore partitions they already hold.
-            join.Subscriber.Tell(Assigned(_members.First(m => m.SessionId == join.SessionId), PartitionsOf(join.SessionId)));
+            join.Subscriber.Tell(Assigned(_members.First(m => m.SessionId == join.SessionId), HeldBy(join.SessionId)));
             UpdateIdleTimeout();
             RefreshPartitions();
         });
@@ -157,7 +176,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<ClaimPartition>(OnClaim);
         Receive<GetGroupState>(_ => Sender.Tell(new GroupState(
             _owners.Length,
-            _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)),
+            _members.ToDictionary(m => m.SessionId, m => HeldBy(m.SessionId)),
             _members.ToDictionary(m => m.SessionId, m => NodeOf(m.Subscriber)),
             _members.Where(m => m.ClientAddress is not null).ToDictionary(m => m.SessionId, m => m.ClientAddress!),
             [.. _lastAcks.Select(a => new LastAck(a.Key.Version, a.Key.Partition, a.Value))])));
@@ -165,6 +184,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<AckWritten>(OnAckWritten);
         Receive<DeliveredUpTo>(OnDelivered);
         Receive<PendingAcksExpired>(expired => RefusePending(expired.Key, null));
+        Receive<HandoffExpired>(expired => HandOver(expired.Partition));
         Receive<ResetGroupPositions>(reset => StartReset(reset, Sender));
         Receive<DeleteGroupPositions>(delete => StartDelete(delete, Sender));
         Receive<Terminated>(terminated =>
@@ -223,7 +243,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
         // An id of an older epoch lost the partition to the reset, as if it had moved to another session.
         if (claim.Partition < 0 || claim.Partition >= _owners.Length || _owners[claim.Partition] != memberId
-            || EpochOf(version, claim.Partition) != epoch)
+            || EpochOf(version, claim.Partition) != epoch || _handoffs.ContainsKey(claim.Partition))
         {
             claim.Stream.Tell(new PartitionNotOwned(claim.SessionId, claim.Partition));
             span?.SetTag("liiklus.claim.result", "not_owned");
@@ -280,10 +300,19 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
                 if (_claims.Remove(partition, out var claim))
                 {
                     claim.Stream.Tell(new ClaimRevoked(claim.SessionId, partition));
+                    if (_handoffGrace > TimeSpan.Zero && !_handoffs.ContainsKey(partition))
+                    {
+                        _handoffs[partition] = new Handoff(claim.SessionId, Identify(claim.SessionId).Version);
+                        Timers.StartSingleTimer(("handoff", partition), new HandoffExpired(partition), _handoffGrace);
+                    }
                 }
             }
 
-            if (after is not null)
+            if (after is null)
+            {
+                DropHandoff(partition);
+            }
+            else if (!_handoffs.ContainsKey(partition))
             {
                 Add(assigned, after, partition);
             }
@@ -330,6 +359,29 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         partitions.Any(p => EpochOf(member.Version, p) != 0)
             ? new PartitionsAssigned(member.SessionId, partitions, [.. partitions.Select(p => EpochOf(member.Version, p))])
             : new PartitionsAssigned(member.SessionId, partitions);
+
+    /// <summary>The partitions a session owns and has been told of: those waiting for a handoff are not yet its.</summary>
+    private IReadOnlyList<int> HeldBy(string sessionId) => [.. PartitionsOf(sessionId).Where(p => !_handoffs.ContainsKey(p))];
+
+    /// <summary>Ends a partition's handoff: its owner, if any, is told of it now.</summary>
+    private void HandOver(int partition)
+    {
+        if (!DropHandoff(partition))
+        {
+            return;
+        }
+
+        if (partition < _owners.Length && _owners[partition] is { } owner && _members.Find(m => m.SessionId == owner) is { } member)
+        {
+            member.Subscriber.Tell(Assigned(member, [partition]));
+        }
+    }
+
+    private bool DropHandoff(int partition)
+    {
+        Timers.Cancel(("handoff", partition));
+        return _handoffs.Remove(partition);
+    }
 
     private void OnAck(AckPosition ack, IActorRef replyTo)
     {
@@ -382,7 +434,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         _writesInFlight++;
         var key = (ack.GroupVersion, ack.Partition);
         Guarded(() => _positions.UpdateAsync(ack.Topic, new GroupId(ack.GroupName, ack.GroupVersion), ack.Partition, ack.Offset, CancellationToken.None))
-            .PipeTo(Self, success: () => new AckWritten(key, replyTo, null), failure: e => new AckWritten(key, replyTo, e));
+            .PipeTo(Self, success: () => new AckWritten(key, ack.Offset, replyTo, null), failure: e => new AckWritten(key, ack.Offset, replyTo, e));
     }
 
     private void OnAckWritten(AckWritten written)
@@ -393,7 +445,14 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         {
             case null:
                 _lastAcks[written.Key] = DateTimeOffset.UtcNow;
+                _ackedOffsets[written.Key] = written.Offset;
                 written.ReplyTo.Tell(new AckStored(partition));
+                if (_handoffs.TryGetValue(partition, out var handoff) && handoff.Version == written.Key.Version
+                    && handoff.Delivered is { } delivered && written.Offset >= delivered)
+                {
+                    HandOver(partition);
+                }
+
                 break;
             case PositionOutOfRangeException outOfRange:
                 written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.OutOfRange, outOfRange.Message, outOfRange.Field));
@@ -416,6 +475,16 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     private void OnDelivered(DeliveredUpTo delivered)
     {
+        if (_handoffs.TryGetValue(delivered.Partition, out var handoff) && handoff.StreamSession == delivered.SessionId)
+        {
+            handoff.Delivered = delivered.HighestOffset;
+            if (delivered.HighestOffset < 0
+                || (_ackedOffsets.TryGetValue((handoff.Version, delivered.Partition), out var acked) && acked >= delivered.HighestOffset))
+            {
+                HandOver(delivered.Partition);
+            }
+        }
+
         var (_, version, epoch) = Identify(delivered.SessionId);
         var key = (version, delivered.Partition);
         if (!_fences.TryGetValue(key, out var fence) || fence.Epoch != epoch)
@@ -476,6 +545,8 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             if (partition < _owners.Length && _owners[partition] is { } owner && _members.Find(m => m.SessionId == owner) is { } member
                 && member.Version == version)
             {
+                // The reset writes the position a handoff would wait for: the owner is assigned it with the reset.
+                DropHandoff(partition);
                 Add(revoked, owner, partition);
                 if (_claims.Remove(partition, out var claim))
                 {
@@ -759,7 +830,21 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     private sealed record PendingAck(AckPosition Ack, IActorRef ReplyTo, string AskedSession);
 
-    private sealed record AckWritten((uint Version, int Partition) Key, IActorRef ReplyTo, Exception? Failure) : INoSerializationVerificationNeeded;
+    private sealed record AckWritten((uint Version, int Partition) Key, long Offset, IActorRef ReplyTo, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed record HandoffExpired(int Partition) : INoSerializationVerificationNeeded;
+
+    /// <summary>A revoked partition waiting for its old session's last ack before its next owner is told.</summary>
+    /// <param name="StreamSession">the session id the revoked stream read under</param>
+    private sealed class Handoff(string streamSession, uint version)
+    {
+        public string StreamSession { get; } = streamSession;
+
+        public uint Version { get; } = version;
+
+        /// <summary>The last offset the stream delivered, once it has said (-1: none).</summary>
+        public long? Delivered { get; set; }
+    }
 
     private sealed record PendingAcksExpired((uint Version, int Partition) Key) : INoSerializationVerificationNeeded;
 

@@ -49,7 +49,8 @@ public static class LiiklusAkkaExtensions
                     groups.IdleTimeout,
                     groups.PartitionsRefreshInterval,
                     // Registered by the host only when it measures.
-                    resolver.GetService<GroupTelemetry>()),
+                    resolver.GetService<GroupTelemetry>(),
+                    groups.HandoffGrace),
                 new GroupCommandExtractor(groups.MaxShards),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithActors((system, registry, resolver) =>

@@ -88,9 +88,9 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _killSwitch?.Abort(new StreamEndedException());
-        // Under a reset epoch the coordinator judges stateless acks by what this epoch's streams delivered: tell it this
-        // stream's last word, which it can no longer ask for.
-        if (_claimed && _session.Epoch != 0)
+        // The coordinator hands a revoked partition over once the acks reach what this stream delivered, and under a
+        // reset epoch judges stateless acks by it: tell it this stream's last word, which it can no longer ask for.
+        if (_claimed)
         {
             _dependencies.Groups.Tell(Delivered());
         }
