@@ -36,26 +36,32 @@ internal sealed class RecordProcessor(
                     return false;
                 }
 
-                await permit.TakeAsync(owned).ConfigureAwait(false);
-                try
+                for (var i = start; i < end; i++)
                 {
-                    for (var i = start; i < end; i++)
+                    var record = run[i];
+                    if (owned.IsCancellationRequested)
                     {
-                        var record = run[i];
-                        if (owned.IsCancellationRequested || !await ProcessAsync(pump, record, firstAttempt, permit, owned, stopping).ConfigureAwait(false))
+                        return false;
+                    }
+
+                    // Held while the record is handled only: a loop waiting for its Receive or for an ack holds none.
+                    await permit.TakeAsync(owned).ConfigureAwait(false);
+                    try
+                    {
+                        if (!await ProcessAsync(pump, record, firstAttempt, permit, owned, stopping).ConfigureAwait(false))
                         {
                             return false;
                         }
-
-                        if (options.AckMode == AckMode.AtLeastOnce)
-                        {
-                            await pump.HandledAsync(record.Offset).ConfigureAwait(false);
-                        }
                     }
-                }
-                finally
-                {
-                    permit.Release();
+                    finally
+                    {
+                        permit.Release();
+                    }
+
+                    if (options.AckMode == AckMode.AtLeastOnce)
+                    {
+                        await pump.HandledAsync(record.Offset).ConfigureAwait(false);
+                    }
                 }
             }
 
