@@ -112,7 +112,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        var grpcPort = FreePort();
+        // A gateway started again on the port of an earlier one names it; others get a free one.
+        var grpcPort = environment.TryGetValue("grpc_port", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : FreePort();
         start.Environment["grpc_port"] = grpcPort.ToString();
         // The operations port defaults to 8080: nodes side by side on one machine need one each.
         start.Environment["server_port"] = FreePort().ToString();
