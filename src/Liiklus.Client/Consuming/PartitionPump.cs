@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace Liiklus.Client;
 
 /// <summary>
-/// One assignment's Receive, its read-ahead buffer and its acknowledgements. Records reach the buffer in runs: those
-/// the Receive had at hand without waiting, so the handler side wakes once per run, not once per record. Ownership ends once: when the
-/// gateway ends the Receive (revoked), when a new assignment replaces it, or when the consumer stops; the records
-/// handled until then are acknowledged at that moment, and nothing is acknowledged afterwards.
+/// One assignment's Receive, its read-ahead buffer and its acknowledgements. Records are taken in runs: those the
+/// Receive had at hand without waiting. A consumer's handler handles each run on the Receive loop itself
+/// (<see cref="HandleWith"/>); a partition stream reads the runs from the buffer, its reader waking once per run.
+/// Ownership ends once: when the gateway ends the Receive (revoked), when a new assignment replaces it, or when the
+/// consumer stops; the records handled until then are acknowledged at that moment, and nothing is acknowledged
+/// afterwards.
 /// </summary>
 internal sealed class PartitionPump
 {
