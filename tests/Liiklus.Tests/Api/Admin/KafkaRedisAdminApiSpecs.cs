@@ -13,6 +13,11 @@ public sealed class KafkaRedisAdminApiSpecs(MockKafkaCluster kafka, RedisServer 
 {
     protected override Task<TestGateway> StartGatewayAsync() => StartGatewayAsync("");
 
+    [Fact(Skip = "librdkafka's mock cluster answers 'no record' to every ListOffsets by timestamp (a FIXME in its handler): " +
+        "the browse starts at the end offsets, as the records storage contract shows for that answer")]
+    public override Task Browse_from_a_timestamp_starts_at_the_first_record_at_or_after_it() =>
+        base.Browse_from_a_timestamp_starts_at_the_first_record_at_or_after_it();
+
     [Fact]
     public async Task A_positions_storage_that_is_down_answers_unavailable_to_describe_group_and_topic_reads_go_on()
     {
