@@ -15,6 +15,7 @@ namespace Liiklus.Api.Admin;
 /// The admin API's reads: topics and their offsets from the records storage, groups and their positions from the
 /// positions storage (a group is listed once it has stored a position), live sessions from each group's coordinator. Offsets are "the next record delivered"
 /// (<see cref="TopicOffsets"/>). A listing answers only what the caller's token may read (<see cref="CallerScopes"/>).
+/// WatchGroup repeats DescribeGroup's answer; Browse reads records through the core's <see cref="TopicBrowser"/>.
 /// </summary>
 public sealed class LiiklusAdminGrpcService(
     IRecordsStorage records,
