@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Streams;
+using Liiklus.Actors.Browsing;
 using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
@@ -71,7 +72,7 @@ public static class LiiklusAkkaExtensions
 
     /// <summary>
     /// What the API calls the core through (<see cref="SubscriptionStarter"/>, <see cref="ReceiveStreamStarter"/>,
-    /// <see cref="GroupMembership"/>), the node's
+    /// <see cref="GroupMembership"/>, <see cref="TopicBrowser"/>), the node's
     /// <see cref="ByteBudget"/> for records on the receive path, and the stream materializer storages run graphs with.
     /// </summary>
     public static IServiceCollection AddLiiklusCore(
@@ -87,5 +88,6 @@ public static class LiiklusAkkaExtensions
             .AddSingleton<SubscriptionStarter>()
             .AddSingleton<ReceiveStreamStarter>()
             .AddSingleton<GroupMembership>()
+            .AddSingleton<TopicBrowser>()
             .AddSingleton<GroupPositions>();
 }

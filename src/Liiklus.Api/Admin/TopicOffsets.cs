@@ -25,6 +25,8 @@ internal sealed class TopicOffsets
 
     public IEnumerable<int> Partitions => _last.Keys.Order();
 
+    public IReadOnlySet<int> PartitionSet => _last.Keys.ToHashSet();
+
     public int PartitionCount => _last.Count;
 
     public bool Has(int partition) => _last.ContainsKey(partition);
