@@ -128,7 +128,10 @@ internal static class GroupsCommand
 
         results.Locked(w =>
         {
-            w.WriteLine($"Group {group.Group.Name} version {group.Group.Version} of topic {group.Group.Topic}, live members: {(group.LiveMembers is { } m ? Number(m) : "?")}");
+            // One name a line: topic names alone may take most of 80 columns.
+            w.WriteLine($"Topic:        {group.Group.Topic}");
+            w.WriteLine($"Group:        {group.Group.Name}, version {group.Group.Version}");
+            w.WriteLine($"Live members: {(group.LiveMembers is { } m ? Number(m) : "unknown")}");
             var table = new Table("PARTITION>", "POSITION>", "END>", "LAG>", "LAST ACK", "OWNER");
             foreach (var p in group.Partitions)
             {
