@@ -56,7 +56,9 @@ public static class LiiklusCli
         }
         catch (RpcException e)
         {
-            await console.Error.WriteLineAsync($"liiklus: {StatusName(e.StatusCode)}: {e.Status.Detail}");
+            // A call that failed on this side (no connection, a TLS handshake refused) says why in its innermost exception.
+            var cause = e.Status.DebugException is { } debug ? $" ({Innermost(debug).Message})" : "";
+            await console.Error.WriteLineAsync($"liiklus: {StatusName(e.StatusCode)}: {e.Status.Detail}{cause}");
             return ExitCodes.CallFailed;
         }
         finally
@@ -87,6 +89,8 @@ public static class LiiklusCli
 
         return builder.ToString();
     }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 
     private static string CommandPath(Command command)
     {
