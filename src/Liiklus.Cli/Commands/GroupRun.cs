@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Liiklus.Client;
 
 namespace Liiklus.Cli.Commands;
@@ -18,9 +19,12 @@ internal sealed class GroupRun(LiiklusClient client, ConsumerGroup group, Offset
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Partitions still short of the end offset they had at the start: the last record's offset there, by partition.
         Dictionary<int, ulong>? remaining = null;
+        // Asked first in any case: an unreachable gateway or a refused token fails the command at once, where the
+        // consumer would keep subscribing again.
+        var ends = await client.GetEndOffsetsAsync(group.Topic, stop.Token);
         if (exitAtEnd)
         {
-            remaining = await RemainingAsync(stop.Token);
+            remaining = await RemainingAsync(ends, stop.Token);
             if (remaining.Count == 0)
             {
                 return;
@@ -35,6 +39,7 @@ internal sealed class GroupRun(LiiklusClient client, ConsumerGroup group, Offset
         });
         var readers = new List<Task>();
         Exception? failure = null;
+        var watching = WatchForRefusalAsync();
         try
         {
             await foreach (var stream in consumer.ConsumeAsync(stop.Token))
@@ -44,13 +49,42 @@ internal sealed class GroupRun(LiiklusClient client, ConsumerGroup group, Offset
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopped: by the caller, the limit or the end.
+            // Stopped: by the caller, the limit, the end or a refusal.
         }
 
+        await stop.CancelAsync();
         await Task.WhenAll(readers);
+        await watching;
         if (failure is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        // The consumer subscribes again after any failure, as a service should; a command line gives up on a
+        // refusal that no retry changes, and says why.
+        async Task WatchForRefusalAsync()
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop.Token))
+                {
+                    if (consumer.LastError is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unimplemented } refused)
+                    {
+                        lock (_gate)
+                        {
+                            failure ??= refused;
+                        }
+
+                        await stop.CancelAsync();
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
         }
 
         async Task ReadAsync(PartitionStream stream)
@@ -110,9 +144,8 @@ internal sealed class GroupRun(LiiklusClient client, ConsumerGroup group, Offset
     }
 
     /// <summary>The partitions with records past the group's position, each with its last record's offset.</summary>
-    private async Task<Dictionary<int, ulong>> RemainingAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<int, ulong>> RemainingAsync(IReadOnlyDictionary<int, long> ends, CancellationToken cancellationToken)
     {
-        var ends = await client.GetEndOffsetsAsync(group.Topic, cancellationToken);
         var acked = await client.GetOffsetsAsync(group, cancellationToken);
         var remaining = new Dictionary<int, ulong>();
         foreach (var (partition, last) in ends)

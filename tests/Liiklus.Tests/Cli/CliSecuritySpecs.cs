@@ -4,7 +4,7 @@ using Xunit;
 namespace Liiklus.Tests.Cli;
 
 /// <summary>
-/// The global TLS and token options against a gateway with mutual TLS and HMAC512 tokens (in this process: a
+/// The global TLS and token options against a gateway with mutual TLS and HMAC512 tokens with scopes (in this process: a
 /// gateway process is first polled for health in plaintext).
 /// </summary>
 public sealed class CliSecuritySpecs(CliSecuritySpecs.SecureGateway gateway) : IClassFixture<CliSecuritySpecs.SecureGateway>
@@ -57,7 +57,26 @@ public sealed class CliSecuritySpecs(CliSecuritySpecs.SecureGateway gateway) : I
         Assert.Matches("^liiklus: (UNAVAILABLE|INTERNAL): ", run.Error);
     }
 
-    /// <summary>A gateway with mutual TLS and HMAC512 tokens, and the files a client needs.</summary>
+    [Fact]
+    public async Task Consume_in_a_group_the_token_may_not_use_exits_1_with_the_refusal_instead_of_subscribing_again()
+    {
+        var run = await CliRun.RunAsync([.. gateway.Secure, "--token", gateway.Token, "consume", "secured", "-g", "billing"]);
+
+        Assert.Equal(1, await run.Exit);
+        Assert.StartsWith("liiklus: PERMISSION_DENIED: ", run.Error);
+        Assert.Contains("liiklus:group:", run.Error);
+    }
+
+    [Fact]
+    public async Task Consume_without_a_token_exits_1_unauthenticated_before_subscribing()
+    {
+        var run = await CliRun.RunAsync([.. gateway.Secure, "consume", "secured", "-g", "cli-billing"]);
+
+        Assert.Equal(1, await run.Exit);
+        Assert.StartsWith("liiklus: UNAUTHENTICATED: ", run.Error);
+    }
+
+    /// <summary>A gateway with mutual TLS and HMAC512 tokens with scopes, and the files a client needs.</summary>
     public sealed class SecureGateway : IAsyncLifetime
     {
         private readonly TestFiles _files = new();
@@ -71,7 +90,14 @@ public sealed class CliSecuritySpecs(CliSecuritySpecs.SecureGateway gateway) : I
 
         public string ClientKey { get; private set; } = "";
 
-        public string Token { get; } = TestTokens.HmacSha512ByHand("cli-secret", subject: "cli-spec");
+        // Long enough for an HMAC-SHA512 key of its own.
+        private const string Secret = "cli-secret-cli-secret-cli-secret-cli-secret-cli-secret-cli-secret";
+
+        /// <summary>Every topic, groups named cli-*.</summary>
+        public string Token { get; } = TestTokens.Sign(
+            TestTokens.Hmac512(System.Text.Encoding.UTF8.GetBytes(Secret)),
+            subject: "cli-spec",
+            scope: "liiklus:publish:* liiklus:consume:* liiklus:group:cli-*");
 
         /// <summary>The server and every TLS option that reaches it.</summary>
         public string[] Secure => ["-s", Address, "--ca-file", CaFile, "--cert", ClientCertificate, "--key", ClientKey];
@@ -89,7 +115,8 @@ public sealed class CliSecuritySpecs(CliSecuritySpecs.SecureGateway gateway) : I
                 liiklus.grpc.tls.key = "file:{_files.WriteKey("server.key", server)}"
                 liiklus.grpc.tls.trust-cert = "{CaFile}"
                 liiklus.grpc.auth.alg = HMAC512
-                liiklus.grpc.auth.secret = "cli-secret"
+                liiklus.grpc.auth.secret = "{Secret}"
+                liiklus.grpc.auth.require-scopes = true
                 """);
         }
 

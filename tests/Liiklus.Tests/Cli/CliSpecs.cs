@@ -83,6 +83,24 @@ public sealed class CliSpecs(CliGatewayFixture fixture) : IClassFixture<CliGatew
     }
 
     [Fact]
+    public async Task Consume_stopped_as_by_ctrl_c_exits_0_having_acknowledged_what_it_printed()
+    {
+        var topic = NewName("stopped");
+        await LiiklusWithInput("a\nb\nc\n", "publish", topic, "-k", "same", "-");
+        using var stop = new CancellationTokenSource();
+
+        var consume = CliRun.Start(["-s", fixture.Server, "consume", topic, "-g", "g", "-f", "%v"], cancellationToken: stop.Token);
+        await Until(() => consume.Out == "a\nb\nc\n" || consume.Exit.IsCompleted, consume);
+        await stop.CancelAsync();
+        var exitCode = await consume.Exit.WaitAsync(TimeSpan.FromSeconds(20));
+        var rest = await Liiklus("consume", topic, "-g", "g", "-e", "-f", "%v");
+
+        Assert.True(exitCode == 0, consume.ToString());
+        Assert.Equal("a\nb\nc\n", consume.Out);
+        Assert.Equal("", rest.Out);
+    }
+
+    [Fact]
     public async Task Consume_prints_an_aligned_table_by_default()
     {
         var topic = NewName("table");
