@@ -45,6 +45,8 @@ public static class LiiklusCli
                 Output = console.Out,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
+                // Ctrl+C stops consume gracefully: its last acknowledgements may take the consumer's FinalAckTimeout.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
             };
             return await parsed.InvokeAsync(configuration, cancellationToken);
         }
