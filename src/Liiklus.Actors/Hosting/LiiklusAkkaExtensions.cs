@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Streams;
+using Liiklus.Actors.Browsing;
 using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
@@ -69,7 +70,7 @@ public static class LiiklusAkkaExtensions
 
     /// <summary>
     /// What the API calls the core through (<see cref="SubscriptionStarter"/>, <see cref="ReceiveStreamStarter"/>,
-    /// <see cref="GroupMembership"/>), the node's
+    /// <see cref="GroupMembership"/>, <see cref="TopicBrowser"/>), the node's
     /// <see cref="ByteBudget"/> for records on the receive path, and the stream materializer storages run graphs with.
     /// </summary>
     public static IServiceCollection AddLiiklusCore(
@@ -84,5 +85,6 @@ public static class LiiklusAkkaExtensions
             .AddSingleton<IMaterializer>(provider => provider.GetRequiredService<ActorSystem>().Materializer())
             .AddSingleton<SubscriptionStarter>()
             .AddSingleton<ReceiveStreamStarter>()
-            .AddSingleton<GroupMembership>();
+            .AddSingleton<GroupMembership>()
+            .AddSingleton<TopicBrowser>();
 }

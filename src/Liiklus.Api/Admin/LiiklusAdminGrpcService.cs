@@ -1,4 +1,7 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Liiklus.Actors.Browsing;
 using Liiklus.Actors.Groups;
 using Liiklus.Api.Grpc;
 using Liiklus.Api.Security.Scopes;
@@ -12,14 +15,20 @@ namespace Liiklus.Api.Admin;
 /// The admin API's reads: topics and their offsets from the records storage, groups and their positions from the
 /// positions storage (a group is listed once it has stored a position), live sessions from each group's coordinator. Offsets are "the next record delivered"
 /// (<see cref="TopicOffsets"/>). A listing answers only what the caller's token may read (<see cref="CallerScopes"/>).
+/// WatchGroup repeats DescribeGroup's answer; Browse reads records through the core's <see cref="TopicBrowser"/>.
 /// </summary>
 public sealed class LiiklusAdminGrpcService(
     IRecordsStorage records,
     IPositionsStorage positions,
-    GroupMembership membership) : LiiklusAdminServiceContract
+    GroupMembership membership,
+    TopicBrowser browser,
+    TimeProvider clock) : LiiklusAdminServiceContract
 {
     // A coordinator that does not answer within this leaves its group's live members and owners unset.
     private static readonly TimeSpan CoordinatorAnswer = TimeSpan.FromSeconds(3);
+
+    // A watcher hears from an unchanged group this often, so it knows the watch is alive.
+    private static readonly TimeSpan WatchHeartbeat = TimeSpan.FromMinutes(1);
     private const int ConcurrentGroupQuestions = 16;
 
     public override async Task<ListTopicsReply> ListTopics(ListTopicsRequest request, ServerCallContext context)
@@ -73,12 +82,74 @@ public sealed class LiiklusAdminGrpcService(
         return reply;
     }
 
-    public override async Task<DescribeGroupReply> DescribeGroup(DescribeGroupRequest request, ServerCallContext context)
+    public override Task<DescribeGroupReply> DescribeGroup(DescribeGroupRequest request, ServerCallContext context)
     {
         var (topic, group) = RequestMapping.DescribeGroup(request);
-        var offsets = await ExistingTopicAsync(topic, context.CancellationToken);
-        var acked = await positions.GetAsync(topic, group, context.CancellationToken);
-        var sessions = await SessionsAsync(topic, group.Name, offsets, context.CancellationToken);
+        return DescribeAsync(topic, group, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// DescribeGroup's answer at each interval, sent when it changed or a heartbeat is due. A snapshot that fails (the
+    /// group deleted, a storage down) ends the call with that status: the watcher sees why, and may watch again.
+    /// </summary>
+    public override async Task WatchGroup(WatchGroupRequest request, IServerStreamWriter<DescribeGroupReply> responseStream, ServerCallContext context)
+    {
+        var (topic, group, interval) = RequestMapping.WatchGroup(request);
+        var cancellationToken = context.CancellationToken;
+        DescribeGroupReply? sent = null;
+        var sentAt = clock.GetTimestamp();
+        while (true)
+        {
+            var snapshot = await DescribeAsync(topic, group, cancellationToken);
+            if (sent is null || !snapshot.Equals(sent) || clock.GetElapsedTime(sentAt) >= WatchHeartbeat)
+            {
+                await responseStream.WriteAsync(snapshot, cancellationToken);
+                sent = snapshot;
+                sentAt = clock.GetTimestamp();
+            }
+
+            var untilHeartbeat = WatchHeartbeat - clock.GetElapsedTime(sentAt);
+            await Task.Delay(untilHeartbeat < interval ? untilHeartbeat : interval, clock, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Resolves where each partition starts and, without follow, ends (the end offsets read when the call starts),
+    /// then streams what <see cref="TopicBrowser"/> reads.
+    /// </summary>
+    public override async Task Browse(BrowseRequest request, IServerStreamWriter<BrowsedRecord> responseStream, ServerCallContext context)
+    {
+        var query = RequestMapping.Browse(request);
+        var cancellationToken = context.CancellationToken;
+        var offsets = await ExistingTopicAsync(query.Topic, cancellationToken);
+        var partitions = RequestMapping.BrowsedPartitions(query, offsets.PartitionSet);
+        var byTime = query.From is BrowseFrom.Time time
+            ? await records.GetOffsetsForTimestampAsync(query.Topic, time.Value, cancellationToken)
+            : null;
+        var reads = partitions.Select(partition =>
+        {
+            var (earliest, end) = (offsets.EarliestOf(partition), offsets.EndOf(partition));
+            var from = query.From switch
+            {
+                BrowseFrom.EarliestRecord => earliest,
+                BrowseFrom.Offset at => at.Value,
+                BrowseFrom.Time => byTime!.TryGetValue(partition, out var found) ? found : end,
+                _ => end,
+            };
+            return new BrowsedPartition(partition, Math.Clamp(from, earliest, end), query.Follow ? null : end);
+        }).ToList();
+        await foreach (var record in browser.BrowseAsync(query.Topic, reads, query.Filter, query.Limit, cancellationToken))
+        {
+            await responseStream.WriteAsync(Browsed(record), cancellationToken);
+        }
+    }
+
+    /// <exception cref="RpcException">NOT_FOUND: an unknown topic, or a version with neither positions nor live members</exception>
+    private async Task<DescribeGroupReply> DescribeAsync(string topic, GroupId group, CancellationToken cancellationToken)
+    {
+        var offsets = await ExistingTopicAsync(topic, cancellationToken);
+        var acked = await positions.GetAsync(topic, group, cancellationToken);
+        var sessions = await SessionsAsync(topic, group.Name, offsets, cancellationToken);
         var ownSessions = sessions?.Where(session => session.GroupVersion == group.Version).ToList();
         if (acked.Count == 0 && (ownSessions is null || ownSessions.Count == 0))
         {
@@ -142,5 +213,27 @@ public sealed class LiiklusAdminGrpcService(
         }
 
         return summary;
+    }
+
+    private static BrowsedRecord Browsed(StoredRecord record)
+    {
+        var browsed = new BrowsedRecord
+        {
+            Partition = (uint)record.Partition,
+            Offset = (ulong)record.Offset,
+            Timestamp = Timestamp.FromDateTimeOffset(record.Timestamp),
+            Value = ByteString.CopyFrom(record.Value),
+        };
+        if (record.Key is { } key)
+        {
+            browsed.Key = ByteString.CopyFrom(key);
+        }
+
+        foreach (var header in record.Headers)
+        {
+            browsed.Headers.Add(new BrowsedHeader { Name = header.Name, Value = ByteString.CopyFrom(header.Value) });
+        }
+
+        return browsed;
     }
 }

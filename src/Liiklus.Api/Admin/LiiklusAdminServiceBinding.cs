@@ -25,6 +25,12 @@ public static class LiiklusAdminServiceBinding
     private static readonly Method<DescribeGroupRequest, DescribeGroupReply> DescribeGroup =
         CheckedMethods.Unary(ServiceName, "DescribeGroup", DescribeGroupRequest.Parser, DescribeGroupReply.Parser);
 
+    private static readonly Method<WatchGroupRequest, DescribeGroupReply> WatchGroup =
+        CheckedMethods.ServerStreaming(ServiceName, "WatchGroup", WatchGroupRequest.Parser, DescribeGroupReply.Parser);
+
+    private static readonly Method<BrowseRequest, BrowsedRecord> Browse =
+        CheckedMethods.ServerStreaming(ServiceName, "Browse", BrowseRequest.Parser, BrowsedRecord.Parser);
+
     /// <summary>The service's descriptor, for gRPC reflection.</summary>
     public static ServiceDescriptor Descriptor => LiiklusAdminService.Descriptor;
 
@@ -35,5 +41,7 @@ public static class LiiklusAdminServiceBinding
         binder.AddMethod(DescribeTopic, (UnaryServerMethod<DescribeTopicRequest, DescribeTopicReply>?)null);
         binder.AddMethod(ListGroups, (UnaryServerMethod<ListGroupsRequest, ListGroupsReply>?)null);
         binder.AddMethod(DescribeGroup, (UnaryServerMethod<DescribeGroupRequest, DescribeGroupReply>?)null);
+        binder.AddMethod(WatchGroup, (ServerStreamingServerMethod<WatchGroupRequest, DescribeGroupReply>?)null);
+        binder.AddMethod(Browse, (ServerStreamingServerMethod<BrowseRequest, BrowsedRecord>?)null);
     }
 }

@@ -18,4 +18,8 @@ public abstract class LiiklusAdminServiceContract
     public abstract Task<ListGroupsReply> ListGroups(ListGroupsRequest request, ServerCallContext context);
 
     public abstract Task<DescribeGroupReply> DescribeGroup(DescribeGroupRequest request, ServerCallContext context);
+
+    public abstract Task WatchGroup(WatchGroupRequest request, IServerStreamWriter<DescribeGroupReply> responseStream, ServerCallContext context);
+
+    public abstract Task Browse(BrowseRequest request, IServerStreamWriter<BrowsedRecord> responseStream, ServerCallContext context);
 }

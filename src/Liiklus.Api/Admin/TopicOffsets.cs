@@ -25,6 +25,8 @@ internal sealed class TopicOffsets
 
     public IEnumerable<int> Partitions => _last.Keys.Order();
 
+    public IReadOnlySet<int> PartitionSet => _last.Keys.ToHashSet();
+
     public static async Task<TopicOffsets> ReadAsync(IRecordsStorage records, string topic, CancellationToken cancellationToken)
     {
         // Earliest first: records appended or dropped between the two questions cannot put it past the end.

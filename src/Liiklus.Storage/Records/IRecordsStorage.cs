@@ -35,6 +35,15 @@ public interface IRecordsStorage
     Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Partition → offset of the first record whose timestamp is at or after <paramref name="timestamp"/>, or the
+    /// offset the next record will get for a partition that holds none (as Kafka's offsets-for-times lookup). Only
+    /// retained records count: a time older than retention answers the oldest retained record. An unknown topic
+    /// answers an empty map and is not created.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The names of the topics the storage holds, ordered (ordinal). A storage's own internal topics (Kafka's
     /// <c>__</c> names) are left out.
     /// </summary>

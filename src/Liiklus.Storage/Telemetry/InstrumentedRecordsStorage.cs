@@ -48,6 +48,9 @@ public sealed class InstrumentedRecordsStorage(IRecordsStorage inner, string sto
     public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         ObserveAsync("earliest_offsets", topic, () => inner.GetEarliestOffsetsAsync(topic, cancellationToken));
 
+    public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
+        ObserveAsync("offsets_for_timestamp", topic, () => inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken));
+
     public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
         ObserveAsync("list_topics", topic: null, () => inner.ListTopicsAsync(cancellationToken));
 

@@ -30,6 +30,8 @@ public sealed class MalformedRequestSpecs
     {
         { "DescribeTopic", DescribeTopicRequest.Parser },
         { "DescribeGroup", DescribeGroupRequest.Parser },
+        { "WatchGroup", WatchGroupRequest.Parser },
+        { "Browse", BrowseRequest.Parser },
     };
 
     [Theory]

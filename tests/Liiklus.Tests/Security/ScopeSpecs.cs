@@ -142,6 +142,37 @@ public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture
     }
 
     [Fact]
+    public async Task Browse_needs_the_topics_consume_scope_and_watch_group_also_the_groups_scope()
+    {
+        var tenant = NewName("brw");
+        var (mine, theirs) = ($"{tenant}.mine", $"{tenant}.theirs");
+        var everything = gateway.ClientFor("admin", $"liiklus:publish:{tenant}.* liiklus:consume:{tenant}.*");
+        foreach (var topic in new[] { mine, theirs })
+        {
+            var partition = (await everything.PublishAsync(topic, "v", key: "k")).Partition;
+            await everything.AckAsync(new AckRequest { Topic = topic, Group = "billing", Partition = partition, Offset = 0 });
+            await everything.AckAsync(new AckRequest { Topic = topic, Group = "reporting", Partition = partition, Offset = 0 });
+        }
+
+        var admin = gateway.AdminFor("tenant-admin", $"liiklus:consume:{mine} liiklus:group:billing");
+
+        var browseTheirs = await SecureClients.StatusOf(() => FirstAsync(admin.Browse(new BrowseRequest { Topic = theirs })));
+        var watchTheirs = await SecureClients.StatusOf(() => FirstAsync(admin.WatchGroup(new WatchGroupRequest { Topic = theirs, Group = "billing" })));
+        var watchOtherGroup = await SecureClients.StatusOf(() => FirstAsync(admin.WatchGroup(new WatchGroupRequest { Topic = mine, Group = "reporting" })));
+        var browsed = await FirstAsync(admin.Browse(new BrowseRequest { Topic = mine }));
+        var watched = await FirstAsync(admin.WatchGroup(new WatchGroupRequest { Topic = mine, Group = "billing" }));
+
+        Assert.All([browseTheirs, watchTheirs], status =>
+        {
+            Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
+            Assert.Equal($"the token's scope lacks liiklus:consume:{theirs}", status.Detail);
+        });
+        Assert.Equal((StatusCode.PermissionDenied, "the token's scope lacks liiklus:group:reporting"), (watchOtherGroup.StatusCode, watchOtherGroup.Detail));
+        Assert.Equal("v", browsed.Value.ToStringUtf8());
+        Assert.Equal((mine, "billing"), (watched.Topic, watched.Group));
+    }
+
+    [Fact]
     public async Task Invalid_request_is_invalid_before_it_is_denied()
     {
         var client = gateway.ClientFor("tenant-a", "liiklus:consume:a.*");
@@ -149,6 +180,16 @@ public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture
         var status = await SecureClients.StatusOf(() => client.GetOffsetsAsync(new GetOffsetsRequest { Topic = "b.orders" }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+    }
+
+    private static async Task<T> FirstAsync<T>(AsyncServerStreamingCall<T> call)
+    {
+        using (call)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            Assert.True(await call.ResponseStream.MoveNext(deadline.Token), "the stream ended without a message");
+            return call.ResponseStream.Current;
+        }
     }
 
     /// <summary>One gateway requiring scopes, HS512 tokens, and every log line it writes.</summary>

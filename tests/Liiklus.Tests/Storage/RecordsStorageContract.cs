@@ -239,6 +239,72 @@ public abstract class RecordsStorageContract : TestKit
         Assert.DoesNotContain(topic, await Storage.ListTopicsAsync(CancellationToken.None));
     }
 
+    // Virtual: a storage whose test double cannot look records up by time skips it by an override that says why.
+    [Fact]
+    public virtual async Task Offsets_for_a_timestamp_are_the_first_record_at_or_after_it_and_the_end_past_the_last()
+    {
+        var topic = NewTopic();
+        var first = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var published = new List<PublishResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            published.Add(await Storage.PublishAsync(topic, Record($"v{i}", "k") with { Timestamp = first.AddSeconds(i) }, CancellationToken.None));
+        }
+
+        var partition = published[0].Partition;
+        var beforeAll = await Storage.GetOffsetsForTimestampAsync(topic, first.AddDays(-1), CancellationToken.None);
+        var exact = await Storage.GetOffsetsForTimestampAsync(topic, first.AddSeconds(2), CancellationToken.None);
+        var between = await Storage.GetOffsetsForTimestampAsync(topic, first.AddSeconds(1).AddTicks(1), CancellationToken.None);
+        var afterAll = await Storage.GetOffsetsForTimestampAsync(topic, first.AddSeconds(4), CancellationToken.None);
+
+        Assert.Equal(published[0].Offset, beforeAll[partition]);
+        Assert.Equal(published[2].Offset, exact[partition]);
+        Assert.Equal(published[2].Offset, between[partition]);
+        Assert.Equal(published[3].Offset + 1, afterAll[partition]);
+    }
+
+    [Fact]
+    public async Task Offsets_for_a_timestamp_cover_every_partition_and_answer_the_end_of_those_without_such_a_record()
+    {
+        var topic = NewTopic();
+        var old = await Storage.PublishAsync(topic, Record("old", "a") with { Timestamp = DateTimeOffset.UtcNow.AddHours(-2) }, CancellationToken.None);
+
+        var offsets = await Storage.GetOffsetsForTimestampAsync(topic, DateTimeOffset.UtcNow.AddHours(-1), CancellationToken.None);
+        var endOffsets = await Storage.GetEndOffsetsAsync(topic, CancellationToken.None);
+
+        Assert.Equal(endOffsets.Keys.Order(), offsets.Keys.Order());
+        Assert.Equal(old.Offset + 1, offsets[old.Partition]);
+        Assert.All(offsets, p => Assert.Equal(endOffsets[p.Key] + 1, p.Value));
+    }
+
+    [Fact]
+    public virtual async Task Offsets_for_a_timestamp_take_the_first_such_record_when_timestamps_go_back()
+    {
+        // Publishers stamp records with their own clocks: a later offset may carry an earlier time.
+        var topic = NewTopic();
+        var origin = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var published = new List<PublishResult>();
+        foreach (var seconds in new[] { 0, 20, 10, 30 })
+        {
+            published.Add(await Storage.PublishAsync(topic, Record($"at-{seconds}", "k") with { Timestamp = origin.AddSeconds(seconds) }, CancellationToken.None));
+        }
+
+        var offsets = await Storage.GetOffsetsForTimestampAsync(topic, origin.AddSeconds(10), CancellationToken.None);
+        var later = await Storage.GetOffsetsForTimestampAsync(topic, origin.AddSeconds(25), CancellationToken.None);
+
+        Assert.Equal(published[1].Offset, offsets[published[0].Partition]);
+        Assert.Equal(published[3].Offset, later[published[0].Partition]);
+    }
+
+    [Fact]
+    public async Task Offsets_for_a_timestamp_of_an_unknown_topic_are_empty_and_do_not_create_it()
+    {
+        var topic = NewTopic();
+
+        Assert.Empty(await Storage.GetOffsetsForTimestampAsync(topic, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.DoesNotContain(topic, await Storage.ListTopicsAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task Listed_topics_are_ordered_and_include_every_topic_written_to()
     {

@@ -25,6 +25,9 @@ public sealed class CountingRecordsStorage(IRecordsStorage inner) : IRecordsStor
     public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         inner.GetEarliestOffsetsAsync(topic, cancellationToken);
 
+    public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
+        inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);
+
     public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
         inner.ListTopicsAsync(cancellationToken);
 

@@ -76,6 +76,9 @@ public sealed class GatedRecordsStorage(IRecordsStorage inner) : IRecordsStorage
     public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         inner.GetEarliestOffsetsAsync(topic, cancellationToken);
 
+    public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
+        inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);
+
     public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) => inner.ListTopicsAsync(cancellationToken);
 
     public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start) =>

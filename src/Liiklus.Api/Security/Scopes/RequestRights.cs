@@ -62,6 +62,16 @@ public static class RequestRights
                 return [Right.Consume(topic), Right.Group(group.Name)];
             }
 
+            case WatchGroupRequest watchGroup:
+            {
+                var (topic, group, _) = RequestMapping.WatchGroup(watchGroup);
+                return [Right.Consume(topic), Right.Group(group.Name)];
+            }
+
+            // A browse reads records as a consumer would, without a group.
+            case BrowseRequest browse:
+                return [Right.Consume(RequestMapping.Browse(browse).Topic)];
+
             default:
                 return null;
         }

@@ -181,6 +181,26 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         TopicOffsetsAsync(topic, OffsetSpec.Earliest(), "earliest offsets", cancellationToken);
 
+    /// <summary>
+    /// Kafka's ListOffsets by timestamp, through the admin client (asynchronous, unlike a consumer's blocking
+    /// OffsetsForTimes). The brokers answer -1 where no record is that recent; the end offset is read before the
+    /// lookup, so a record stamped after the time but published between the two requests is never skipped.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.RequestTimeout);
+        var partitions = await PartitionsOfAsync(topic, bounded.Token);
+        if (partitions.Count == 0)
+        {
+            return new Dictionary<int, long>();
+        }
+
+        var ends = await PartitionOffsetsAsync(topic, partitions, OffsetSpec.Latest(), "end offsets", bounded);
+        var found = await PartitionOffsetsAsync(topic, partitions, OffsetSpec.ForTimestamp(KafkaMilliseconds(timestamp)), "offsets for a timestamp", bounded);
+        return partitions.ToDictionary(p => p, p => found.TryGetValue(p, out var offset) && offset >= 0 ? offset : ends[p]);
+    }
+
     public async Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken)
     {
         try
@@ -240,10 +260,19 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(_options.RequestTimeout);
-        var metadata = await TopicMetadataAsync(topic, create: false, bounded.Token);
+        var partitions = await PartitionsOfAsync(topic, bounded.Token);
+        return partitions.Count == 0
+            ? new Dictionary<int, long>()
+            : await PartitionOffsetsAsync(topic, partitions, spec, what, bounded);
+    }
+
+    /// <summary>The partitions of a topic, from its metadata; none for an unknown topic, which is not created.</summary>
+    private async Task<IReadOnlyList<int>> PartitionsOfAsync(string topic, CancellationToken cancellationToken)
+    {
+        var metadata = await TopicMetadataAsync(topic, create: false, cancellationToken);
         if (metadata.Error.Code == ErrorCode.UnknownTopicOrPart)
         {
-            return new Dictionary<int, long>();
+            return [];
         }
 
         if (metadata.Error.Code != ErrorCode.NoError)
@@ -251,9 +280,21 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
             throw KafkaErrors.Unavailable(metadata.Error, $"describing topic '{topic}'");
         }
 
-        var request = metadata.Partitions.Select(p => new TopicPartitionOffsetSpec
+        return [.. metadata.Partitions.Select(p => p.PartitionId)];
+    }
+
+    /// <summary>Partition → the offset <paramref name="spec"/> names, for the given partitions of a topic, in one request.</summary>
+    /// <param name="bounded">the call's deadline: a cancellation by it is reported as the storage not answering in time</param>
+    private async Task<IReadOnlyDictionary<int, long>> PartitionOffsetsAsync(
+        string topic,
+        IReadOnlyList<int> partitions,
+        OffsetSpec spec,
+        string what,
+        CancellationTokenSource bounded)
+    {
+        var request = partitions.Select(p => new TopicPartitionOffsetSpec
         {
-            TopicPartition = new TopicPartition(topic, p.PartitionId),
+            TopicPartition = new TopicPartition(topic, p),
             OffsetSpec = spec,
         });
         try
@@ -298,6 +339,16 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         {
             throw KafkaErrors.DeadlineReached($"the offsets of {topicPartition}", e);
         }
+    }
+
+    /// <summary>
+    /// Kafka stamps records in whole milliseconds: a record is at or after a finer time only from the next whole
+    /// millisecond on. Times before 1970 are the epoch, as negative times name Kafka's special offsets.
+    /// </summary>
+    internal static long KafkaMilliseconds(DateTimeOffset timestamp)
+    {
+        var sinceEpoch = timestamp - DateTimeOffset.UnixEpoch;
+        return sinceEpoch <= TimeSpan.Zero ? 0 : (sinceEpoch.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
     }
 
     private async Task<TopicMetadata> TopicMetadataAsync(string topic, bool create, CancellationToken cancellationToken)

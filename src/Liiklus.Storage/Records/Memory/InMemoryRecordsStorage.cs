@@ -55,6 +55,20 @@ public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRe
         return Task.FromResult<IReadOnlyDictionary<int, long>>(earliest);
     }
 
+    public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    {
+        var offsets = new Dictionary<int, long>();
+        if (_topics.TryGetValue(topic, out var partitions))
+        {
+            foreach (var log in partitions)
+            {
+                offsets[log.Partition] = log.FirstAtOrAfter(timestamp);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<int, long>>(offsets);
+    }
+
     public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([.. _topics.Keys.Order(StringComparer.Ordinal)]);
 

@@ -85,6 +85,28 @@ internal sealed class PartitionLog(int partition, int retention)
         }
     }
 
+    /// <summary>
+    /// The offset of the first retained record stamped at or after <paramref name="timestamp"/>, or the next offset
+    /// when there is none. Publishers stamp records with their own clocks (the gateway's when it publishes), so
+    /// timestamps are not monotonic within a partition and no binary search can be trusted: this scans what the log
+    /// holds, at most its retention.
+    /// </summary>
+    public long FirstAtOrAfter(DateTimeOffset timestamp)
+    {
+        lock (_lock)
+        {
+            for (var offset = _lowWatermark; offset < _nextOffset; offset++)
+            {
+                if (_ring[offset % _ring.Length].Timestamp >= timestamp)
+                {
+                    return offset;
+                }
+            }
+
+            return _nextOffset;
+        }
+    }
+
     public void StopWaiting(Action wakeOnAppend)
     {
         lock (_lock)
