@@ -1,7 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Liiklus.Actors.Sessions;
 using Liiklus.Actors.Telemetry;
+using Liiklus.Storage;
+using Liiklus.Storage.Positions;
 using Liiklus.Storage.Records;
 
 namespace Liiklus.Actors.Groups;
@@ -11,12 +14,44 @@ namespace Liiklus.Actors.Groups;
 /// every version of the name, gives each partition to exactly one subscription, rebalances stickily when
 /// members come and go (found out by death watch) or the topic gains partitions (asked when a member joins and
 /// on a timer while it has members), and tells each claimed Receive stream when its partition leaves its session.
+/// <para>
+/// Every ack is stored through it, so that a position reset can fence off acks made before it. The rule: a reset of
+/// (version, partition) starts a new epoch, a value never used before for it. The partition is revoked from the
+/// version's session and assigned again under a session id that carries the epoch; the reset waits for the ack writes
+/// it has started, writes the new positions, and only then answers other messages. Afterwards an ack naming a session
+/// id of another epoch is refused, and a stateless ack (topic, group, version, partition) is stored only when its
+/// offset lies between the reset target and the highest offset a Receive stream of the new epoch has written to its
+/// client: a record must have been delivered since the reset for its ack to count. The coordinator learns that
+/// watermark from the streams themselves, wherever they run: it asks the partition's claimed stream when an ack is
+/// above what it knows, and a stream of an epoch reports its last word when it ends. Epochs live as long as the
+/// coordinator: one that passivated (no member, no stream, idle) or moved with a lost node starts without fences.
+/// </para>
+/// <para>
+/// A partition taken from a session whose stream was reading it is handed over once that session's last ack has
+/// landed: clients ack what they handled as their stream ends, and a next owner assigned before that ack would start
+/// from the older position and deliver those records again. The stream reports the last offset it delivered when it
+/// ends; the partition goes to its next owner when an ack of the old session's version reaches that offset, when the
+/// stream delivered nothing, or after the handoff grace at the latest.
+/// </para>
 /// </summary>
 public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 {
     private const string RefreshKey = "refresh-partitions";
+
+    // How long a stateless ack above the known watermark waits for the partition's stream to say what it delivered.
+    private static readonly TimeSpan DeliveredAnswer = TimeSpan.FromSeconds(5);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IRecordsStorage _records;
+    private readonly IPositionsStorage _positions;
+    private readonly Dictionary<(uint Version, int Partition), Fence> _fences = [];
+    private readonly Dictionary<(uint Version, int Partition), DateTimeOffset> _lastAcks = [];
+    private readonly Dictionary<(uint Version, int Partition), List<PendingAck>> _pendingAcks = [];
+    private readonly Dictionary<(uint Version, int Partition), long> _ackedOffsets = [];
+    private readonly Dictionary<int, Handoff> _handoffs = [];
+    private readonly TimeSpan _handoffGrace;
+    private int _writesInFlight;
+    private long _lastEpoch;
+    private Action? _whenWritesDone;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeSpan _refreshInterval;
     private readonly GroupTelemetry? _telemetry;
@@ -28,9 +63,18 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     private bool _refreshing;
 
     /// <param name="telemetry">where rebalances, claims and the coordinated groups are reported; null: nowhere</param>
-    public GroupCoordinator(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval, GroupTelemetry? telemetry = null)
+    /// <param name="handoffGrace">how long a revoked partition waits at most for its old session's last ack (see the class)</param>
+    public GroupCoordinator(
+        IRecordsStorage records,
+        IPositionsStorage positions,
+        TimeSpan idleTimeout,
+        TimeSpan refreshInterval,
+        GroupTelemetry? telemetry = null,
+        TimeSpan handoffGrace = default)
     {
+        _handoffGrace = handoffGrace;
         _records = records;
+        _positions = positions;
         _idleTimeout = idleTimeout;
         _refreshInterval = refreshInterval;
         _telemetry = telemetry;
@@ -41,8 +85,14 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IRecordsStorage records, TimeSpan idleTimeout, TimeSpan refreshInterval, GroupTelemetry? telemetry = null) =>
-        Akka.Actor.Props.Create(() => new GroupCoordinator(records, idleTimeout, refreshInterval, telemetry));
+    public static Props Props(
+        IRecordsStorage records,
+        IPositionsStorage positions,
+        TimeSpan idleTimeout,
+        TimeSpan refreshInterval,
+        GroupTelemetry? telemetry = null,
+        TimeSpan handoffGrace = default) =>
+        Akka.Actor.Props.Create(() => new GroupCoordinator(records, positions, idleTimeout, refreshInterval, telemetry, handoffGrace));
 
     protected override void PostStop() => _telemetry?.Stopped(_topic, _groupName);
 
@@ -94,7 +144,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             }
             else
             {
-                _members.Add(new Member(join.SessionId, join.Subscriber, join.ClientAddress));
+                _members.Add(new Member(join.SessionId, Identify(join.SessionId).Version, join.Subscriber, join.ClientAddress));
             }
 
             Context.Watch(join.Subscriber);
@@ -102,7 +152,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             Rebalance(joiner: join.SessionId);
             // Every join is answered with the session's whole share, even an empty one: it acknowledges a join
             // that may have been retried, and subscribers ignore partitions they already hold.
-            join.Subscriber.Tell(new PartitionsAssigned(join.SessionId, PartitionsOf(join.SessionId)));
+            join.Subscriber.Tell(Assigned(_members.First(m => m.SessionId == join.SessionId), HeldBy(join.SessionId)));
             UpdateIdleTimeout();
             RefreshPartitions();
         });
@@ -126,9 +176,17 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Receive<ClaimPartition>(OnClaim);
         Receive<GetGroupState>(_ => Sender.Tell(new GroupState(
             _owners.Length,
-            _members.ToDictionary(m => m.SessionId, m => PartitionsOf(m.SessionId)),
+            _members.ToDictionary(m => m.SessionId, m => HeldBy(m.SessionId)),
             _members.ToDictionary(m => m.SessionId, m => NodeOf(m.Subscriber)),
-            _members.Where(m => m.ClientAddress is not null).ToDictionary(m => m.SessionId, m => m.ClientAddress!))));
+            _members.Where(m => m.ClientAddress is not null).ToDictionary(m => m.SessionId, m => m.ClientAddress!),
+            [.. _lastAcks.Select(a => new LastAck(a.Key.Version, a.Key.Partition, a.Value))])));
+        Receive<AckPosition>(ack => OnAck(ack, Sender));
+        Receive<AckWritten>(OnAckWritten);
+        Receive<DeliveredUpTo>(OnDelivered);
+        Receive<PendingAcksExpired>(expired => RefusePending(expired.Key, null));
+        Receive<HandoffExpired>(expired => HandOver(expired.Partition));
+        Receive<ResetGroupPositions>(reset => StartReset(reset, Sender));
+        Receive<DeleteGroupPositions>(delete => StartDelete(delete, Sender));
         Receive<Terminated>(terminated =>
         {
             if (_members.Find(m => m.Subscriber.Equals(terminated.ActorRef)) is { } member)
@@ -174,7 +232,8 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     {
         using var span = CoordinatorTracing.Start("claim", _topic, _groupName);
         span?.SetTag("liiklus.partition", claim.Partition);
-        if (_members.All(m => m.SessionId != claim.SessionId))
+        var (memberId, version, epoch) = Identify(claim.SessionId);
+        if (_members.All(m => m.SessionId != memberId))
         {
             claim.Stream.Tell(new SessionUnknown(claim.SessionId));
             span?.SetTag("liiklus.claim.result", "session_unknown");
@@ -182,7 +241,9 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             return;
         }
 
-        if (claim.Partition < 0 || claim.Partition >= _owners.Length || _owners[claim.Partition] != claim.SessionId)
+        // An id of an older epoch lost the partition to the reset, as if it had moved to another session.
+        if (claim.Partition < 0 || claim.Partition >= _owners.Length || _owners[claim.Partition] != memberId
+            || EpochOf(version, claim.Partition) != epoch || _handoffs.ContainsKey(claim.Partition))
         {
             claim.Stream.Tell(new PartitionNotOwned(claim.SessionId, claim.Partition));
             span?.SetTag("liiklus.claim.result", "not_owned");
@@ -239,10 +300,19 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
                 if (_claims.Remove(partition, out var claim))
                 {
                     claim.Stream.Tell(new ClaimRevoked(claim.SessionId, partition));
+                    if (_handoffGrace > TimeSpan.Zero && !_handoffs.ContainsKey(partition))
+                    {
+                        _handoffs[partition] = new Handoff(claim.SessionId, Identify(claim.SessionId).Version);
+                        Timers.StartSingleTimer(("handoff", partition), new HandoffExpired(partition), _handoffGrace);
+                    }
                 }
             }
 
-            if (after is not null)
+            if (after is null)
+            {
+                DropHandoff(partition);
+            }
+            else if (!_handoffs.ContainsKey(partition))
             {
                 Add(assigned, after, partition);
             }
@@ -258,7 +328,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
             if (member.SessionId != joiner && assigned.TryGetValue(member.SessionId, out var gained))
             {
-                member.Subscriber.Tell(new PartitionsAssigned(member.SessionId, gained));
+                member.Subscriber.Tell(Assigned(member, gained));
             }
         }
 
@@ -274,6 +344,422 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
                 _members.Count,
                 assigned.Values.Sum(p => p.Count));
         }
+    }
+
+    /// <summary>The member a session id stands for (its id without an epoch), its group version and its epoch.</summary>
+    private static (string MemberId, uint Version, long Epoch) Identify(string sessionId) =>
+        SessionToken.TryDecode(sessionId, out var token)
+            ? (token.Epoch == 0 ? sessionId : token.MemberId, token.Group.Version, token.Epoch)
+            : (sessionId, 0, 0);
+
+    private long EpochOf(uint version, int partition) =>
+        _fences.TryGetValue((version, partition), out var fence) ? fence.Epoch : 0;
+
+    private PartitionsAssigned Assigned(Member member, IReadOnlyList<int> partitions) =>
+        partitions.Any(p => EpochOf(member.Version, p) != 0)
+            ? new PartitionsAssigned(member.SessionId, partitions, [.. partitions.Select(p => EpochOf(member.Version, p))])
+            : new PartitionsAssigned(member.SessionId, partitions);
+
+    /// <summary>The partitions a session owns and has been told of: those waiting for a handoff are not yet its.</summary>
+    private IReadOnlyList<int> HeldBy(string sessionId) => [.. PartitionsOf(sessionId).Where(p => !_handoffs.ContainsKey(p))];
+
+    /// <summary>Ends a partition's handoff: its owner, if any, is told of it now.</summary>
+    private void HandOver(int partition)
+    {
+        if (!DropHandoff(partition))
+        {
+            return;
+        }
+
+        if (partition < _owners.Length && _owners[partition] is { } owner && _members.Find(m => m.SessionId == owner) is { } member)
+        {
+            member.Subscriber.Tell(Assigned(member, [partition]));
+        }
+    }
+
+    private bool DropHandoff(int partition)
+    {
+        Timers.Cancel(("handoff", partition));
+        return _handoffs.Remove(partition);
+    }
+
+    private void OnAck(AckPosition ack, IActorRef replyTo)
+    {
+        var key = (ack.GroupVersion, ack.Partition);
+        if (_fences.TryGetValue(key, out var fence))
+        {
+            if (ack.SessionId is { } sessionId)
+            {
+                if (Identify(sessionId).Epoch != fence.Epoch)
+                {
+                    replyTo.Tell(new AckRefused(ack.Partition, AckRefusal.StaleSession, $"session '{sessionId}' held partition {ack.Partition} before its positions were reset; ack with the session id of the partition's new assignment"));
+                    return;
+                }
+            }
+            else if (ack.Offset < fence.Target)
+            {
+                replyTo.Tell(new AckRefused(ack.Partition, AckRefusal.NotDeliveredSinceReset, $"offset {ack.Offset} of partition {ack.Partition} precedes the position the group version was reset to ({fence.Target}): the ack was made before the reset"));
+                return;
+            }
+            else if (ack.Offset > fence.DeliveredMax)
+            {
+                // Perhaps delivered since the watermark was last heard of: ask the stream of the epoch that reads it now.
+                if (_claims.TryGetValue(ack.Partition, out var claim) && Identify(claim.SessionId) is var owner
+                    && owner.Version == ack.GroupVersion && owner.Epoch == fence.Epoch)
+                {
+                    if (!_pendingAcks.TryGetValue(key, out var pending))
+                    {
+                        _pendingAcks[key] = pending = [];
+                        Timers.StartSingleTimer(("pending-acks", key), new PendingAcksExpired(key), DeliveredAnswer);
+                    }
+
+                    pending.Add(new PendingAck(ack, replyTo, claim.SessionId));
+                    claim.Stream.Tell(new ReportDelivered(claim.SessionId, ack.Partition));
+                    return;
+                }
+
+                replyTo.Tell(NotDelivered(ack, fence));
+                return;
+            }
+        }
+
+        Write(ack, replyTo);
+    }
+
+    private static AckRefused NotDelivered(AckPosition ack, Fence fence) =>
+        new(ack.Partition, AckRefusal.NotDeliveredSinceReset, $"offset {ack.Offset} of partition {ack.Partition} has not been delivered since the group version's position was reset to {fence.Target}: the ack was made before the reset");
+
+    private void Write(AckPosition ack, IActorRef replyTo)
+    {
+        _writesInFlight++;
+        var key = (ack.GroupVersion, ack.Partition);
+        Guarded(() => _positions.UpdateAsync(ack.Topic, new GroupId(ack.GroupName, ack.GroupVersion), ack.Partition, ack.Offset, CancellationToken.None))
+            .PipeTo(Self, success: () => new AckWritten(key, ack.Offset, replyTo, null), failure: e => new AckWritten(key, ack.Offset, replyTo, e));
+    }
+
+    private void OnAckWritten(AckWritten written)
+    {
+        _writesInFlight--;
+        var partition = written.Key.Partition;
+        switch (written.Failure)
+        {
+            case null:
+                _lastAcks[written.Key] = DateTimeOffset.UtcNow;
+                _ackedOffsets[written.Key] = written.Offset;
+                written.ReplyTo.Tell(new AckStored(partition));
+                if (_handoffs.TryGetValue(partition, out var handoff) && handoff.Version == written.Key.Version
+                    && handoff.Delivered is { } delivered && written.Offset >= delivered)
+                {
+                    HandOver(partition);
+                }
+
+                break;
+            case PositionOutOfRangeException outOfRange:
+                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.OutOfRange, outOfRange.Message, outOfRange.Field));
+                break;
+            case StorageUnavailableException unavailable:
+                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.StorageUnavailable, unavailable.Summary));
+                break;
+            default:
+                _log.Warning(written.Failure, "Ack of topic {Topic} group {Group} version {GroupVersion} partition {Partition} could not be stored", _topic, _groupName, written.Key.Version, partition);
+                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.StorageUnavailable, StorageUnavailableException.PositionsSummary));
+                break;
+        }
+
+        if (_writesInFlight == 0 && _whenWritesDone is { } next)
+        {
+            _whenWritesDone = null;
+            next();
+        }
+    }
+
+    private void OnDelivered(DeliveredUpTo delivered)
+    {
+        if (_handoffs.TryGetValue(delivered.Partition, out var handoff) && handoff.StreamSession == delivered.SessionId)
+        {
+            handoff.Delivered = delivered.HighestOffset;
+            if (delivered.HighestOffset < 0
+                || (_ackedOffsets.TryGetValue((handoff.Version, delivered.Partition), out var acked) && acked >= delivered.HighestOffset))
+            {
+                HandOver(delivered.Partition);
+            }
+        }
+
+        var (_, version, epoch) = Identify(delivered.SessionId);
+        var key = (version, delivered.Partition);
+        if (!_fences.TryGetValue(key, out var fence) || fence.Epoch != epoch)
+        {
+            return;
+        }
+
+        fence.DeliveredMax = Math.Max(fence.DeliveredMax, delivered.HighestOffset);
+        if (!_pendingAcks.TryGetValue(key, out var pending))
+        {
+            return;
+        }
+
+        foreach (var ack in pending.Where(p => p.Ack.Offset <= fence.DeliveredMax).ToList())
+        {
+            pending.Remove(ack);
+            Write(ack.Ack, ack.ReplyTo);
+        }
+
+        // The stream that was asked has answered: what it did not deliver, no stream of the epoch did as far as is known.
+        RefusePending(key, delivered.SessionId);
+    }
+
+    /// <param name="askedSession">only the acks waiting for this stream's answer; all of them when null</param>
+    private void RefusePending((uint Version, int Partition) key, string? askedSession)
+    {
+        if (!_pendingAcks.TryGetValue(key, out var pending))
+        {
+            return;
+        }
+
+        foreach (var ack in pending.Where(p => askedSession is null || p.AskedSession == askedSession).ToList())
+        {
+            pending.Remove(ack);
+            ack.ReplyTo.Tell(_fences.TryGetValue(key, out var fence)
+                ? NotDelivered(ack.Ack, fence)
+                : new AckRefused(key.Partition, AckRefusal.NotDeliveredSinceReset, $"partition {key.Partition} was reset while the ack waited"));
+        }
+
+        if (pending.Count == 0)
+        {
+            _pendingAcks.Remove(key);
+            Timers.Cancel(("pending-acks", key));
+        }
+    }
+
+    private void StartReset(ResetGroupPositions reset, IActorRef replyTo)
+    {
+        var version = reset.GroupVersion;
+        var epoch = _lastEpoch = Math.Max(DateTime.UtcNow.Ticks, _lastEpoch + 1);
+        var revoked = new Dictionary<string, List<int>>();
+        foreach (var partition in reset.Targets.Select(t => t.Partition))
+        {
+            var key = (version, partition);
+            // Until the positions are written no ack of the partition is stored; what waits now was made before.
+            _fences[key] = new Fence(epoch, long.MaxValue);
+            RefusePending(key, null);
+            if (partition < _owners.Length && _owners[partition] is { } owner && _members.Find(m => m.SessionId == owner) is { } member
+                && member.Version == version)
+            {
+                // The reset writes the position a handoff would wait for: the owner is assigned it with the reset.
+                DropHandoff(partition);
+                Add(revoked, owner, partition);
+                if (_claims.Remove(partition, out var claim))
+                {
+                    claim.Stream.Tell(new ClaimRevoked(claim.SessionId, partition));
+                }
+            }
+        }
+
+        foreach (var (sessionId, partitions) in revoked)
+        {
+            _members.Find(m => m.SessionId == sessionId)!.Subscriber.Tell(new PartitionsRevoked(sessionId, partitions));
+        }
+
+        var group = new GroupId(_groupName, version);
+        Exclusively(
+            () => Guarded(() => _positions.GetAsync(reset.Topic, group, CancellationToken.None))
+                .PipeTo(Self, success: stored => new ResetStep(stored, null), failure: e => new ResetStep(null, e)),
+            () =>
+            {
+        Receive<ResetStep>(step =>
+        {
+            if (step.Failure is not null || step.Stored is null)
+            {
+                FinishReset(reset, replyTo, epoch, revoked, null, step.Failure);
+                return;
+            }
+
+            var moves = reset.Targets
+                .Select(target => PartitionMove.Plan(target, step.Stored.TryGetValue(target.Partition, out var acked) ? acked : null))
+                .ToList();
+            // Stored as Liiklus's "last acked": the position - 1 (-1 for 0, which readers take as "start at 0").
+            Task.WhenAll(moves.Select(move => Guarded(() => _positions.UpdateAsync(reset.Topic, group, move.Partition, move.Next - 1, CancellationToken.None))))
+                .PipeTo(Self, success: () => new ResetWritten(moves, null), failure: e => new ResetWritten(moves, e));
+        });
+        Receive<ResetWritten>(written => FinishReset(reset, replyTo, epoch, revoked, written.Moves, written.Failure));
+            });
+    }
+
+    private void FinishReset(
+        ResetGroupPositions reset,
+        IActorRef replyTo,
+        long epoch,
+        Dictionary<string, List<int>> revoked,
+        List<PartitionMove>? moves,
+        Exception? failure)
+    {
+        var written = failure is null ? moves : null;
+        foreach (var target in reset.Targets)
+        {
+            // After a failed write a position may be the old one or the new: acks are judged by what was delivered since.
+            var next = written?.First(m => m.Partition == target.Partition).Next;
+            _fences[(reset.GroupVersion, target.Partition)] = next is { } position ? new Fence(epoch, position) : new Fence(epoch, 0);
+        }
+
+        if (written is not null)
+        {
+            _log.Info(
+                "Positions of topic {Topic} group {Group} version {GroupVersion} reset by {Requester}: {Moves}",
+                _topic,
+                _groupName,
+                reset.GroupVersion,
+                reset.Requester,
+                string.Join(", ", written.Select(m => $"partition {m.Partition} {(m.PreviousNext is { } before ? before.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")} -> {m.Next}")));
+            replyTo.Tell(new GroupPositionsReset(written));
+        }
+        else
+        {
+            _log.Warning(failure, "Reset of topic {Topic} group {Group} version {GroupVersion} by {Requester} failed", _topic, _groupName, reset.GroupVersion, reset.Requester);
+            replyTo.Tell(new GroupResetFailed(failure is StorageUnavailableException unavailable ? unavailable.Summary : StorageUnavailableException.PositionsSummary));
+        }
+
+        foreach (var (sessionId, partitions) in revoked)
+        {
+            if (_members.Find(m => m.SessionId == sessionId) is { } member)
+            {
+                member.Subscriber.Tell(Assigned(member, partitions));
+            }
+        }
+
+        EndExclusive();
+    }
+
+    private void StartDelete(DeleteGroupPositions delete, IActorRef replyTo)
+    {
+        var live = _members.Where(m => delete.GroupVersion is not { } version || m.Version == version).ToList();
+        if (live.Count > 0)
+        {
+            replyTo.Tell(new GroupDeletionRefused(
+                GroupDeletionRefusal.LiveMembers,
+                $"group '{_groupName}' of topic '{_topic}' has {live.Count} live member(s) of version(s) {string.Join(", ", live.Select(m => m.Version).Distinct().Order())}; stop its consumers first"));
+            return;
+        }
+
+        Exclusively(
+            () => Guarded(() => _positions.GetAllVersionsAsync(delete.Topic, _groupName, CancellationToken.None))
+                .PipeTo(Self, success: versions => new DeleteStep(versions, null), failure: e => new DeleteStep(null, e)),
+            () =>
+            {
+        Receive<DeleteStep>(step =>
+        {
+            if (step.Versions is null)
+            {
+                ReplyDeletionFailed(replyTo, step.Failure);
+                return;
+            }
+
+            var doomed = step.Versions
+                .Where(v => v.Value.Count > 0 && (delete.GroupVersion is not { } only || v.Key == only))
+                .Select(v => v.Key)
+                .Order()
+                .ToList();
+            if (doomed.Count == 0)
+            {
+                replyTo.Tell(new GroupDeletionRefused(
+                    GroupDeletionRefusal.NoPositions,
+                    delete.GroupVersion is { } version
+                        ? $"group '{_groupName}' version {version} of topic '{_topic}' has no stored positions"
+                        : $"group '{_groupName}' of topic '{_topic}' has no stored positions"));
+                EndExclusive();
+                return;
+            }
+
+            Task.WhenAll(doomed.Select(version => Guarded(() => _positions.DeleteAsync(delete.Topic, new GroupId(_groupName, version), CancellationToken.None))))
+                .PipeTo(Self, success: () => new DeleteWritten(doomed, null), failure: e => new DeleteWritten(doomed, e));
+        });
+        Receive<DeleteWritten>(written =>
+        {
+            if (written.Failure is not null)
+            {
+                ReplyDeletionFailed(replyTo, written.Failure);
+                return;
+            }
+
+            foreach (var key in _lastAcks.Keys.Where(k => written.Versions.Contains(k.Version)).ToList())
+            {
+                _lastAcks.Remove(key);
+            }
+
+            _log.Info("Positions of topic {Topic} group {Group} deleted: versions {GroupVersions}", _topic, _groupName, string.Join(", ", written.Versions));
+            replyTo.Tell(new GroupPositionsDeleted(written.Versions));
+            EndExclusive();
+        });
+            });
+    }
+
+    private void ReplyDeletionFailed(IActorRef replyTo, Exception? failure)
+    {
+        if (failure is PositionsDeletionUnsupportedException unsupported)
+        {
+            replyTo.Tell(new GroupDeletionRefused(GroupDeletionRefusal.Unsupported, unsupported.Message));
+            EndExclusive();
+            return;
+        }
+
+        _log.Warning(failure, "Deleting positions of topic {Topic} group {Group} failed", _topic, _groupName);
+        replyTo.Tell(new GroupDeletionRefused(
+            GroupDeletionRefusal.StorageUnavailable,
+            failure is StorageUnavailableException unavailable ? unavailable.Summary : StorageUnavailableException.PositionsSummary));
+        EndExclusive();
+    }
+
+    /// <summary>
+    /// Runs an operation on the positions alone: the ack writes in flight finish first, then <paramref name="start"/>
+    /// runs; until <see cref="EndExclusive"/> every other message waits but the operation's own <paramref name="steps"/>.
+    /// </summary>
+    private void Exclusively(Action start, Action steps)
+    {
+        Become(() =>
+        {
+            steps();
+            Receive<AckWritten>(OnAckWritten);
+            ReceiveAny(_ => Stash.Stash());
+        });
+        if (_writesInFlight == 0)
+        {
+            start();
+        }
+        else
+        {
+            _whenWritesDone = start;
+        }
+    }
+
+    // A storage that throws instead of failing its task must not take the coordinator (and its fences) down with it.
+    private static Task Guarded(Func<Task> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+    }
+
+    private static Task<T> Guarded<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
+    private void EndExclusive()
+    {
+        Become(Coordinating);
+        Stash.UnstashAll();
+        UpdateIdleTimeout();
     }
 
     private IActorRef ReplyTo(IGroupCommand command) => command switch
@@ -326,9 +812,49 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         partitions.Add(partition);
     }
 
-    private sealed record Member(string SessionId, IActorRef Subscriber, string? ClientAddress);
+    private sealed record Member(string SessionId, uint Version, IActorRef Subscriber, string? ClientAddress);
 
     private sealed record Claim(string SessionId, IActorRef Stream);
+
+    /// <summary>A reset's mark on (version, partition): see the class comment.</summary>
+    /// <param name="Target">the position the reset wrote: acks below it were made before</param>
+    private sealed class Fence(long epoch, long target)
+    {
+        public long Epoch { get; } = epoch;
+
+        public long Target { get; } = target;
+
+        /// <summary>The highest offset a stream of the epoch is known to have written to its client.</summary>
+        public long DeliveredMax { get; set; } = target - 1;
+    }
+
+    private sealed record PendingAck(AckPosition Ack, IActorRef ReplyTo, string AskedSession);
+
+    private sealed record AckWritten((uint Version, int Partition) Key, long Offset, IActorRef ReplyTo, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed record HandoffExpired(int Partition) : INoSerializationVerificationNeeded;
+
+    /// <summary>A revoked partition waiting for its old session's last ack before its next owner is told.</summary>
+    /// <param name="StreamSession">the session id the revoked stream read under</param>
+    private sealed class Handoff(string streamSession, uint version)
+    {
+        public string StreamSession { get; } = streamSession;
+
+        public uint Version { get; } = version;
+
+        /// <summary>The last offset the stream delivered, once it has said (-1: none).</summary>
+        public long? Delivered { get; set; }
+    }
+
+    private sealed record PendingAcksExpired((uint Version, int Partition) Key) : INoSerializationVerificationNeeded;
+
+    private sealed record ResetStep(IReadOnlyDictionary<int, long>? Stored, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed record ResetWritten(List<PartitionMove> Moves, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed record DeleteStep(IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>? Versions, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed record DeleteWritten(List<uint> Versions, Exception? Failure) : INoSerializationVerificationNeeded;
 
     private sealed record PartitionsLearned(int Count) : INoSerializationVerificationNeeded;
 

@@ -15,7 +15,18 @@ public sealed class GroupMembership(IRequiredActor<GroupCoordinatorRegion> regio
     /// The group's live sessions of every version, ordered by session id; null when the coordinator did not answer
     /// within <paramref name="timeout"/> or could not learn its topic's partitions.
     /// </summary>
-    public async Task<IReadOnlyList<LiveSession>?> SessionsAsync(string topic, string groupName, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LiveSession>?> SessionsAsync(string topic, string groupName, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await StateAsync(topic, groupName, timeout, cancellationToken).ConfigureAwait(false))?.Sessions;
+
+    /// <summary>
+    /// The group's live sessions (as <see cref="SessionsAsync"/>) and when the coordinator last stored an ack of each
+    /// version and partition; null when the coordinator did not answer in time.
+    /// </summary>
+    public async Task<(IReadOnlyList<LiveSession> Sessions, IReadOnlyList<LastAck> LastAcks)?> StateAsync(
+        string topic,
+        string groupName,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         object answer;
         try
@@ -32,7 +43,7 @@ public sealed class GroupMembership(IRequiredActor<GroupCoordinatorRegion> regio
             return null;
         }
 
-        return
+        IReadOnlyList<LiveSession> sessions =
         [
             .. state.AssignmentsBySession
                 .Select(session => new LiveSession(
@@ -43,5 +54,6 @@ public sealed class GroupMembership(IRequiredActor<GroupCoordinatorRegion> regio
                     state.ClientBySession.GetValueOrDefault(session.Key)))
                 .OrderBy(session => session.SessionId, StringComparer.Ordinal),
         ];
+        return (sessions, state.LastAcks ?? []);
     }
 }

@@ -46,10 +46,12 @@ public static class LiiklusAkkaExtensions
                 "group-coordinator",
                 (_, _, resolver) => _ => GroupCoordinator.Props(
                     resolver.GetService<IRecordsStorage>(),
+                    resolver.GetService<IPositionsStorage>(),
                     groups.IdleTimeout,
                     groups.PartitionsRefreshInterval,
                     // Registered by the host only when it measures.
-                    resolver.GetService<GroupTelemetry>()),
+                    resolver.GetService<GroupTelemetry>(),
+                    groups.HandoffGrace),
                 new GroupCommandExtractor(groups.MaxShards),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithActors((system, registry, resolver) =>
@@ -86,5 +88,6 @@ public static class LiiklusAkkaExtensions
             .AddSingleton<SubscriptionStarter>()
             .AddSingleton<ReceiveStreamStarter>()
             .AddSingleton<GroupMembership>()
-            .AddSingleton<TopicBrowser>();
+            .AddSingleton<TopicBrowser>()
+            .AddSingleton<GroupPositions>();
 }

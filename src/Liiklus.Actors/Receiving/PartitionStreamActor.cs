@@ -28,7 +28,9 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     private readonly ReceiveDependencies _dependencies;
     private readonly ChannelWriter<ReceivedBatch> _batches;
     private readonly StreamByteAllowance _allowance;
+    private readonly DeliveryWatermark _watermark;
     private UniqueKillSwitch? _killSwitch;
+    private bool _claimed;
 
     public PartitionStreamActor(
         SessionToken session,
@@ -36,8 +38,10 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         int partition,
         ReceiveDependencies dependencies,
         ChannelWriter<ReceivedBatch> batches,
-        StreamByteAllowance allowance)
+        StreamByteAllowance allowance,
+        DeliveryWatermark watermark)
     {
+        _watermark = watermark;
         _session = session;
         _sessionId = sessionId;
         _partition = partition;
@@ -55,8 +59,9 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         int partition,
         ReceiveDependencies dependencies,
         ChannelWriter<ReceivedBatch> batches,
-        StreamByteAllowance allowance) =>
-        Akka.Actor.Props.Create(() => new PartitionStreamActor(session, sessionId, partition, dependencies, batches, allowance));
+        StreamByteAllowance allowance,
+        DeliveryWatermark watermark) =>
+        Akka.Actor.Props.Create(() => new PartitionStreamActor(session, sessionId, partition, dependencies, batches, allowance, watermark));
 
     protected override void PreStart()
     {
@@ -83,6 +88,13 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _killSwitch?.Abort(new StreamEndedException());
+        // The coordinator hands a revoked partition over once the acks reach what this stream delivered, and under a
+        // reset epoch judges stateless acks by it: tell it this stream's last word, which it can no longer ask for.
+        if (_claimed)
+        {
+            _dependencies.Groups.Tell(Delivered());
+        }
+
         // The one place the channel is completed, so the call sees exactly one end.
         _batches.TryComplete();
     }
@@ -92,6 +104,7 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         Receive<PartitionClaimed>(_ =>
         {
             Timers.Cancel(ClaimTimeoutKey);
+            _claimed = true;
             Context.Watch(Sender);
             // issue 14: the reader's version, so a storage that cannot list versions reads at least up to it.
             _dependencies.Positions.GetVersionsForAsync(_session.Topic, _session.Group, CancellationToken.None)
@@ -146,6 +159,7 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 
     private void EndingsInAnyState()
     {
+        Receive<ReportDelivered>(_ => Sender.Tell(Delivered()));
         Receive<ClaimRevoked>(_ => Finish());
         Receive<Terminated>(_ => Finish());
         // Nobody reads the call any more: what is in flight is dropped, not waited for.
@@ -169,6 +183,9 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         _killSwitch = killSwitch;
         terminated.PipeTo(Self, success: _ => new StreamTerminated(null), failure: e => new StreamTerminated(e));
     }
+
+    private DeliveredUpTo Delivered() =>
+        new(_session.Topic, _session.Group.Name, _sessionId, _partition, _watermark.Highest);
 
     private static ReceivedBatch ToBatch(ChargedChunk chunk, long replayUntil)
     {

@@ -10,19 +10,28 @@ namespace Liiklus.Actors.Receiving;
 public sealed class ReceiveStream : IDisposable
 {
     private readonly StreamByteAllowance _allowance;
+    private readonly DeliveryWatermark _watermark;
     private readonly Action _end;
 
-    internal ReceiveStream(ChannelReader<ReceivedBatch> batches, StreamByteAllowance allowance, Action end)
+    internal ReceiveStream(ChannelReader<ReceivedBatch> batches, StreamByteAllowance allowance, DeliveryWatermark watermark, Action end)
     {
         Batches = batches;
         _allowance = allowance;
+        _watermark = watermark;
         _end = end;
     }
 
     public ChannelReader<ReceivedBatch> Batches { get; }
 
-    /// <summary>The batch was written to the client: the stream may take that many bytes again.</summary>
-    public void Delivered(ReceivedBatch batch) => _allowance.Release(batch.Bytes);
+    /// <summary>
+    /// The batch was written to the client: the stream may take that many bytes again, and acks up to its last offset
+    /// may come from this stream (see the group coordinator's reset fencing).
+    /// </summary>
+    public void Delivered(ReceivedBatch batch)
+    {
+        _watermark.Delivered(batch);
+        _allowance.Release(batch.Bytes);
+    }
 
     /// <summary>The call ended (client gone, gateway stopping or the stream completed): the core stops and lets go of its bytes.</summary>
     public void Dispose()

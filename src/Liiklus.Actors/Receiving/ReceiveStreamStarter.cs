@@ -25,8 +25,9 @@ public sealed class ReceiveStreamStarter(IRequiredActor<ReceiveStreamSupervisor>
         var name = $"stream-{Interlocked.Increment(ref _lastId)}";
         var batches = Channel.CreateBounded<ReceivedBatch>(new BoundedChannelOptions(2) { SingleReader = true });
         var allowance = new StreamByteAllowance(settings.StreamBufferBytes, budget);
+        var watermark = new DeliveryWatermark();
         var parent = supervisor.ActorRef;
-        parent.Tell(new ReceiveStreamSupervisor.StartStream(name, session, sessionId, partition, batches.Writer, allowance));
-        return new ReceiveStream(batches.Reader, allowance, () => parent.Tell(new ReceiveStreamSupervisor.EndStream(name)));
+        parent.Tell(new ReceiveStreamSupervisor.StartStream(name, session, sessionId, partition, batches.Writer, allowance, watermark));
+        return new ReceiveStream(batches.Reader, allowance, watermark, () => parent.Tell(new ReceiveStreamSupervisor.EndStream(name)));
     }
 }

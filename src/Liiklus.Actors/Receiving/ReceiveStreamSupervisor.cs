@@ -24,7 +24,7 @@ public sealed class ReceiveStreamSupervisor : ReceiveActor
     {
         _dependencies = new ReceiveDependencies(groups, records, positions, materializer, settings);
         Receive<StartStream>(start => Context.ActorOf(
-            PartitionStreamActor.Props(start.Session, start.SessionId, start.Partition, _dependencies, start.Batches, start.Allowance),
+            PartitionStreamActor.Props(start.Session, start.SessionId, start.Partition, _dependencies, start.Batches, start.Allowance, start.Watermark),
             start.Name));
         Receive<EndStream>(end => Context.Child(end.Name).Tell(EndReceive.Instance));
     }
@@ -45,7 +45,8 @@ public sealed class ReceiveStreamSupervisor : ReceiveActor
         string SessionId,
         int Partition,
         ChannelWriter<ReceivedBatch> Batches,
-        StreamByteAllowance Allowance) : INoSerializationVerificationNeeded;
+        StreamByteAllowance Allowance,
+        DeliveryWatermark Watermark) : INoSerializationVerificationNeeded;
 
     internal sealed record EndStream(string Name) : INoSerializationVerificationNeeded;
 }

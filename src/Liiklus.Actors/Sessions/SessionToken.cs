@@ -8,9 +8,16 @@ namespace Liiklus.Actors.Sessions;
 /// unique part, encoded) so that any node can serve a Receive or a legacy Ack without a shared session table;
 /// clients treat it as opaque.
 /// </summary>
-public sealed record SessionToken(string Topic, GroupId Group, OffsetReset AutoOffsetReset, Guid Unique)
+/// <param name="Epoch">
+/// the reset epoch the id was assigned under (0: none): after a position reset the coordinator assigns the partitions
+/// again under a new epoch, so an id naming an older one is stale (its acks are refused)
+/// </param>
+public sealed record SessionToken(string Topic, GroupId Group, OffsetReset AutoOffsetReset, Guid Unique, long Epoch = 0)
 {
     private const byte FormatVersion = 1;
+
+    // Ids with an epoch end with it; ids without one keep the first format, so a subscription's own id is unchanged.
+    private const byte EpochFormatVersion = 2;
 
     public static SessionToken New(string topic, GroupId group, OffsetReset autoOffsetReset) =>
         new(topic, group, autoOffsetReset, Guid.NewGuid());
@@ -20,16 +27,23 @@ public sealed record SessionToken(string Topic, GroupId Group, OffsetReset AutoO
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream))
         {
-            writer.Write(FormatVersion);
+            writer.Write(Epoch == 0 ? FormatVersion : EpochFormatVersion);
             writer.Write(Topic);
             writer.Write(Group.Name);
             writer.Write(Group.Version);
             writer.Write((byte)AutoOffsetReset);
             writer.Write(Unique.ToByteArray());
+            if (Epoch != 0)
+            {
+                writer.Write(Epoch);
+            }
         }
 
         return Base64Url.EncodeToString(stream.ToArray());
     }
+
+    /// <summary>The subscription's own id (without an epoch): the member its group's coordinator knows.</summary>
+    public string MemberId => (this with { Epoch = 0 }).Encode();
 
     /// <summary>Reads a session id back; false for anything this gateway did not issue.</summary>
     public static bool TryDecode(string sessionId, out SessionToken token)
@@ -38,7 +52,8 @@ public sealed record SessionToken(string Topic, GroupId Group, OffsetReset AutoO
         try
         {
             using var reader = new BinaryReader(new MemoryStream(Base64Url.DecodeFromChars(sessionId)));
-            if (reader.ReadByte() != FormatVersion)
+            var format = reader.ReadByte();
+            if (format is not (FormatVersion or EpochFormatVersion))
             {
                 return false;
             }
@@ -47,12 +62,13 @@ public sealed record SessionToken(string Topic, GroupId Group, OffsetReset AutoO
             var group = new GroupId(reader.ReadString(), reader.ReadUInt32());
             var reset = reader.ReadByte();
             var unique = new Guid(reader.ReadBytes(16));
-            if (reset > (byte)OffsetReset.Latest || reader.BaseStream.Position != reader.BaseStream.Length || topic.Length == 0)
+            var epoch = format == EpochFormatVersion ? reader.ReadInt64() : 0;
+            if ((format == EpochFormatVersion && epoch == 0) || reset > (byte)OffsetReset.Latest || reader.BaseStream.Position != reader.BaseStream.Length || topic.Length == 0)
             {
                 return false;
             }
 
-            token = new SessionToken(topic, group, (OffsetReset)reset, unique);
+            token = new SessionToken(topic, group, (OffsetReset)reset, unique, epoch);
             return true;
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException)

@@ -10,7 +10,7 @@ public sealed class Subscription : IDisposable
 {
     private readonly Action _end;
 
-    internal Subscription(string sessionId, ChannelReader<int> assignments, Action end)
+    internal Subscription(string sessionId, ChannelReader<AssignedPartition> assignments, Action end)
     {
         SessionId = sessionId;
         Assignments = assignments;
@@ -19,7 +19,7 @@ public sealed class Subscription : IDisposable
 
     public string SessionId { get; }
 
-    public ChannelReader<int> Assignments { get; }
+    public ChannelReader<AssignedPartition> Assignments { get; }
 
     public void Dispose() => _end();
 }

@@ -22,7 +22,7 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
     private readonly SessionToken _session;
     private readonly string _sessionId;
     private readonly IActorRef _groups;
-    private readonly ChannelWriter<int> _assignments;
+    private readonly ChannelWriter<AssignedPartition> _assignments;
     private readonly TimeSpan _joinTimeout;
     private readonly string? _clientAddress;
     private readonly HashSet<int> _owned = [];
@@ -33,7 +33,7 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
         SessionToken session,
         string sessionId,
         IActorRef groups,
-        ChannelWriter<int> assignments,
+        ChannelWriter<AssignedPartition> assignments,
         TimeSpan joinTimeout,
         string? clientAddress = null)
     {
@@ -50,9 +50,17 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
             Timers.Cancel(JoinTimeoutKey);
             _joinRetry = FirstJoinRetry;
             WatchCoordinator(Sender);
-            foreach (var partition in assigned.Partitions.Where(_owned.Add))
+            for (var index = 0; index < assigned.Partitions.Count; index++)
             {
-                if (!_assignments.TryWrite(partition))
+                var partition = assigned.Partitions[index];
+                if (!_owned.Add(partition))
+                {
+                    continue;
+                }
+
+                var epoch = assigned.EpochOf(index);
+                var sessionId = epoch == 0 ? _sessionId : (_session with { Epoch = epoch }).Encode();
+                if (!_assignments.TryWrite(new AssignedPartition(sessionId, partition)))
                 {
                     Fail(new AssignmentsNotReadException(_sessionId));
                     return;
@@ -100,7 +108,7 @@ internal sealed class SubscriptionActor : ReceiveActor, IWithTimers
         SessionToken session,
         string sessionId,
         IActorRef groups,
-        ChannelWriter<int> assignments,
+        ChannelWriter<AssignedPartition> assignments,
         TimeSpan joinTimeout,
         string? clientAddress = null) =>
         Akka.Actor.Props.Create(() => new SubscriptionActor(session, sessionId, groups, assignments, joinTimeout, clientAddress));

@@ -18,7 +18,7 @@ public sealed class SubscriptionStarter(IRequiredActor<SubscriptionSupervisor> s
         var session = SessionToken.New(topic, group, autoOffsetReset);
         var sessionId = session.Encode();
         var name = $"subscription-{Interlocked.Increment(ref _lastId)}";
-        var assignments = Channel.CreateBounded<int>(new BoundedChannelOptions(settings.BufferSize) { SingleReader = true });
+        var assignments = Channel.CreateBounded<AssignedPartition>(new BoundedChannelOptions(settings.BufferSize) { SingleReader = true });
         var parent = supervisor.ActorRef;
         parent.Tell(new SubscriptionSupervisor.StartSubscription(name, session, sessionId, assignments.Writer, clientAddress));
         return new Subscription(sessionId, assignments.Reader, () => parent.Tell(new SubscriptionSupervisor.EndSubscriptionNamed(name)));

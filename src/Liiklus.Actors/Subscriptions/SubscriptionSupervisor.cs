@@ -20,7 +20,7 @@ public sealed class SubscriptionSupervisor : ReceiveActor
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
-    internal sealed record StartSubscription(string Name, SessionToken Session, string SessionId, ChannelWriter<int> Assignments, string? ClientAddress)
+    internal sealed record StartSubscription(string Name, SessionToken Session, string SessionId, ChannelWriter<AssignedPartition> Assignments, string? ClientAddress)
         : INoSerializationVerificationNeeded;
 
     internal sealed record EndSubscriptionNamed(string Name) : INoSerializationVerificationNeeded;

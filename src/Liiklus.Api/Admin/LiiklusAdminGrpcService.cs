@@ -4,6 +4,7 @@ using Grpc.Core;
 using Liiklus.Actors.Browsing;
 using Liiklus.Actors.Groups;
 using Liiklus.Api.Grpc;
+using Liiklus.Api.Security.Jwt;
 using Liiklus.Api.Security.Scopes;
 using Liiklus.Protocol.Admin;
 using Liiklus.Storage.Positions;
@@ -22,6 +23,7 @@ public sealed class LiiklusAdminGrpcService(
     IPositionsStorage positions,
     GroupMembership membership,
     TopicBrowser browser,
+    GroupPositions groupPositions,
     TimeProvider clock) : LiiklusAdminServiceContract
 {
     // A coordinator that does not answer within this leaves its group's live members and owners unset.
@@ -149,7 +151,11 @@ public sealed class LiiklusAdminGrpcService(
     {
         var offsets = await ExistingTopicAsync(topic, cancellationToken);
         var acked = await positions.GetAsync(topic, group, cancellationToken);
-        var sessions = await SessionsAsync(topic, group.Name, offsets, cancellationToken);
+        var state = await membership.StateAsync(topic, group.Name, CoordinatorAnswer, cancellationToken);
+        var sessions = state?.Sessions;
+        var lastAckTimes = (state?.LastAcks ?? [])
+            .Where(ack => ack.GroupVersion == group.Version)
+            .ToDictionary(ack => ack.Partition, ack => ack.At);
         var ownSessions = sessions?.Where(session => session.GroupVersion == group.Version).ToList();
         if (acked.Count == 0 && (ownSessions is null || ownSessions.Count == 0))
         {
@@ -168,13 +174,112 @@ public sealed class LiiklusAdminGrpcService(
         }
 
         var reply = new DescribeGroupReply { Topic = topic, Group = group.Name, GroupVersion = group.Version };
-        reply.Partitions.AddRange(offsets.OfGroup(acked, owners));
+        reply.Partitions.AddRange(offsets.OfGroup(acked, owners, lastAckTimes));
         if (ownSessions is not null)
         {
             reply.LiveMembers = (uint)ownSessions.Count;
         }
 
         return reply;
+    }
+
+    /// <summary>
+    /// Plans each partition's move and, with execute, makes it through the group's coordinator, which fences off the
+    /// acks made before (see <see cref="GroupCoordinator"/>); a dry run reads the positions and changes nothing.
+    /// </summary>
+    public override async Task<ResetPositionsReply> ResetPositions(ResetPositionsRequest request, ServerCallContext context)
+    {
+        var (topic, group, listed) = RequestMapping.ResetPositions(request);
+        var offsets = await ExistingTopicAsync(topic, context.CancellationToken);
+        for (var i = 0; i < listed.Count; i++)
+        {
+            if (!offsets.Has(listed[i]))
+            {
+                throw new RpcException(new Status(
+                    StatusCode.InvalidArgument,
+                    $"partitions[{i}]: topic '{topic}' has no partition {listed[i]} (it has {offsets.PartitionCount})"));
+            }
+        }
+
+        var partitions = listed.Count > 0 ? listed : [.. offsets.Partitions];
+        var byTimestamp = await TimestampTargetsAsync(request, topic, context.CancellationToken);
+        var targets = partitions
+            .Select(partition => new PartitionTarget(
+                partition,
+                request.TargetCase switch
+                {
+                    ResetPositionsRequest.TargetOneofCase.ToEarliest => offsets.EarliestOf(partition),
+                    ResetPositionsRequest.TargetOneofCase.ToLatest => offsets.EndOf(partition),
+                    ResetPositionsRequest.TargetOneofCase.ToOffset => (long)request.ToOffset,
+                    ResetPositionsRequest.TargetOneofCase.ShiftBy => null,
+                    // The first record at or after the time; the end where there is none.
+                    _ => byTimestamp!.TryGetValue(partition, out var found) ? found : offsets.EndOf(partition),
+                },
+                request.TargetCase == ResetPositionsRequest.TargetOneofCase.ShiftBy ? request.ShiftBy : 0,
+                offsets.EarliestOf(partition),
+                offsets.EndOf(partition)))
+            .ToList();
+
+        IReadOnlyList<PartitionMove> moves;
+        if (request.Execute)
+        {
+            moves = await groupPositions.ResetAsync(topic, group, targets, CallerSubject.Of(context), context.CancellationToken);
+        }
+        else
+        {
+            var stored = await positions.GetAsync(topic, group, context.CancellationToken);
+            moves = [.. targets.Select(target => PartitionMove.Plan(target, stored.TryGetValue(target.Partition, out var acked) ? acked : null))];
+        }
+
+        var reply = new ResetPositionsReply { Topic = topic, Group = group.Name, GroupVersion = group.Version, Executed = request.Execute };
+        foreach (var move in moves.OrderBy(m => m.Partition))
+        {
+            var reset = new PartitionReset { Partition = (uint)move.Partition, NewPosition = (ulong)move.Next, Clamped = move.Clamped };
+            if (move.PreviousNext is { } previous)
+            {
+                reset.PreviousPosition = (ulong)Math.Max(0, previous);
+            }
+
+            reply.Partitions.Add(reset);
+        }
+
+        return reply;
+    }
+
+    public override async Task<DeleteGroupReply> DeleteGroup(DeleteGroupRequest request, ServerCallContext context)
+    {
+        var (topic, groupName, version) = RequestMapping.DeleteGroup(request);
+        await ExistingTopicAsync(topic, context.CancellationToken);
+        var (deleted, refused) = await groupPositions.DeleteAsync(topic, groupName, version, context.CancellationToken);
+        if (refused is not null)
+        {
+            throw new RpcException(new Status(
+                refused.Reason == GroupDeletionRefusal.NoPositions ? StatusCode.NotFound : StatusCode.FailedPrecondition,
+                refused.Detail));
+        }
+
+        var reply = new DeleteGroupReply();
+        reply.DeletedVersions.AddRange(deleted);
+        return reply;
+    }
+
+    /// <summary>Partition → the first offset at or after the request's time, for to_timestamp and by_duration; null otherwise.</summary>
+    private async Task<IReadOnlyDictionary<int, long>?> TimestampTargetsAsync(ResetPositionsRequest request, string topic, CancellationToken cancellationToken)
+    {
+        DateTimeOffset at;
+        switch (request.TargetCase)
+        {
+            case ResetPositionsRequest.TargetOneofCase.ToTimestamp:
+                at = request.ToTimestamp.ToDateTimeOffset();
+                break;
+            case ResetPositionsRequest.TargetOneofCase.ByDuration:
+                at = clock.GetUtcNow() - request.ByDuration.ToTimeSpan();
+                break;
+            default:
+                return null;
+        }
+
+        return await records.GetOffsetsForTimestampAsync(topic, at, cancellationToken);
     }
 
     /// <exception cref="RpcException">NOT_FOUND: the records storage does not know the topic</exception>

@@ -31,6 +31,12 @@ public static class LiiklusAdminServiceBinding
     private static readonly Method<BrowseRequest, BrowsedRecord> Browse =
         CheckedMethods.ServerStreaming(ServiceName, "Browse", BrowseRequest.Parser, BrowsedRecord.Parser);
 
+    private static readonly Method<ResetPositionsRequest, ResetPositionsReply> ResetPositions =
+        CheckedMethods.Unary(ServiceName, "ResetPositions", ResetPositionsRequest.Parser, ResetPositionsReply.Parser);
+
+    private static readonly Method<DeleteGroupRequest, DeleteGroupReply> DeleteGroup =
+        CheckedMethods.Unary(ServiceName, "DeleteGroup", DeleteGroupRequest.Parser, DeleteGroupReply.Parser);
+
     /// <summary>The service's descriptor, for gRPC reflection.</summary>
     public static ServiceDescriptor Descriptor => LiiklusAdminService.Descriptor;
 
@@ -43,5 +49,7 @@ public static class LiiklusAdminServiceBinding
         binder.AddMethod(DescribeGroup, (UnaryServerMethod<DescribeGroupRequest, DescribeGroupReply>?)null);
         binder.AddMethod(WatchGroup, (ServerStreamingServerMethod<WatchGroupRequest, DescribeGroupReply>?)null);
         binder.AddMethod(Browse, (ServerStreamingServerMethod<BrowseRequest, BrowsedRecord>?)null);
+        binder.AddMethod(ResetPositions, (UnaryServerMethod<ResetPositionsRequest, ResetPositionsReply>?)null);
+        binder.AddMethod(DeleteGroup, (UnaryServerMethod<DeleteGroupRequest, DeleteGroupReply>?)null);
     }
 }

@@ -22,4 +22,8 @@ public abstract class LiiklusAdminServiceContract
     public abstract Task WatchGroup(WatchGroupRequest request, IServerStreamWriter<DescribeGroupReply> responseStream, ServerCallContext context);
 
     public abstract Task Browse(BrowseRequest request, IServerStreamWriter<BrowsedRecord> responseStream, ServerCallContext context);
+
+    public abstract Task<ResetPositionsReply> ResetPositions(ResetPositionsRequest request, ServerCallContext context);
+
+    public abstract Task<DeleteGroupReply> DeleteGroup(DeleteGroupRequest request, ServerCallContext context);
 }

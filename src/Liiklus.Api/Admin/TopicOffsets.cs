@@ -27,6 +27,10 @@ internal sealed class TopicOffsets
 
     public IReadOnlySet<int> PartitionSet => _last.Keys.ToHashSet();
 
+    public int PartitionCount => _last.Count;
+
+    public bool Has(int partition) => _last.ContainsKey(partition);
+
     public static async Task<TopicOffsets> ReadAsync(IRecordsStorage records, string topic, CancellationToken cancellationToken)
     {
         // Earliest first: records appended or dropped between the two questions cannot put it past the end.
@@ -48,7 +52,8 @@ internal sealed class TopicOffsets
     };
 
     /// <param name="lastAcked">the stored position (-1: nothing acked, start at 0), or null when none is stored</param>
-    public GroupPartition OfGroup(int partition, long? lastAcked, LiveSession? owner)
+    /// <param name="lastAckTime">when an ack of the partition was last stored, if the cluster knows</param>
+    public GroupPartition OfGroup(int partition, long? lastAcked, LiveSession? owner, DateTimeOffset? lastAckTime = null)
     {
         var end = EndOf(partition);
         var earliest = EarliestOf(partition);
@@ -63,6 +68,11 @@ internal sealed class TopicOffsets
         if (lastAcked is { } stored)
         {
             described.Position = (ulong)(stored + 1);
+        }
+
+        if (lastAckTime is { } at)
+        {
+            described.LastAckTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at);
         }
 
         if (owner is not null)
@@ -83,9 +93,13 @@ internal sealed class TopicOffsets
     }
 
     /// <summary>Every partition of the topic and any other one <paramref name="lastAcked"/> has a position on, in order.</summary>
-    public IEnumerable<GroupPartition> OfGroup(IReadOnlyDictionary<int, long> lastAcked, IReadOnlyDictionary<int, LiveSession> owners) =>
+    public IEnumerable<GroupPartition> OfGroup(
+        IReadOnlyDictionary<int, long> lastAcked,
+        IReadOnlyDictionary<int, LiveSession> owners,
+        IReadOnlyDictionary<int, DateTimeOffset>? lastAckTimes = null) =>
         _last.Keys.Union(lastAcked.Keys).Order().Select(partition => OfGroup(
             partition,
             lastAcked.TryGetValue(partition, out var acked) ? acked : null,
-            owners.GetValueOrDefault(partition)));
+            owners.GetValueOrDefault(partition),
+            lastAckTimes is not null && lastAckTimes.TryGetValue(partition, out var at) ? at : null));
 }

@@ -78,7 +78,10 @@ public sealed record GatewaySettings(
             new GroupCoordinatorSettings(
                 read.Int("liiklus.groups.max-shards", 1, 100_000),
                 read.Duration("liiklus.groups.idle-timeout", Millisecond, Day),
-                read.Duration("liiklus.groups.partitions-refresh-interval", TimeSpan.FromMilliseconds(100), Day)),
+                read.Duration("liiklus.groups.partitions-refresh-interval", TimeSpan.FromMilliseconds(100), Day))
+            {
+                HandoffGrace = read.Duration("liiklus.groups.handoff-grace", TimeSpan.Zero, TimeSpan.FromMinutes(1)),
+            },
             new ClusterSettings(read.AkkaAddresses("liiklus.cluster.seed-nodes", Hosting.GatewayHost.ActorSystemName)),
             RedisSettings.From(read),
             KafkaSettings.From(config, read),

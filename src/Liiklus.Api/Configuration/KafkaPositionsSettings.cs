@@ -26,6 +26,7 @@ public static class KafkaPositionsSettings
             GroupIdPrefix = read.String("liiklus.storage.kafka-positions.group-id-prefix"),
             CommandTimeout = read.Duration("liiklus.storage.kafka-positions.command-timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)),
             ListGroups = read.Bool("liiklus.storage.kafka-positions.list-groups"),
+            DeleteOffsets = read.Bool("liiklus.storage.kafka-positions.delete-offsets"),
         };
     }
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Api.Configuration;
@@ -22,6 +23,7 @@ public sealed class LiiklusGrpcService(
     ReceiveStreamStarter receiveStreams,
     IRecordsStorage records,
     IPositionsStorage positions,
+    GroupPositions groupPositions,
     GatewaySettings settings,
     TimeProvider clock,
     NodeDraining draining,
@@ -74,8 +76,9 @@ public sealed class LiiklusGrpcService(
 
     public override async Task<Empty> Ack(AckRequest request, ServerCallContext context)
     {
-        var (topic, group, partition, offset) = RequestMapping.Ack(request);
-        await positions.UpdateAsync(topic, group, partition, offset, context.CancellationToken);
+        var (topic, group, partition, offset, sessionId) = RequestMapping.Ack(request);
+        // Through the group's coordinator, which refuses acks a position reset has fenced off.
+        await groupPositions.AckAsync(topic, group, partition, offset, sessionId, context.CancellationToken);
         return new Empty();
     }
 

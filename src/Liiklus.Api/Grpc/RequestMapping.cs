@@ -77,20 +77,21 @@ public static partial class RequestMapping
         return (session, sessionId, Partition(request.Assignment.Partition, "assignment.partition"), format);
     }
 
-    public static (string Topic, GroupId Group, int Partition, long Offset) Ack(AckRequest request)
+    /// <returns>the ack in the core's terms; <c>SessionId</c> is the session a legacy ack names, null for a stateless one</returns>
+    public static (string Topic, GroupId Group, int Partition, long Offset, string? SessionId) Ack(AckRequest request)
     {
         var offset = Offset(request.Offset, "offset");
 #pragma warning disable CS0612 // the legacy session-bound ack is still part of the contract
         if (request.Topic.Length == 0 && request.Assignment is { } assignment)
         {
-            var (session, _) = Session(assignment);
-            return (session.Topic, session.Group, Partition(assignment.Partition, "assignment.partition"), offset);
+            var (session, sessionId) = Session(assignment);
+            return (session.Topic, session.Group, Partition(assignment.Partition, "assignment.partition"), offset, sessionId);
         }
 #pragma warning restore CS0612
 
         var topic = Topic(request.Topic);
         var group = Required(request.Group, "group");
-        return (topic, GroupId.FromWire(group, request.GroupVersion), Partition(request.Partition, "partition"), offset);
+        return (topic, GroupId.FromWire(group, request.GroupVersion), Partition(request.Partition, "partition"), offset, null);
     }
 
     public static (string Topic, GroupId Group) GetOffsets(GetOffsetsRequest request) =>
@@ -105,6 +106,62 @@ public static partial class RequestMapping
 
     public static (string Topic, GroupId Group) DescribeGroup(DescribeGroupRequest request) =>
         (Topic(request.Topic), GroupId.FromWire(Required(request.Group, "group"), request.GroupVersion));
+
+    public static (string Topic, GroupId Group) ResetGroup(ResetPositionsRequest request) =>
+        (Topic(request.Topic), GroupId.FromWire(Required(request.Group, "group"), request.GroupVersion));
+
+    /// <summary>The topic, the group and the partitions to reset (none listed: every partition of the topic).</summary>
+    /// <exception cref="RpcException">INVALID_ARGUMENT: no target, a partition listed twice or out of range</exception>
+    public static (string Topic, GroupId Group, IReadOnlyList<int> Partitions) ResetPositions(ResetPositionsRequest request)
+    {
+        var (topic, group) = ResetGroup(request);
+        switch (request.TargetCase)
+        {
+            case ResetPositionsRequest.TargetOneofCase.None:
+                throw Invalid("target", "one of to_earliest, to_latest, to_offset, to_timestamp, by_duration or shift_by must be set");
+            case ResetPositionsRequest.TargetOneofCase.ToEarliest when !request.ToEarliest:
+                throw Invalid("to_earliest", "must be true when it is the target");
+            case ResetPositionsRequest.TargetOneofCase.ToLatest when !request.ToLatest:
+                throw Invalid("to_latest", "must be true when it is the target");
+            case ResetPositionsRequest.TargetOneofCase.ToOffset:
+                Offset(request.ToOffset, "to_offset");
+                break;
+            case ResetPositionsRequest.TargetOneofCase.ToTimestamp when request.ToTimestamp.Seconds is < -62135596800 or > 253402300799:
+                throw Invalid("to_timestamp", "is outside the years 1 to 9999");
+            case ResetPositionsRequest.TargetOneofCase.ByDuration when request.ByDuration.Seconds < 0 || request.ByDuration.Nanos < 0:
+                throw Invalid("by_duration", "must not be negative");
+            case ResetPositionsRequest.TargetOneofCase.ByDuration when request.ByDuration.Seconds > 315537897599:
+                throw Invalid("by_duration", "is longer than the calendar");
+        }
+
+        var partitions = new List<int>();
+        for (var i = 0; i < request.Partitions.Count; i++)
+        {
+            var partition = Partition(request.Partitions[i], $"partitions[{i}]");
+            if (partitions.Contains(partition))
+            {
+                throw Invalid($"partitions[{i}]", $"partition {partition} is listed twice");
+            }
+
+            partitions.Add(partition);
+        }
+
+        return (topic, group, partitions);
+    }
+
+    /// <summary>The topic, the group name and the version to delete (null: every version of the name).</summary>
+    public static (string Topic, string GroupName, uint? Version) DeleteGroup(DeleteGroupRequest request)
+    {
+        var topic = Topic(request.Topic);
+        var name = Required(request.Group, "group");
+        if (request.HasGroupVersion)
+        {
+            var group = GroupId.FromWire(name, request.GroupVersion);
+            return (topic, group.Name, group.Version);
+        }
+
+        return (topic, name, null);
+    }
 
     private static CloudEvent Event(LiiklusEvent e)
     {

@@ -59,6 +59,7 @@ public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> l
             StorageUnavailableException unavailable => new Status(StatusCode.Unavailable, $"{unavailable.Summary} (trace id {traceId})"),
             CoordinatorUnavailableException => new Status(StatusCode.Unavailable, e.Message),
             SessionNotFoundException => new Status(StatusCode.NotFound, e.Message),
+            AckFencedException => new Status(StatusCode.FailedPrecondition, e.Message),
             RecordTooLargeException or ReceiveMemoryExhaustedException or AssignmentsNotReadException =>
                 new Status(StatusCode.ResourceExhausted, e.Message),
             // A position the positions storage cannot hold (e.g. an offset Kafka cannot commit).

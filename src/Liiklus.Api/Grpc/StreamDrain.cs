@@ -19,10 +19,10 @@ internal static class StreamDrain
         var reader = subscription.Assignments;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
-            while (reader.TryRead(out var partition))
+            while (reader.TryRead(out var assigned))
             {
                 await writer.WriteAsync(
-                    new SubscribeReply { Assignment = new Assignment { SessionId = subscription.SessionId, Partition = (uint)partition } },
+                    new SubscribeReply { Assignment = new Assignment { SessionId = assigned.SessionId, Partition = (uint)assigned.Partition } },
                     cancellationToken);
             }
         }

@@ -66,6 +66,7 @@ public sealed class SecurityInterceptor(JwtAuthenticator authenticator, JwtSetti
             throw new RpcException(new Status(StatusCode.Unauthenticated, failure.Message));
         }
 
+        CallerSubject.Remember(context, caller.Subject);
         if (!settings.RequireScopes)
         {
             return;

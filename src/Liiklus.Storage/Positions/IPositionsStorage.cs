@@ -9,6 +9,14 @@ public interface IPositionsStorage
     /// <exception cref="PositionOutOfRangeException">the storage cannot hold this position</exception>
     Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes every stored position of exactly this group version (nothing of other versions); a version without
+    /// positions is left as it is. Afterwards <see cref="GetAsync"/> answers it empty and listings leave it out.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">the storage cannot be reached within the deadline</exception>
+    /// <exception cref="PositionsDeletionUnsupportedException">the storage is set not to delete (Kafka: delete-offsets off)</exception>
+    Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken);
+
     /// <summary>Partition → last acked offset of exactly this group version.</summary>
     Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken);
 

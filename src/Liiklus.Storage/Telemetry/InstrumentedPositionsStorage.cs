@@ -15,6 +15,13 @@ public sealed class InstrumentedPositionsStorage(IPositionsStorage inner, string
             return true;
         });
 
+    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
+        ObserveAsync("delete_group", topic, group.Name, async () =>
+        {
+            await inner.DeleteAsync(topic, group, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
     public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
         ObserveAsync("get_positions", topic, group.Name, () => inner.GetAsync(topic, group, cancellationToken));
 

@@ -1,3 +1,4 @@
+using Liiklus.Storage.Positions.Memory;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.TestKit;
@@ -17,7 +18,7 @@ public sealed class GroupCoordinatorSpecs : TestKit
     private readonly IActorRef _coordinator;
 
     public GroupCoordinatorSpecs() : base(WireCheckedConfig.Config) =>
-        _coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
+        _coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, new InMemoryPositionsStorage(), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
 
     [Fact]
     public void First_member_gets_every_partition()
@@ -138,7 +139,7 @@ public sealed class GroupCoordinatorSpecs : TestKit
     [Fact]
     public void Partitions_added_to_the_topic_are_assigned_on_the_refresh_timer_and_members_keep_theirs()
     {
-        var coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100)));
+        var coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, new InMemoryPositionsStorage(), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100)));
         var topic = $"growing-{Guid.NewGuid():N}";
         var member = CreateTestProbe();
         coordinator.Tell(new JoinGroup(topic, Group, "a", member.Ref));
@@ -220,7 +221,7 @@ public sealed class GroupCoordinatorSpecs : TestKit
     {
         var shard = CreateTestProbe();
         var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 2));
-        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(1)));
+        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, new InMemoryPositionsStorage(), TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(1)));
         var member = CreateTestProbe();
         coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
         member.ExpectMsg<PartitionsAssigned>();
@@ -269,7 +270,7 @@ public sealed class GroupCoordinatorSpecs : TestKit
     {
         var shard = CreateTestProbe();
         var records = new InMemoryRecordsStorage(new InMemoryRecordsOptions(PartitionsPerTopic: 2));
-        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)));
+        var coordinator = shard.ChildActorOf(GroupCoordinator.Props(records, new InMemoryPositionsStorage(), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)));
         var member = CreateTestProbe();
         coordinator.Tell(new JoinGroup(Topic, Group, "a", member.Ref));
         member.ExpectMsg<PartitionsAssigned>();

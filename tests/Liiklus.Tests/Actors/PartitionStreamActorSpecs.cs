@@ -105,7 +105,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
         var settings = new ReceiveSettings(Deadline, 64 * 1024);
         var supervisor = Sys.ActorOf(ReceiveStreamSupervisor.Props(_groups.Ref, _records, new PositionsThatThrow(), Sys.Materializer(), settings));
         var allowance = new StreamByteAllowance(64 * 1024, ByteBudget.Unbounded());
-        supervisor.Tell(new ReceiveStreamSupervisor.StartStream("stream", _session, _session.Encode(), 0, _received.Writer, allowance));
+        supervisor.Tell(new ReceiveStreamSupervisor.StartStream("stream", _session, _session.Encode(), 0, _received.Writer, allowance, new DeliveryWatermark()));
         var (_, stream) = Claim();
         Watch(stream);
 
@@ -126,7 +126,7 @@ public sealed class PartitionStreamActorSpecs : TestKit
             Sys.Materializer(),
             new ReceiveSettings(claimTimeout ?? Deadline, 64 * 1024));
         var allowance = new StreamByteAllowance(64 * 1024, ByteBudget.Unbounded());
-        Sys.ActorOf(PartitionStreamActor.Props(_session, _session.Encode(), 0, dependencies, _received.Writer, allowance));
+        Sys.ActorOf(PartitionStreamActor.Props(_session, _session.Encode(), 0, dependencies, _received.Writer, allowance, new DeliveryWatermark()));
     }
 
     /// <summary>Answers the stream's claim as its coordinator; the probe stands for that coordinator.</summary>
@@ -166,6 +166,9 @@ public sealed class PartitionStreamActorSpecs : TestKit
         public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken) =>
             throw new InvalidOperationException(Failure);
 
+        public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException(Failure);
+
         public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
             throw new InvalidOperationException(Failure);
 
@@ -182,6 +185,9 @@ public sealed class PartitionStreamActorSpecs : TestKit
     private sealed class UnreachablePositions : IPositionsStorage
     {
         public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken) =>
+            throw StorageUnavailableException.Positions("positions storage unreachable");
+
+        public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
             throw StorageUnavailableException.Positions("positions storage unreachable");
 
         public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>

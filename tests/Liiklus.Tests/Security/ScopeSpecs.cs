@@ -173,6 +173,40 @@ public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture
     }
 
     [Fact]
+    public async Task Resets_and_deletions_need_the_topics_admin_scope_and_a_refused_reset_changes_nothing()
+    {
+        var topic = $"{NewName("rst")}.orders";
+        var everything = gateway.ClientFor("admin", $"liiklus:publish:{topic} liiklus:consume:{topic}");
+        var partition = (await everything.PublishAsync(topic, "v0", key: "k")).Partition;
+        await everything.PublishAsync(topic, "v1", key: "k");
+        await everything.AckAsync(new AckRequest { Topic = topic, Group = "billing", Partition = partition, Offset = 1 });
+        var reader = gateway.AdminFor("reader", $"liiklus:consume:{topic}");
+        var operatorAdmin = gateway.AdminFor("operator-7", $"liiklus:admin:{topic[..4]}*");
+        var reset = new ResetPositionsRequest { Topic = topic, Group = "billing", ToEarliest = true, Execute = true };
+
+        var refusedReset = await SecureClients.StatusOf(() => reader.ResetPositionsAsync(reset).ResponseAsync);
+        var refusedDelete = await SecureClients.StatusOf(() => reader.DeleteGroupAsync(new DeleteGroupRequest { Topic = topic, Group = "billing" }).ResponseAsync);
+        var unchanged = (await everything.GetOffsetsAsync(new GetOffsetsRequest { Topic = topic, Group = "billing" })).Offsets[partition];
+        var done = await operatorAdmin.ResetPositionsAsync(reset);
+
+        Assert.All([refusedReset, refusedDelete], status =>
+        {
+            Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
+            Assert.Equal($"the token's scope lacks liiklus:admin:{topic}", status.Detail);
+        });
+        Assert.Equal(1ul, unchanged);
+        Assert.Equal(0ul, done.Partitions.Single(p => p.Partition == partition).NewPosition);
+        Assert.Empty((await everything.GetOffsetsAsync(new GetOffsetsRequest { Topic = topic, Group = "billing" })).Offsets);
+        // The executed reset is logged with who asked and each partition's move.
+        var logged = await Eventually.Until(
+            () => Task.FromResult(gateway.Logs.Lines.FirstOrDefault(l => l.Line.Contains(topic, StringComparison.Ordinal) && l.Line.Contains("reset by", StringComparison.Ordinal))),
+            l => l.Line is not null,
+            "the reset logged");
+        Assert.Contains("reset by operator-7", logged.Line);
+        Assert.Contains($"partition {partition} 2 -> 0", logged.Line);
+    }
+
+    [Fact]
     public async Task Invalid_request_is_invalid_before_it_is_denied()
     {
         var client = gateway.ClientFor("tenant-a", "liiklus:consume:a.*");
@@ -221,6 +255,7 @@ public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture
                 liiklus.grpc.auth.alg = HMAC512
                 liiklus.grpc.auth.secret = {JsonSerializer.Serialize(_secret)}
                 liiklus.grpc.auth.require-scopes = true
+                akka.loglevel = INFO
                 """,
                 Logs.AddTo);
             _channel = SecureClients.Channel(_gateway.Address, trusted: null);

@@ -16,6 +16,9 @@ public abstract class PositionsStorageContract
 
     protected static string NewTopic() => $"topic-{Guid.NewGuid():N}";
 
+    /// <summary>Whether the storage under test deletes; one that does not must refuse clearly and keep every position.</summary>
+    protected virtual bool Deletes => true;
+
     /// <summary>The largest offset the storage keeps; Kafka, which commits the acked offset + 1, keeps one less.</summary>
     protected virtual long LargestOffset => long.MaxValue;
 
@@ -39,6 +42,33 @@ public abstract class PositionsStorageContract
         Assert.Equal(
             new Dictionary<int, long> { [0] = 5, [3] = 0, [31] = LargestOffset },
             await Storage.GetAsync(topic, group, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Deleting_a_version_removes_its_positions_only()
+    {
+        var topic = NewTopic();
+        var otherTopic = NewTopic();
+        await Storage.UpdateAsync(topic, new GroupId("g", 1), 0, 10, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 1), 3, 13, CancellationToken.None);
+        await Storage.UpdateAsync(topic, new GroupId("g", 2), 0, 20, CancellationToken.None);
+        await Storage.UpdateAsync(otherTopic, new GroupId("g", 1), 0, 30, CancellationToken.None);
+        if (!Deletes)
+        {
+            await Assert.ThrowsAsync<PositionsDeletionUnsupportedException>(() => Storage.DeleteAsync(topic, new GroupId("g", 1), CancellationToken.None));
+            Assert.Equal(10, (await Storage.GetAsync(topic, new GroupId("g", 1), CancellationToken.None))[0]);
+            return;
+        }
+
+        await Storage.DeleteAsync(topic, new GroupId("g", 1), CancellationToken.None);
+        // A version without positions is left as it is.
+        await Storage.DeleteAsync(topic, new GroupId("g", 7), CancellationToken.None);
+
+        Assert.Empty(await Storage.GetAsync(topic, new GroupId("g", 1), CancellationToken.None));
+        Assert.Equal(20, (await Storage.GetAsync(topic, new GroupId("g", 2), CancellationToken.None))[0]);
+        Assert.Equal(30, (await Storage.GetAsync(otherTopic, new GroupId("g", 1), CancellationToken.None))[0]);
+        var versions = await Storage.GetVersionsForAsync(topic, new GroupId("g", 2), CancellationToken.None);
+        Assert.Equal([2u], versions.Where(v => v.Value.Count > 0).Select(v => v.Key));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public static class RequestRights
 
             case AckRequest ack:
             {
-                var (topic, group, _, _) = RequestMapping.Ack(ack);
+                var (topic, group, _, _, _) = RequestMapping.Ack(ack);
                 return [Right.Consume(topic), Right.Group(group.Name)];
             }
 
@@ -71,6 +71,19 @@ public static class RequestRights
             // A browse reads records as a consumer would, without a group.
             case BrowseRequest browse:
                 return [Right.Consume(RequestMapping.Browse(browse).Topic)];
+
+            // Changing a topic's positions needs its admin scope (and the group name, when group scopes restrict).
+            case ResetPositionsRequest reset:
+            {
+                var (topic, group) = RequestMapping.ResetGroup(reset);
+                return [Right.Admin(topic), Right.Group(group.Name)];
+            }
+
+            case DeleteGroupRequest delete:
+            {
+                var (topic, groupName, _) = RequestMapping.DeleteGroup(delete);
+                return [Right.Admin(topic), Right.Group(groupName)];
+            }
 
             default:
                 return null;

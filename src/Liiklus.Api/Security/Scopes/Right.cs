@@ -11,5 +11,7 @@ public sealed record Right(RightKind Kind, string Name)
 
     public static Right Group(string group) => new(RightKind.Group, group);
 
+    public static Right Admin(string topic) => new(RightKind.Admin, topic);
+
     public override string ToString() => $"{ScopePrefix}{Kind.ToString().ToLowerInvariant()}:{Name}";
 }

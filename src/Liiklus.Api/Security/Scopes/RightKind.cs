@@ -5,4 +5,7 @@ public enum RightKind
     Publish,
     Consume,
     Group,
+
+    /// <summary>Changing a topic's group positions through the admin API (reset, delete).</summary>
+    Admin,
 }

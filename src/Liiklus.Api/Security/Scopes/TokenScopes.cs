@@ -2,7 +2,8 @@ namespace Liiklus.Api.Security.Scopes;
 
 /// <summary>
 /// The rights a token's <c>scope</c> claim grants (OAuth 2.0: space-separated): <c>liiklus:publish:&lt;topic&gt;</c>,
-/// <c>liiklus:consume:&lt;topic&gt;</c>, and <c>liiklus:group:&lt;group&gt;</c>. A pattern ending in <c>*</c> matches
+/// <c>liiklus:consume:&lt;topic&gt;</c>, <c>liiklus:admin:&lt;topic&gt;</c> (the admin API's resets and deletions of the
+/// topic's groups) and <c>liiklus:group:&lt;group&gt;</c>. A pattern ending in <c>*</c> matches
 /// every name it is a prefix of. Group scopes restrict: a token without any may use every group name, a token with
 /// some only the names they match. Other scopes are another service's business and ignored.
 /// </summary>
@@ -11,6 +12,7 @@ public sealed class TokenScopes
     private readonly List<string> _publish = [];
     private readonly List<string> _consume = [];
     private readonly List<string> _groups = [];
+    private readonly List<string> _admin = [];
 
     public static readonly TokenScopes None = new([]);
 
@@ -42,6 +44,9 @@ public sealed class TokenScopes
                 case "group":
                     _groups.Add(pattern);
                     break;
+                case "admin":
+                    _admin.Add(pattern);
+                    break;
             }
         }
     }
@@ -55,6 +60,7 @@ public sealed class TokenScopes
         RightKind.Publish => _publish.Any(pattern => Matches(pattern, right.Name)),
         RightKind.Consume => _consume.Any(pattern => Matches(pattern, right.Name)),
         RightKind.Group => _groups.Count == 0 || _groups.Any(pattern => Matches(pattern, right.Name)),
+        RightKind.Admin => _admin.Any(pattern => Matches(pattern, right.Name)),
         _ => false,
     };
 

@@ -64,6 +64,18 @@ public sealed class DynamoDbPositionsStorage : IPositionsStorage, IDisposable
             },
             cancellationToken);
 
+    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
+        RunAsync(
+            $"delete the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
+            async deadline =>
+            {
+                await _client.DeleteItemAsync(
+                    new DeleteItemRequest { TableName = _options.PositionsTable, Key = Key(topic, VersionedGroupIds.Of(group)) },
+                    deadline).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+
     public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
         RunAsync(
             $"read the positions of topic '{topic}', group '{group.Name}' version {group.Version}",

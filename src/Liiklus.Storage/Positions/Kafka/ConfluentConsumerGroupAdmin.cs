@@ -18,6 +18,12 @@ internal sealed class ConfluentConsumerGroupAdmin(IAdminClient admin) : IConsume
         ListConsumerGroupOffsetsOptions options) =>
         admin.ListConsumerGroupOffsetsAsync(groupPartitions, options);
 
+    public Task<DeleteConsumerGroupOffsetsResult> DeleteConsumerGroupOffsetsAsync(
+        string group,
+        IEnumerable<TopicPartition> partitions,
+        DeleteConsumerGroupOffsetsOptions options) =>
+        admin.DeleteConsumerGroupOffsetsAsync(group, partitions, options);
+
     public Task<ListConsumerGroupsResult> ListConsumerGroupsAsync(ListConsumerGroupsOptions options) =>
         admin.ListConsumerGroupsAsync(options);
 

@@ -17,6 +17,11 @@ internal interface IConsumerGroupAdmin : IDisposable
         IEnumerable<ConsumerGroupTopicPartitions> groupPartitions,
         ListConsumerGroupOffsetsOptions options);
 
+    Task<DeleteConsumerGroupOffsetsResult> DeleteConsumerGroupOffsetsAsync(
+        string group,
+        IEnumerable<TopicPartition> partitions,
+        DeleteConsumerGroupOffsetsOptions options);
+
     Task<ListConsumerGroupsResult> ListConsumerGroupsAsync(ListConsumerGroupsOptions options);
 
     /// <summary>DescribeTopics of one topic.</summary>

@@ -22,6 +22,13 @@ public sealed record KafkaPositionsOptions(string BootstrapServers)
     public bool ListGroups { get; init; }
 
     /// <summary>
+    /// Delete a group version's offsets of a topic with Kafka's OffsetDelete (brokers 2.4 and later) when the admin API
+    /// deletes a group. On by default; turn it off for brokers without OffsetDelete: librdkafka aborts the process when
+    /// a broker refuses the request as unsupported (librdkafka issue 3663), so the storage then refuses the deletion.
+    /// </summary>
+    public bool DeleteOffsets { get; init; } = true;
+
+    /// <summary>
     /// Group versions the storage remembers having acked or read, to list them where it cannot list the cluster's
     /// consumer groups (<see cref="ListGroups"/> off or unsupported); past it, new ones are not listed.
     /// </summary>
@@ -34,7 +41,7 @@ public sealed record KafkaPositionsOptions(string BootstrapServers)
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"BootstrapServers = {BootstrapServers}, Properties = [{string.Join(", ", Properties.Keys)}], ");
-        builder.Append($"GroupIdPrefix = {GroupIdPrefix}, CommandTimeout = {CommandTimeout}, ListGroups = {ListGroups}, ");
+        builder.Append($"GroupIdPrefix = {GroupIdPrefix}, CommandTimeout = {CommandTimeout}, ListGroups = {ListGroups}, DeleteOffsets = {DeleteOffsets}, ");
         builder.Append($"MaxKnownGroups = {MaxKnownGroups}, ListingMaxAge = {ListingMaxAge}");
         return true;
     }

@@ -105,6 +105,52 @@ public sealed class KafkaPositionsStorage : IPositionsStorage, IDisposable
             cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the group version's committed offsets of this topic's partitions (Kafka's OffsetDelete), leaving those of
+    /// other topics: the consumer group is shared by every topic the name consumes.
+    /// </summary>
+    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken)
+    {
+        if (!_options.DeleteOffsets)
+        {
+            return Task.FromException(new PositionsDeletionUnsupportedException(
+                "the Kafka positions storage is set not to delete offsets (liiklus.storage.kafka-positions.delete-offsets = off); " +
+                $"delete them with kafka-consumer-groups --delete-offsets --group {GroupIdOf(group)} --topic {topic}"));
+        }
+
+        var groupId = GroupIdOf(group);
+        return RunAsync(
+            $"delete the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
+            async _ =>
+            {
+                if (await PartitionsOfAsync(topic).ConfigureAwait(false) is not { Count: > 0 } partitions)
+                {
+                    return true;
+                }
+
+                try
+                {
+                    await Use(admin => admin.DeleteConsumerGroupOffsetsAsync(
+                        groupId,
+                        partitions,
+                        new DeleteConsumerGroupOffsetsOptions { RequestTimeout = LibrdkafkaTimeout })).ConfigureAwait(false);
+                }
+                catch (DeleteConsumerGroupOffsetsException e)
+                {
+                    var error = e.Result.Partitions.Select(p => p.Error).FirstOrDefault(error => error.IsError) ?? e.Error;
+                    // A group that never committed has nothing to delete.
+                    if (error.Code is not (ErrorCode.GroupIdNotFound or ErrorCode.UnknownTopicOrPart))
+                    {
+                        throw new KafkaException(error);
+                    }
+                }
+
+                _known.Forget(topic, group);
+                return true;
+            },
+            cancellationToken);
+    }
+
     public async Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken)
     {
         var versions = await RunAsync(

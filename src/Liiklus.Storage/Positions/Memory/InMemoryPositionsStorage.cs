@@ -14,6 +14,16 @@ public sealed class InMemoryPositionsStorage : IPositionsStorage
         return Task.CompletedTask;
     }
 
+    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken)
+    {
+        if (_groups.TryGetValue((topic, group.Name), out var versions))
+        {
+            versions.TryRemove(group.Version, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<int, long> positions =

@@ -34,6 +34,9 @@ public sealed class PostgresPositionsStorage : IPositionsStorage, IAsyncDisposab
         DO UPDATE SET "offset" = excluded."offset", updated_at = excluded.updated_at
         """;
 
+    private const string DeleteVersion =
+        $"""DELETE FROM {Table} WHERE topic = $1 AND group_name = $2 AND group_version = $3""";
+
     private const string SelectVersion =
         $"""SELECT group_version, partition, "offset" FROM {Table} WHERE topic = $1 AND group_name = $2 AND group_version = $3""";
 
@@ -86,6 +89,27 @@ public sealed class PostgresPositionsStorage : IPositionsStorage, IAsyncDisposab
                 command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
                 command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
+                return await command.ExecuteNonQueryAsync(deadline).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken)
+    {
+        if (StorableVersion(group.Version) is not { } version)
+        {
+            // Nothing can have been stored for it.
+            return Task.CompletedTask;
+        }
+
+        return RunAsync(
+            $"delete the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
+            async deadline =>
+            {
+                await using var command = _dataSource.CreateCommand(DeleteVersion);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = group.Name, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
                 return await command.ExecuteNonQueryAsync(deadline).ConfigureAwait(false);
             },
             cancellationToken);

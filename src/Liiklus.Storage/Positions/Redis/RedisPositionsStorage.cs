@@ -28,6 +28,12 @@ public sealed class RedisPositionsStorage(IConnectionMultiplexer redis, RedisPos
                 deadline),
             cancellationToken);
 
+    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
+        RunAsync(
+            $"delete the positions of topic '{topic}', group '{group.Name}' version {group.Version}",
+            (database, deadline) => Within(database.KeyDeleteAsync(PositionKeys.Of(topic, group)), deadline),
+            cancellationToken);
+
     public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
         RunAsync(
             $"read the positions of topic '{topic}', group '{group.Name}' version {group.Version}",

@@ -431,4 +431,244 @@ public abstract class AdminApiContract
         Assert.True(await call.ResponseStream.MoveNext(deadline.Token));
         return call.ResponseStream.Current;
     }
+
+    [Fact]
+    public async Task Dry_run_reset_answers_each_partitions_move_and_changes_nothing()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 1 });
+
+        var planned = await gateway.Admin.ResetPositionsAsync(new ResetPositionsRequest { Topic = topic, Group = group, ToEarliest = true });
+
+        Assert.False(planned.Executed);
+        Assert.Equal((topic, group, 0u), (planned.Topic, planned.Group, planned.GroupVersion));
+        var moved = planned.Partitions.Single(p => p.Partition == partition);
+        Assert.True(moved.HasPreviousPosition);
+        Assert.Equal((2ul, 0ul, false), (moved.PreviousPosition, moved.NewPosition, moved.Clamped));
+        // Every partition of the topic, in order; those without a position have no previous one.
+        Assert.Equal(planned.Partitions.Select(p => p.Partition).Order(), planned.Partitions.Select(p => p.Partition));
+        Assert.All(planned.Partitions.Where(p => p.Partition != partition), p => Assert.False(p.HasPreviousPosition));
+        var offsets = await gateway.Client.GetOffsetsAsync(new GetOffsetsRequest { Topic = topic, Group = group });
+        Assert.Equal(1ul, Assert.Single(offsets.Offsets).Value);
+    }
+
+    [Fact]
+    public async Task Executed_reset_stores_each_target_as_the_last_acked_offset_before_it_clamped_to_what_the_partition_holds()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 1 });
+        var request = new ResetPositionsRequest { Topic = topic, Group = group, Partitions = { partition }, Execute = true };
+
+        var toOffset = await ResetAsync(gateway, request, r => r.ToOffset = 3);
+        var stored = await StoredAsync(gateway, topic, group, partition);
+        var shifted = await ResetAsync(gateway, request, r => r.ShiftBy = -1);
+        var shiftedStored = await StoredAsync(gateway, topic, group, partition);
+        var pastTheEnd = await ResetAsync(gateway, request, r => r.ToOffset = 100);
+        var beforeTheStart = await ResetAsync(gateway, request, r => r.ShiftBy = -100);
+        var described = await gateway.Admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = topic, Group = group });
+        var toLatest = await ResetAsync(gateway, request, r => r.ToLatest = true);
+
+        Assert.Equal((2ul, 3ul, false), (toOffset.PreviousPosition, toOffset.NewPosition, toOffset.Clamped));
+        Assert.Equal(2L, stored);
+        Assert.Equal((3ul, 2ul, false), (shifted.PreviousPosition, shifted.NewPosition, shifted.Clamped));
+        Assert.Equal(1L, shiftedStored);
+        Assert.Equal((2ul, 5ul, true), (pastTheEnd.PreviousPosition, pastTheEnd.NewPosition, pastTheEnd.Clamped));
+        Assert.Equal((5ul, 0ul, true), (beforeTheStart.PreviousPosition, beforeTheStart.NewPosition, beforeTheStart.Clamped));
+        // Position 0 is stored as Liiklus's "nothing acked, start at 0" (-1), which GetOffsets leaves out.
+        Assert.Equal((true, 0ul, 5ul), described.Partitions.Where(p => p.Partition == partition).Select(p => (p.HasPosition, p.Position, p.Lag)).Single());
+        Assert.Equal((0ul, 5ul, false), (toLatest.PreviousPosition, toLatest.NewPosition, toLatest.Clamped));
+        Assert.Equal(4L, await StoredAsync(gateway, topic, group, partition));
+    }
+
+    [Fact]
+    public async Task Reset_by_a_duration_back_goes_to_the_end_where_no_record_is_that_recent()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+
+        var planned = await gateway.Admin.ResetPositionsAsync(new ResetPositionsRequest
+        {
+            Topic = topic, Group = group, ByDuration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.Zero),
+        });
+
+        // Nothing was published since now: every partition goes to its end.
+        Assert.Equal(5ul, planned.Partitions.Single(p => p.Partition == partition).NewPosition);
+        Assert.All(planned.Partitions.Where(p => p.Partition != partition), p => Assert.Equal(0ul, p.NewPosition));
+        Assert.All(planned.Partitions, p => Assert.False(p.Clamped));
+    }
+
+    [Fact]
+    public async Task Reset_of_an_unknown_topic_is_not_found_and_a_partition_it_lacks_or_a_missing_target_invalid_naming_the_field()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, _) = await TopicWithFiveRecordsAsync(gateway);
+        var unknown = NewName("unknown");
+
+        var unknownTopic = await SecureClients.StatusOf(() => gateway.Admin.ResetPositionsAsync(
+            new ResetPositionsRequest { Topic = unknown, Group = group, ToEarliest = true, Execute = true }).ResponseAsync);
+        var noSuchPartition = await SecureClients.StatusOf(() => gateway.Admin.ResetPositionsAsync(
+            new ResetPositionsRequest { Topic = topic, Group = group, Partitions = { 0, 1000 }, ToEarliest = true, Execute = true }).ResponseAsync);
+        var noTarget = await SecureClients.StatusOf(() => gateway.Admin.ResetPositionsAsync(
+            new ResetPositionsRequest { Topic = topic, Group = group, Execute = true }).ResponseAsync);
+
+        Assert.Equal((StatusCode.NotFound, $"topic '{unknown}' does not exist"), (unknownTopic.StatusCode, unknownTopic.Detail));
+        Assert.Equal(StatusCode.InvalidArgument, noSuchPartition.StatusCode);
+        Assert.StartsWith($"partitions[1]: topic '{topic}' has no partition 1000", noSuchPartition.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, noTarget.StatusCode);
+        Assert.StartsWith("target: ", noTarget.Detail);
+        Assert.Empty((await gateway.Client.GetOffsetsAsync(new GetOffsetsRequest { Topic = topic, Group = group })).Offsets);
+    }
+
+    [Fact]
+    public async Task Executed_reset_assigns_a_live_consumers_partition_again_under_a_new_session_and_refuses_acks_made_before_it()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+        using var subscription = gateway.Client.Subscribe(topic, group);
+        var before = await AssignmentFor(subscription, partition);
+        using var oldReceive = gateway.Client.Receive(before);
+        Assert.Equal(4ul, (await oldReceive.ReadAsync(5))[4].OffsetOf());
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 3 });
+
+        var reset = await gateway.Admin.ResetPositionsAsync(
+            new ResetPositionsRequest { Topic = topic, Group = group, Partitions = { partition }, ToOffset = 2, Execute = true });
+
+        Assert.True(reset.Executed);
+        // The old stream ends as a revoked one does; the partition comes back under a new session id.
+        Assert.Empty(await oldReceive.ReadToEndAsync());
+        var after = await AssignmentFor(subscription, partition);
+        Assert.NotEqual(before.SessionId, after.SessionId);
+        using var newReceive = gateway.Client.Receive(after);
+        var redelivered = await newReceive.ReadAsync(3);
+        Assert.Equal([2ul, 3ul, 4ul], redelivered.Select(r => r.OffsetOf()));
+
+#pragma warning disable CS0612 // the legacy session-bound ack
+        var oldSession = await SecureClients.StatusOf(() => gateway.Client.AckAsync(new AckRequest { Assignment = before, Offset = 4 }).ResponseAsync);
+        var belowTheTarget = await SecureClients.StatusOf(() =>
+            gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 1 }).ResponseAsync);
+        Assert.Equal(2L, await StoredAsync(gateway, topic, group, partition) + 1);
+        await gateway.Client.AckAsync(new AckRequest { Assignment = after, Offset = 3 });
+        var newSession = await StoredAsync(gateway, topic, group, partition);
+#pragma warning restore CS0612
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 4 });
+
+        Assert.Equal(StatusCode.FailedPrecondition, oldSession.StatusCode);
+        Assert.Contains("before its positions were reset", oldSession.Detail);
+        Assert.Equal(StatusCode.FailedPrecondition, belowTheTarget.StatusCode);
+        Assert.Contains("made before the reset", belowTheTarget.Detail);
+        Assert.Equal(3L, newSession);
+        Assert.Equal(4L, await StoredAsync(gateway, topic, group, partition));
+    }
+
+    [Fact]
+    public async Task After_a_reset_a_stateless_ack_past_what_was_delivered_since_is_refused_until_the_record_is_delivered()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+        using var subscription = gateway.Client.Subscribe(topic, group);
+        var before = await AssignmentFor(subscription, partition);
+        using var oldReceive = gateway.Client.Receive(before);
+        await oldReceive.ReadAsync(5);
+
+        await gateway.Admin.ResetPositionsAsync(new ResetPositionsRequest { Topic = topic, Group = group, ToLatest = true, Execute = true });
+        var after = await AssignmentFor(subscription, partition);
+        using var newReceive = gateway.Client.Receive(after);
+        var inFlight = await SecureClients.StatusOf(() =>
+            gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 5 }).ResponseAsync);
+        await gateway.Client.PublishAsync(topic, "v5", key: "k");
+        Assert.Equal(5ul, (await newReceive.ReadAsync(1))[0].OffsetOf());
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 5 });
+
+        Assert.Equal(StatusCode.FailedPrecondition, inFlight.StatusCode);
+        Assert.Contains("has not been delivered since", inFlight.Detail);
+        Assert.Equal(5L, await StoredAsync(gateway, topic, group, partition));
+    }
+
+    [Fact]
+    public async Task Delete_group_deletes_one_version_or_every_version_and_refuses_live_members_and_versions_without_positions()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+        foreach (var version in new uint[] { 0, 1, 2 })
+        {
+            await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, GroupVersion = version, Partition = partition, Offset = 3 });
+        }
+
+        using (var subscription = gateway.Client.Subscribe(topic, group, version: 2))
+        {
+            await subscription.NextAsync();
+            var live = await SecureClients.StatusOf(() =>
+                gateway.Admin.DeleteGroupAsync(new DeleteGroupRequest { Topic = topic, Group = group, GroupVersion = 2 }).ResponseAsync);
+            Assert.Equal(StatusCode.FailedPrecondition, live.StatusCode);
+            Assert.Contains("live member", live.Detail);
+        }
+
+        var one = await gateway.Admin.DeleteGroupAsync(new DeleteGroupRequest { Topic = topic, Group = $"{group}-v1", GroupVersion = 0 });
+        var again = await SecureClients.StatusOf(() =>
+            gateway.Admin.DeleteGroupAsync(new DeleteGroupRequest { Topic = topic, Group = group, GroupVersion = 1 }).ResponseAsync);
+        // The subscription's end reaches its coordinator a moment after the call ends.
+        DeleteGroupReply? rest = null;
+        await Eventually.Until(
+            () => SecureClients.StatusOf(async () => rest = await gateway.Admin.DeleteGroupAsync(new DeleteGroupRequest { Topic = topic, Group = group })),
+            status => status.StatusCode != StatusCode.FailedPrecondition,
+            "the version 2 subscription gone");
+        var none = await SecureClients.StatusOf(() =>
+            gateway.Admin.DeleteGroupAsync(new DeleteGroupRequest { Topic = topic, Group = group }).ResponseAsync);
+
+        Assert.Equal([1u], one.DeletedVersions);
+        Assert.Equal(StatusCode.NotFound, again.StatusCode);
+        Assert.Equal($"group '{group}' version 1 of topic '{topic}' has no stored positions", again.Detail);
+        Assert.Equal([0u, 2u], rest?.DeletedVersions);
+        Assert.Equal(StatusCode.NotFound, none.StatusCode);
+        foreach (var version in new uint[] { 0, 1, 2 })
+        {
+            Assert.Empty((await gateway.Client.GetOffsetsAsync(new GetOffsetsRequest { Topic = topic, Group = group, GroupVersion = version })).Offsets);
+        }
+    }
+
+    [Fact]
+    public async Task Describe_group_answers_when_an_ack_of_the_version_was_last_stored()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var (topic, group, partition) = await TopicWithFiveRecordsAsync(gateway);
+        var before = DateTimeOffset.UtcNow;
+        await gateway.Client.AckAsync(new AckRequest { Topic = topic, Group = group, Partition = partition, Offset = 1 });
+        var after = DateTimeOffset.UtcNow;
+
+        var described = await gateway.Admin.DescribeGroupAsync(new DescribeGroupRequest { Topic = topic, Group = group });
+
+        var acked = described.Partitions.Single(p => p.Partition == partition).LastAckTime.ToDateTimeOffset();
+        Assert.InRange(acked, before.AddMilliseconds(-1), after.AddMilliseconds(1));
+        Assert.All(described.Partitions.Where(p => p.Partition != partition), p => Assert.Null(p.LastAckTime));
+    }
+
+    private static async Task<(string Topic, string Group, uint Partition)> TopicWithFiveRecordsAsync(TestGateway gateway)
+    {
+        var topic = NewName("topic");
+        var partition = (await gateway.Client.PublishAsync(topic, "v0", key: "k")).Partition;
+        for (var i = 1; i < 5; i++)
+        {
+            await gateway.Client.PublishAsync(topic, $"v{i}", key: "k");
+        }
+
+        return (topic, NewName("group"), partition);
+    }
+
+    private static async Task<PartitionReset> ResetAsync(TestGateway gateway, ResetPositionsRequest template, Action<ResetPositionsRequest> target)
+    {
+        var request = template.Clone();
+        target(request);
+        var reply = await gateway.Admin.ResetPositionsAsync(request);
+        Assert.True(reply.Executed);
+        return Assert.Single(reply.Partitions);
+    }
+
+    /// <summary>The stored last acked offset, -1 for "nothing acked, start at 0" (which GetOffsets leaves out).</summary>
+    private static async Task<long> StoredAsync(TestGateway gateway, string topic, string group, uint partition)
+    {
+        var offsets = await gateway.Client.GetOffsetsAsync(new GetOffsetsRequest { Topic = topic, Group = group });
+        return offsets.Offsets.TryGetValue(partition, out var offset) ? (long)offset : -1;
+    }
 }

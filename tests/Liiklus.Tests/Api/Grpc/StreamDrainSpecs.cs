@@ -93,7 +93,7 @@ public sealed class StreamDrainSpecs
 
     private Task DrainAsync(Func<ReceivedRecord, bool> keep)
     {
-        var stream = new ReceiveStream(_batches.Reader, _allowance, () => { });
+        var stream = new ReceiveStream(_batches.Reader, _allowance, new DeliveryWatermark(), () => { });
         return StreamDrain.DrainRecordsAsync(
             stream,
             _writer,

@@ -80,6 +80,25 @@ internal sealed class ConsumerGroupAdminDouble : IConsumerGroupAdmin
         });
     }
 
+    public Task<DeleteConsumerGroupOffsetsResult> DeleteConsumerGroupOffsetsAsync(
+        string group,
+        IEnumerable<TopicPartition> partitions,
+        DeleteConsumerGroupOffsetsOptions options)
+    {
+        _calls.Enqueue($"OffsetDelete {group}");
+        var deleted = partitions.ToList();
+        foreach (var partition in deleted)
+        {
+            _committed.TryRemove((group, partition.Topic, partition.Partition.Value), out _);
+        }
+
+        return Task.FromResult(new DeleteConsumerGroupOffsetsResult
+        {
+            Group = group,
+            Partitions = deleted,
+        });
+    }
+
     public Task<ListConsumerGroupsResult> ListConsumerGroupsAsync(ListConsumerGroupsOptions options)
     {
         _calls.Enqueue("ListGroups");

@@ -19,6 +19,22 @@ public sealed class KafkaPositionsListingSpecs
     public KafkaPositionsListingSpecs() => _admin.AddTopic(Topic, 2);
 
     [Fact]
+    public async Task Deleting_a_version_deletes_its_offsets_of_the_topic_only_with_offset_delete()
+    {
+        _admin.AddTopic("payments", 1);
+        _admin.Commit("g-v2", Topic, 0, 5);
+        _admin.Commit("g-v2", Topic, 1, 6);
+        _admin.Commit("g-v2", "payments", 0, 7);
+        var storage = Storage(listGroups: false);
+
+        await storage.DeleteAsync(Topic, new GroupId("g", 2), CancellationToken.None);
+
+        Assert.Empty(await storage.GetAsync(Topic, new GroupId("g", 2), CancellationToken.None));
+        Assert.Equal(6, (await storage.GetAsync("payments", new GroupId("g", 2), CancellationToken.None))[0]);
+        Assert.Contains("OffsetDelete g-v2", _admin.Calls);
+    }
+
+    [Fact]
     public async Task Listing_finds_every_version_of_the_name_above_the_readers_own_too()
     {
         foreach (var (groupId, offset) in new[] { ("g", 5L), ("g-v2", 21L), ("g-v10", 101L), ("gg-v1", 1L), ("g-other", 1L), ("g-v01", 1L), ("g-vx", 1L) })

@@ -23,6 +23,9 @@ public sealed class TopicsCreatedOnFirstAck(IPositionsStorage storage, MockKafka
         return storage.UpdateAsync(topic, group, partition, offset, cancellationToken);
     }
 
+    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
+        storage.DeleteAsync(topic, group, cancellationToken);
+
     public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
         storage.GetAsync(topic, group, cancellationToken);
 
