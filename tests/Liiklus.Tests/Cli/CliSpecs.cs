@@ -159,6 +159,8 @@ public sealed class CliSpecs(CliGatewayFixture fixture) : IClassFixture<CliGatew
         Assert.Equal(3UL, state.GetProperty("endOffset").GetUInt64());
         Assert.Equal(1UL, state.GetProperty("lag").GetUInt64());
         Assert.Equal(JsonValueKind.Null, state.GetProperty("ownerSessionId").ValueKind);
+        Assert.True(DateTimeOffset.TryParse(state.GetProperty("lastAckTime").GetString(), out var lastAck), state.ToString());
+        Assert.True(DateTimeOffset.UtcNow - lastAck < TimeSpan.FromMinutes(1), state.ToString());
         Assert.StartsWith($"Topic:        {topic}\nGroup:        billing, version 0\nLive members: 0\n", table.Out);
         Assert.Matches($@"\n {{0,8}}{partition} +2 +3 +1 ", table.Out);
         Assert.All(table.Out.Split('\n'), line => Assert.True(line.Length <= 80, line));
@@ -278,8 +280,8 @@ public sealed class CliSpecs(CliGatewayFixture fixture) : IClassFixture<CliGatew
         Assert.Empty(replayedAgain.Documents);
     }
 
-    // The specs below drive calls whose server side is on its way: Browse on branch i21-browse, WatchGroup,
-    // ResetPositions and DeleteGroup on branch i21-reset. Until those land they fail with UNIMPLEMENTED.
+    // The specs below drive the admin calls of branches i21-browse (Browse, WatchGroup) and i21-reset
+    // (ResetPositions, DeleteGroup, the last ack time).
 
     [Fact]
     public async Task Tail_prints_records_from_the_start_offset_of_the_partitions_asked_and_follows_new_ones()
