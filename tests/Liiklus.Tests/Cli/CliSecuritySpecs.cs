@@ -76,6 +76,15 @@ public sealed class CliSecuritySpecs(CliSecuritySpecs.SecureGateway gateway) : I
         Assert.StartsWith("liiklus: UNAUTHENTICATED: ", run.Error);
     }
 
+    [Fact]
+    public async Task Reset_without_the_topics_admin_scope_exits_1_naming_it()
+    {
+        var run = await CliRun.RunAsync([.. gateway.Secure, "--token", gateway.Token, "groups", "reset", "secured", "cli-billing", "--to-earliest", "--execute"]);
+
+        Assert.Equal(1, await run.Exit);
+        Assert.Equal("liiklus: PERMISSION_DENIED: the token's scope lacks liiklus:admin:secured\n", run.Error);
+    }
+
     /// <summary>A gateway with mutual TLS and HMAC512 tokens with scopes, and the files a client needs.</summary>
     public sealed class SecureGateway : IAsyncLifetime
     {
