@@ -223,6 +223,8 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         Become(() =>
         {
+            // A stream's last report matters to this incarnation only: forwarded, it would start the next one.
+            Receive<DeliveredUpTo>(_ => { });
             Receive<IGroupCommand>(command => Context.Parent.Forward(command));
             ReceiveAny(_ => { });
         });
@@ -455,7 +457,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
                 break;
             case PositionOutOfRangeException outOfRange:
-                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.OutOfRange, outOfRange.Message, outOfRange.Field));
+                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.OutOfRange, outOfRange.Problem, outOfRange.Field));
                 break;
             case StorageUnavailableException unavailable:
                 written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.StorageUnavailable, unavailable.Summary));

@@ -31,6 +31,7 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     private readonly DeliveryWatermark _watermark;
     private UniqueKillSwitch? _killSwitch;
     private bool _claimed;
+    private bool _revoked;
 
     public PartitionStreamActor(
         SessionToken session,
@@ -90,7 +91,8 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         _killSwitch?.Abort(new StreamEndedException());
         // The coordinator hands a revoked partition over once the acks reach what this stream delivered, and under a
         // reset epoch judges stateless acks by it: tell it this stream's last word, which it can no longer ask for.
-        if (_claimed)
+        // Only then: the report of a stream ending otherwise would start a coordinator that had stopped.
+        if (_claimed && (_revoked || _session.Epoch != 0))
         {
             _dependencies.Groups.Tell(Delivered());
         }
@@ -160,7 +162,11 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     private void EndingsInAnyState()
     {
         Receive<ReportDelivered>(_ => Sender.Tell(Delivered()));
-        Receive<ClaimRevoked>(_ => Finish());
+        Receive<ClaimRevoked>(_ =>
+        {
+            _revoked = true;
+            Finish();
+        });
         Receive<Terminated>(_ => Finish());
         // Nobody reads the call any more: what is in flight is dropped, not waited for.
         Receive<EndReceive>(_ => Context.Stop(Self));

@@ -65,15 +65,20 @@ internal sealed class AckTracker(ulong? handled, ulong? flushed)
         }
     }
 
-    public void Delivered(ulong offset)
+    public void Delivered(IReadOnlyList<LiiklusRecord> run)
     {
         lock (_lock)
         {
-            _delivered.Enqueue(offset);
+            foreach (var record in run)
+            {
+                _delivered.Enqueue(record.Offset);
+            }
         }
     }
 
-    public void Handled(ulong offset)
+    /// <summary>Counts <paramref name="offset"/> as handled.</summary>
+    /// <returns>the handled records not yet acknowledged</returns>
+    public int Handled(ulong offset)
     {
         lock (_lock)
         {
@@ -84,14 +89,16 @@ internal sealed class AckTracker(ulong? handled, ulong? flushed)
                     _handledAhead.Add(offset);
                 }
 
-                return;
+                return _pending;
             }
 
             Advance(_delivered.Dequeue());
-            while (_delivered.Count > 0 && _handledAhead.Remove(_delivered.Peek()))
+            while (_handledAhead.Count > 0 && _delivered.Count > 0 && _handledAhead.Remove(_delivered.Peek()))
             {
                 Advance(_delivered.Dequeue());
             }
+
+            return _pending;
         }
     }
 

@@ -1,9 +1,9 @@
 namespace Liiklus.Client;
 
 /// <summary>
-/// One partition loop's share of the consumer's bound on partitions handled at once: taken for a run of records
-/// (not for each, which would queue every loop on the semaphore for every record) and given back while the loop
-/// waits to retry, so a partition backing off does not hold up the others.
+/// One partition's share of the consumer's bound on partitions handled at once: taken while a record is handled
+/// (its handler runs on the partition's Receive loop, so a loop waiting for records or for an ack holds none) and
+/// given back while the record waits to be retried, so a partition backing off does not hold up the others.
 /// </summary>
 internal sealed class HandlingPermit(SemaphoreSlim concurrency)
 {

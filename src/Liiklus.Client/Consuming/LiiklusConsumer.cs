@@ -58,7 +58,7 @@ public sealed class LiiklusConsumer
         using var concurrency = new SemaphoreSlim(_options.MaxConcurrentPartitions, _options.MaxConcurrentPartitions);
         var processor = new RecordProcessor(_client, handler, _options, concurrency, _telemetry, _logger);
         await RunCoreAsync(
-            (pump, previous) => pump.Handling = Task.Run(() => processor.RunAsync(pump, previous?.Handling ?? Task.CompletedTask, cancellationToken), CancellationToken.None),
+            (pump, previous) => pump.HandleWith(processor, previous?.Handling ?? Task.CompletedTask, cancellationToken),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -226,8 +226,8 @@ public sealed class LiiklusConsumer
                     assignment.SessionId);
                 // A partition this consumer held throughout needs no handoff; one gained, or gained back, waits for
                 // the last acknowledgement of whoever held it meanwhile.
-                pump.Start(handoff: !heldThroughout && _options.HandoffDelay > TimeSpan.Zero);
                 assigned(pump, previous);
+                pump.Start(handoff: !heldThroughout && _options.HandoffDelay > TimeSpan.Zero);
             }
             finally
             {

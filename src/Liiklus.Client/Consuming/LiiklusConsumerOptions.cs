@@ -18,7 +18,11 @@ public sealed class LiiklusConsumerOptions
     /// <summary>How many partitions handle a record at the same time.</summary>
     public int MaxConcurrentPartitions { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>Records read ahead per partition while one is handled.</summary>
+    /// <summary>
+    /// The most records of a partition taken from its Receive at once: a handler handles them one after the other
+    /// before the Receive is read again (meanwhile the gRPC stream's own buffer reads ahead), a partition stream
+    /// finds up to this many read ahead while its reader handles one.
+    /// </summary>
     public int PrefetchPerPartition { get; set; } = 256;
 
     /// <summary>Attempts right after a failed one, before delayed retries.</summary>

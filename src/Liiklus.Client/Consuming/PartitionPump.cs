@@ -5,9 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace Liiklus.Client;
 
 /// <summary>
-/// One assignment's Receive, its read-ahead buffer and its acknowledgements. Ownership ends once: when the
-/// gateway ends the Receive (revoked), when a new assignment replaces it, or when the consumer stops; the records
-/// handled until then are acknowledged at that moment, and nothing is acknowledged afterwards.
+/// One assignment's Receive, its read-ahead buffer and its acknowledgements. Records are taken in runs: those the
+/// Receive had at hand without waiting. A consumer's handler handles each run on the Receive loop itself
+/// (<see cref="HandleWith"/>); a partition stream reads the runs from the buffer, its reader waking once per run.
+/// Ownership ends once: when the gateway ends the Receive (revoked), when a new assignment replaces it, or when the
+/// consumer stops; the records handled until then are acknowledged at that moment, and nothing is acknowledged
+/// afterwards.
 /// </summary>
 internal sealed class PartitionPump
 {
@@ -15,7 +18,8 @@ internal sealed class PartitionPump
     private readonly LiiklusConsumerOptions _options;
     private readonly ConsumerTelemetry _telemetry;
     private readonly ILogger _logger;
-    private readonly Channel<LiiklusRecord> _buffer;
+    private readonly Channel<IReadOnlyList<LiiklusRecord>> _buffer;
+    private readonly int _maxRun;
     private readonly CancellationTokenSource _owned = new();
     private readonly CancellationTokenSource _receiveStop;
     private readonly SemaphoreSlim _flushGate = new(1, 1);
@@ -39,7 +43,9 @@ internal sealed class PartitionPump
         _telemetry = telemetry;
         _logger = logger;
         _receiveStop = CancellationTokenSource.CreateLinkedTokenSource(connection);
-        _buffer = Channel.CreateBounded<LiiklusRecord>(new BoundedChannelOptions(options.PrefetchPerPartition)
+        // One run waits while the previous one is handled: at most PrefetchPerPartition records read ahead.
+        _maxRun = options.PrefetchPerPartition;
+        _buffer = Channel.CreateBounded<IReadOnlyList<LiiklusRecord>>(new BoundedChannelOptions(1)
         {
             SingleWriter = true,
             SingleReader = true,
@@ -51,7 +57,8 @@ internal sealed class PartitionPump
 
     public AckTracker Acks { get; }
 
-    public ChannelReader<LiiklusRecord> Records => _buffer.Reader;
+    /// <summary>Runs of records in offset order, each at most <see cref="LiiklusConsumerOptions.PrefetchPerPartition"/> long.</summary>
+    public ChannelReader<IReadOnlyList<LiiklusRecord>> Runs => _buffer.Reader;
 
     /// <summary>Cancelled when this pump no longer owns its partition.</summary>
     public CancellationToken Owned => _owned.Token;
@@ -59,8 +66,17 @@ internal sealed class PartitionPump
     /// <summary>Completes once ownership ended and the final acknowledgement was tried.</summary>
     public Task Ended => _ended.Task;
 
-    /// <summary>The handler loop of this assignment, when the consumer runs one.</summary>
-    public Task Handling { get; set; } = Task.CompletedTask;
+    /// <summary>Completes once no record of this assignment is handled any more, when the consumer runs a handler.</summary>
+    public Task Handling => _handling?.Done ?? Task.CompletedTask;
+
+    private InlineHandling? _handling;
+
+    /// <summary>
+    /// Handles the records with <paramref name="processor"/> on the Receive loop, not through the buffer, once
+    /// <paramref name="previous"/> (the handling of the assignment this one replaces) finished; call before <see cref="Start"/>.
+    /// </summary>
+    public void HandleWith(RecordProcessor processor, Task previous, CancellationToken stopping) =>
+        _handling = new InlineHandling(processor, this, previous, stopping);
 
     /// <param name="handoff">true for a partition gained from another consumer: wait for its last acknowledgement</param>
     public void Start(bool handoff)
@@ -72,8 +88,7 @@ internal sealed class PartitionPump
     /// <summary>Counts a record as handled; acknowledges once enough are.</summary>
     public ValueTask HandledAsync(ulong offset)
     {
-        Acks.Handled(offset);
-        return Acks.Pending >= _options.AckBatchSize ? new ValueTask(FlushAsync(AckReason.Batch)) : ValueTask.CompletedTask;
+        return Acks.Handled(offset) >= _options.AckBatchSize ? new ValueTask(FlushAsync(AckReason.Batch)) : ValueTask.CompletedTask;
     }
 
     /// <summary>Acknowledges the watermark now; false when it could not (and the partition is still owned).</summary>
@@ -148,23 +163,43 @@ internal sealed class PartitionPump
         {
             ulong? previousOwnerAcked = null;
             var first = true;
-            await foreach (var record in _client.ReceiveAsync(Assignment, Acks.Watermark, _receiveStop.Token).ConfigureAwait(false))
+            var run = new List<LiiklusRecord>();
+            // False once the handler stopped (revoked, replaced or stopping): what still comes is passed over until
+            // whoever stopped it closes the Receive.
+            var handing = true;
+            await using var records = _client.ReceiveAsync(Assignment, Acks.Watermark, _receiveStop.Token).GetAsyncEnumerator(_receiveStop.Token);
+            while (true)
             {
+                var next = records.MoveNextAsync();
+                if (!next.IsCompleted && run.Count > 0)
+                {
+                    // The Receive has nothing more at hand: the handler side gets what it has rather than wait.
+                    handing = await HandOverAsync(run).ConfigureAwait(false);
+                    run = NextRun(run);
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                var record = records.Current;
                 if (first)
                 {
                     first = false;
                     previousOwnerAcked = await handedOver.ConfigureAwait(false);
                 }
 
-                if (record.Offset <= previousOwnerAcked)
+                if (!handing || record.Offset <= previousOwnerAcked)
                 {
                     continue;
                 }
 
-                Acks.Delivered(record.Offset);
-                if (!_buffer.Writer.TryWrite(record))
+                run.Add(record);
+                if (run.Count >= _maxRun)
                 {
-                    await _buffer.Writer.WriteAsync(record, _receiveStop.Token).ConfigureAwait(false);
+                    handing = await HandOverAsync(run).ConfigureAwait(false);
+                    run = NextRun(run);
                 }
             }
 
@@ -188,7 +223,37 @@ internal sealed class PartitionPump
                 e.Message);
         }
 
+        _handling?.End();
         await EndOwnershipAsync().ConfigureAwait(false);
+    }
+
+    /// <returns>false once the handler stopped</returns>
+    private async ValueTask<bool> HandOverAsync(List<LiiklusRecord> run)
+    {
+        Acks.Delivered(run);
+        if (_handling is not null)
+        {
+            return await _handling.HandleAsync(run).ConfigureAwait(false);
+        }
+
+        if (!_buffer.Writer.TryWrite(run))
+        {
+            await _buffer.Writer.WriteAsync(run, _receiveStop.Token).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>A handler is done with a run once it returns; the buffer's reader keeps the run it was given.</summary>
+    private List<LiiklusRecord> NextRun(List<LiiklusRecord> handedOver)
+    {
+        if (_handling is null)
+        {
+            return [];
+        }
+
+        handedOver.Clear();
+        return handedOver;
     }
 
     /// <summary>

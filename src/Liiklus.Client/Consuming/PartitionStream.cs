@@ -36,12 +36,12 @@ public sealed class PartitionStream
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pump.Owned);
         while (true)
         {
-            LiiklusRecord record;
+            IReadOnlyList<LiiklusRecord> run;
             try
             {
-                if (!_pump.Records.TryRead(out record!))
+                if (!_pump.Runs.TryRead(out run!))
                 {
-                    if (!await _pump.Records.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                    if (!await _pump.Runs.WaitToReadAsync(linked.Token).ConfigureAwait(false))
                     {
                         yield break;
                     }
@@ -54,16 +54,19 @@ public sealed class PartitionStream
                 yield break;
             }
 
-            if (_ackMode == AckMode.AtMostOnce)
+            foreach (var record in run)
             {
-                _pump.Acks.Handled(record.Offset);
-                if (!await _pump.FlushAsync(AckReason.Batch).ConfigureAwait(false))
+                if (_ackMode == AckMode.AtMostOnce)
                 {
-                    yield break;
+                    _pump.Acks.Handled(record.Offset);
+                    if (!await _pump.FlushAsync(AckReason.Batch).ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
                 }
-            }
 
-            yield return record;
+                yield return record;
+            }
         }
     }
 

@@ -15,62 +15,70 @@ internal sealed class RecordProcessor(
     ConsumerTelemetry telemetry,
     ILogger logger)
 {
-    /// <summary>Handles the assignment's records until it ends; the replaced assignment's loop (<c>previous</c>) finishes first.</summary>
-    public async Task RunAsync(PartitionPump pump, Task previous, CancellationToken stopping)
+    public SemaphoreSlim Concurrency => concurrency;
+
+    /// <summary>
+    /// Handles a run of one assignment's records in order, on the caller's thread as long as nothing waits;
+    /// <paramref name="owned"/> is cancelled when the assignment ended or the consumer stops.
+    /// </summary>
+    /// <returns>false once the assignment ended, the consumer stops or a record could not be finished: handle no more</returns>
+    public async ValueTask<bool> HandleRunAsync(
+        PartitionPump pump, List<LiiklusRecord> run, RecordContext firstAttempt, HandlingPermit permit, CancellationToken owned, CancellationToken stopping)
     {
-        await previous.ConfigureAwait(false);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(pump.Owned, stopping);
-        var owned = linked.Token;
-        var batch = new List<LiiklusRecord>(options.AckBatchSize);
-        var permit = new HandlingPermit(concurrency);
         try
         {
-            while (await pump.Records.WaitToReadAsync(owned).ConfigureAwait(false))
+            // At-most-once acknowledges ahead at most a batch of records at a time.
+            for (var start = 0; start < run.Count; start += options.AckBatchSize)
             {
-                batch.Clear();
-                while (batch.Count < options.AckBatchSize && pump.Records.TryRead(out var record))
+                var end = Math.Min(run.Count, start + options.AckBatchSize);
+                if (options.AckMode == AckMode.AtMostOnce && !await AckAheadAsync(pump, run, start, end, owned).ConfigureAwait(false))
                 {
-                    batch.Add(record);
+                    return false;
                 }
 
-                if (options.AckMode == AckMode.AtMostOnce && !await AckAheadAsync(pump, batch, owned).ConfigureAwait(false))
+                for (var i = start; i < end; i++)
                 {
-                    return;
-                }
-
-                await permit.TakeAsync(owned).ConfigureAwait(false);
-                try
-                {
-                    foreach (var record in batch)
+                    var record = run[i];
+                    if (owned.IsCancellationRequested)
                     {
-                        if (owned.IsCancellationRequested || !await ProcessAsync(pump, record, permit, owned, stopping).ConfigureAwait(false))
-                        {
-                            return;
-                        }
+                        return false;
+                    }
 
-                        if (options.AckMode == AckMode.AtLeastOnce)
+                    // Held while the record is handled only: a loop waiting for its Receive or for an ack holds none.
+                    await permit.TakeAsync(owned).ConfigureAwait(false);
+                    try
+                    {
+                        if (!await ProcessAsync(pump, record, firstAttempt, permit, owned, stopping).ConfigureAwait(false))
                         {
-                            await pump.HandledAsync(record.Offset).ConfigureAwait(false);
+                            return false;
                         }
                     }
-                }
-                finally
-                {
-                    permit.Release();
+                    finally
+                    {
+                        permit.Release();
+                    }
+
+                    if (options.AckMode == AckMode.AtLeastOnce)
+                    {
+                        await pump.HandledAsync(record.Offset).ConfigureAwait(false);
+                    }
                 }
             }
+
+            return !owned.IsCancellationRequested;
         }
         catch (OperationCanceledException) when (owned.IsCancellationRequested)
         {
             // Revoked, replaced or stopping: the record in hand was finished or given up.
+            return false;
         }
     }
 
-    private async Task<bool> AckAheadAsync(PartitionPump pump, List<LiiklusRecord> batch, CancellationToken owned)
+    private async Task<bool> AckAheadAsync(PartitionPump pump, IReadOnlyList<LiiklusRecord> run, int start, int end, CancellationToken owned)
     {
-        foreach (var record in batch)
+        for (var i = start; i < end; i++)
         {
-            pump.Acks.Handled(record.Offset);
+            pump.Acks.Handled(run[i].Offset);
         }
 
         var delay = options.RetryDelay;
@@ -89,7 +97,8 @@ internal sealed class RecordProcessor(
     }
 
     /// <returns>false when the partition was lost or the consumer stops before the record was done</returns>
-    private async Task<bool> ProcessAsync(PartitionPump pump, LiiklusRecord record, HandlingPermit permit, CancellationToken owned, CancellationToken stopping)
+    private async Task<bool> ProcessAsync(
+        PartitionPump pump, LiiklusRecord record, RecordContext firstAttempt, HandlingPermit permit, CancellationToken owned, CancellationToken stopping)
     {
         var group = pump.Assignment.Group;
         var maxAttempts = 1 + options.ImmediateRetries + options.DelayedRetries;
@@ -100,7 +109,7 @@ internal sealed class RecordProcessor(
             try
             {
                 using var activity = ConsumerTelemetry.StartHandling(record, group);
-                result = await handler.HandleAsync(record, new RecordContext(group, attempt), stopping).ConfigureAwait(false);
+                result = await handler.HandleAsync(record, attempt == 1 ? firstAttempt : new RecordContext(group, attempt), stopping).ConfigureAwait(false);
                 ArgumentNullException.ThrowIfNull(result, "handler result");
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

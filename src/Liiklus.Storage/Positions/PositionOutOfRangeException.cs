@@ -8,4 +8,7 @@ namespace Liiklus.Storage.Positions;
 public sealed class PositionOutOfRangeException(string field, string problem) : Exception($"{field}: {problem}")
 {
     public string Field { get; } = field;
+
+    /// <summary>What is wrong with the field, without its name.</summary>
+    public string Problem { get; } = problem;
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Liiklus.Client;
 using Liiklus.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Liiklus.Tests.Client;
@@ -224,6 +226,89 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
 
         Assert.Empty(handled.Duplicates);
         Assert.Contains(handled.All, r => r.Consumer == "second");
+    }
+
+    [Fact]
+    public async Task Partition_gained_back_while_its_ended_stream_still_has_a_record_in_hand_waits_for_the_handoff_and_repeats_nothing_its_meanwhile_owner_handled()
+    {
+        await using var proxyA = TcpProxy.Start(Fixture.Gateway.Address);
+        await using var proxyB = TcpProxy.Start(Fixture.Gateway.Address);
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var publisher = NewClient();
+        var handled = new HandledRecords();
+        var recordsOfA = handled.Handler("a");
+        var holding = 0;
+        var inHand = new ConcurrentQueue<(int Partition, ulong Offset)>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handlerA = new DelegateHandler(async (record, context, cancellationToken) =>
+        {
+            if (Volatile.Read(ref holding) == 1)
+            {
+                inHand.Enqueue((record.Partition, record.Offset));
+                await release.Task;
+                return HandleResult.Success;
+            }
+
+            return await recordsOfA.HandleAsync(record, context, cancellationToken);
+        });
+        var optionsA = OnlyFinalAcks();
+        // Every handled record acknowledged at once, every partition with a record in hand when the connection drops,
+        // and a handoff long enough for the meanwhile owner's revoke-time acknowledgement.
+        optionsA.AckBatchSize = 1;
+        optionsA.MaxConcurrentPartitions = 8;
+        optionsA.HandoffDelay = TimeSpan.FromSeconds(4);
+        var logOfA = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(logOfA).SetMinimumLevel(LogLevel.Information));
+        var consumerA = new LiiklusConsumer(NewClient(proxyA.Address, TimeSpan.FromSeconds(2)), group, optionsA, loggers.CreateLogger<LiiklusConsumer>());
+        int AssignmentsOfA() => logOfA.Lines.Count(l => l.Line.Contains(" assigned to group ", StringComparison.Ordinal));
+        await PublishAsync(publisher, topic, 40);
+        await using var a = RunningConsumer.Start(consumerA, handlerA);
+        await handled.UntilDistinctAsync(40);
+
+        // A record of each partition in hand when A's connection drops: its streams end, their handling does not.
+        Volatile.Write(ref holding, 1);
+        var held = await PublishAsync(publisher, topic, 40, from: 40);
+        var partitions = held.Select(r => r.Partition).Distinct().Count();
+        await Eventually.Until(() => Task.FromResult(inHand.Count), count => count == partitions, "a record of each partition in A's hand");
+        proxyA.Cut(refuse: true);
+        await Eventually.Until(() => Task.FromResult(a.Consumer.State), state => state == ConsumerState.Reconnecting, "A reconnecting");
+
+        // B takes every partition over and handles what A had in hand and after; it acknowledges only when revoked.
+        await using var b = RunningConsumer.Start(NewClient(proxyB.Address, TimeSpan.FromSeconds(2)), group, handled.Handler("b"), OnlyFinalAcks());
+        await handled.UntilDistinctAsync(80);
+
+        // A comes back while B's revoke-time acknowledgements are held: A gains back partitions whose old streams
+        // still have their record in hand, and opens their Receive before B's acknowledgements are stored.
+        proxyB.Pause();
+        var assignedBefore = AssignmentsOfA();
+        proxyA.Accept();
+        await Eventually.Until(() => Task.FromResult(a.Consumer.State), state => state == ConsumerState.Subscribed, "A subscribed again");
+        Volatile.Write(ref holding, 0);
+        release.TrySetResult();
+        await Eventually.Until(() => Task.FromResult(AssignmentsOfA()), count => count > assignedBefore, "A assigned a partition it held before");
+        // Without a handoff A would handle B's records at once: give that a moment to show before B's acks go out.
+        try
+        {
+            await Eventually.Until(
+                () => Task.FromResult(handled.All.Count(r => r.Consumer == "a" && int.Parse(r.Value[1..]) is >= 40 and < 80)),
+                count => count > 0,
+                "A handling a record B handled",
+                TimeSpan.FromSeconds(1));
+        }
+        catch (TimeoutException)
+        {
+            // A waits for the handoff, as it should.
+        }
+
+        proxyB.Resume();
+
+        await PublishAsync(publisher, topic, 40, from: 80);
+        await handled.UntilDistinctAsync(120);
+        var handledByB = handled.All.Where(r => r.Consumer == "b").Select(r => (r.Partition, r.Offset)).ToHashSet();
+        var regained = handled.All.Where(r => r.Consumer == "a" && int.Parse(r.Value[1..]) >= 80).Select(r => r.Partition).ToHashSet();
+        Assert.Contains(handledByB, r => regained.Contains(r.Partition));
+        Assert.DoesNotContain(handled.All, r => r.Consumer == "a" && handledByB.Contains((r.Partition, r.Offset)));
     }
 
     [Fact]

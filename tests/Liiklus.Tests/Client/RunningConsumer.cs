@@ -19,6 +19,8 @@ public sealed class RunningConsumer : IAsyncDisposable
     public static RunningConsumer Start(LiiklusClient client, ConsumerGroup group, IRecordHandler handler, LiiklusConsumerOptions options) =>
         new(new LiiklusConsumer(client, group, options), handler);
 
+    public static RunningConsumer Start(LiiklusConsumer consumer, IRecordHandler handler) => new(consumer, handler);
+
     /// <summary>Stops as a host would: the records in hand finish, what was handled is acknowledged.</summary>
     public async Task StopAsync()
     {

@@ -112,7 +112,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        var grpcPort = FreePort();
+        // A gateway started again on the port of an earlier one names it; others get a free one (and a spec of a
+        // malformed port passes its text on as it is).
+        var grpcPort = environment.TryGetValue("grpc_port", out var given) && int.TryParse(given, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            ? port
+            : FreePort();
         start.Environment["grpc_port"] = grpcPort.ToString();
         // The operations port defaults to 8080: nodes side by side on one machine need one each.
         start.Environment["server_port"] = FreePort().ToString();
