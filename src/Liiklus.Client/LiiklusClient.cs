@@ -34,6 +34,9 @@ public sealed class LiiklusClient : IDisposable
     /// <summary>The gateway's address.</summary>
     public Uri Address { get; }
 
+    /// <summary>The channel, shared by the clients built on this one (<see cref="LiiklusAdminClient"/>).</summary>
+    internal GrpcChannel Channel => _channel;
+
     /// <summary>Publishes a CloudEvent; the key chooses the partition (murmur2, as Kafka's Java producer).</summary>
     public async Task<PublishResult> PublishAsync(string topic, CloudEvent cloudEvent, ReadOnlyMemory<byte> key = default, CancellationToken cancellationToken = default)
     {
@@ -156,7 +159,8 @@ public sealed class LiiklusClient : IDisposable
     /// <summary>Closes the channel: calls in flight end with CANCELLED.</summary>
     public void Dispose() => _channel.Dispose();
 
-    private DateTime Deadline() => DateTime.UtcNow + _callTimeout;
+    /// <summary>The deadline of a unary call started now.</summary>
+    internal DateTime Deadline() => DateTime.UtcNow + _callTimeout;
 
     private static GrpcChannelOptions ChannelOptions(LiiklusClientOptions options)
     {
@@ -169,14 +173,16 @@ public sealed class LiiklusClient : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
-        if (options.ClientCertificate is not null || options.TrustedCertificateAuthority is not null)
+        if (options.ClientCertificate is not null || options.TrustedCertificateAuthority is not null || options.DangerousAcceptAnyServerCertificate)
         {
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = options.ClientCertificate is null ? null : new X509CertificateCollection { options.ClientCertificate },
-                RemoteCertificateValidationCallback = options.TrustedCertificateAuthority is { } authority
-                    ? (_, certificate, chain, errors) => ChainsTo(authority, certificate, errors)
-                    : null,
+                RemoteCertificateValidationCallback = options.DangerousAcceptAnyServerCertificate
+                    ? (_, _, _, _) => true
+                    : options.TrustedCertificateAuthority is { } authority
+                        ? (_, certificate, chain, errors) => ChainsTo(authority, certificate, errors)
+                        : null,
             };
         }
 

@@ -23,7 +23,13 @@ public sealed class LiiklusClientOptions
     /// </summary>
     public X509Certificate2? TrustedCertificateAuthority { get; set; }
 
-    /// <summary>The deadline of each unary call (Publish, Ack, GetOffsets, GetEndOffsets).</summary>
+    /// <summary>
+    /// Accepts whatever certificate the server presents, unchecked: the connection is encrypted but the server is
+    /// not authenticated. Only for a test gateway with a throw-away certificate.
+    /// </summary>
+    public bool DangerousAcceptAnyServerCertificate { get; set; }
+
+    /// <summary>The deadline of each unary call (Publish, Ack, GetOffsets, GetEndOffsets, and the admin API's).</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The largest reply accepted, in bytes.</summary>
@@ -58,7 +64,7 @@ public sealed class LiiklusClientOptions
             throw new ArgumentException($"{nameof(ClientCertificate)} has no private key", nameof(ClientCertificate));
         }
 
-        if ((ClientCertificate is not null || TrustedCertificateAuthority is not null) && Address.Scheme != "https")
+        if ((ClientCertificate is not null || TrustedCertificateAuthority is not null || DangerousAcceptAnyServerCertificate) && Address.Scheme != "https")
         {
             throw new ArgumentException("TLS settings need an https:// address", nameof(Address));
         }

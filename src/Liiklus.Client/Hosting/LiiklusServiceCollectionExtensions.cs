@@ -10,8 +10,8 @@ namespace Liiklus.Client;
 public static class LiiklusServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="LiiklusClient"/> (a singleton) configured by <paramref name="configure"/>; its
-    /// options are validated when the host starts.
+    /// Registers one <see cref="LiiklusClient"/> (a singleton) configured by <paramref name="configure"/>, and a
+    /// <see cref="LiiklusAdminClient"/> on it; the options are validated when the host starts.
     /// </summary>
     public static IServiceCollection AddLiiklusClient(this IServiceCollection services, Action<LiiklusClientOptions> configure)
     {
@@ -20,6 +20,7 @@ public static class LiiklusServiceCollectionExtensions
         services.AddOptions<LiiklusClientOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiiklusClientOptions>, ClientOptionsValidation>());
         services.TryAddSingleton(provider => new LiiklusClient(provider.GetRequiredService<IOptions<LiiklusClientOptions>>().Value));
+        services.TryAddSingleton(provider => new LiiklusAdminClient(provider.GetRequiredService<LiiklusClient>()));
         services.TryAddSingleton<LiiklusConsumerHealthCheck>();
         return services;
     }
