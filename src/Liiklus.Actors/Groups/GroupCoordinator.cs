@@ -199,6 +199,16 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
                 _claims.Remove(partition);
             }
 
+            if (terminated.AddressTerminated)
+            {
+                // The node is gone, and with it the client's connection to that session: no last ack will come.
+                var node = terminated.ActorRef.Path.Address;
+                foreach (var partition in _handoffs.Where(h => h.Value.StreamNode.Equals(node)).Select(h => h.Key).ToList())
+                {
+                    HandOver(partition);
+                }
+            }
+
             UpdateIdleTimeout();
         });
         Receive<ReceiveTimeout>(_ =>
@@ -304,7 +314,7 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
                     claim.Stream.Tell(new ClaimRevoked(claim.SessionId, partition));
                     if (_handoffGrace > TimeSpan.Zero && !_handoffs.ContainsKey(partition))
                     {
-                        _handoffs[partition] = new Handoff(claim.SessionId, Identify(claim.SessionId).Version);
+                        _handoffs[partition] = new Handoff(claim.SessionId, Identify(claim.SessionId).Version, claim.Stream.Path.Address);
                         Timers.StartSingleTimer(("handoff", partition), new HandoffExpired(partition), _handoffGrace);
                     }
                 }
@@ -838,9 +848,12 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     /// <summary>A revoked partition waiting for its old session's last ack before its next owner is told.</summary>
     /// <param name="StreamSession">the session id the revoked stream read under</param>
-    private sealed class Handoff(string streamSession, uint version)
+    private sealed class Handoff(string streamSession, uint version, Address streamNode)
     {
         public string StreamSession { get; } = streamSession;
+
+        /// <summary>Where the revoked stream ran: a handoff from a node that left the cluster waits for nothing.</summary>
+        public Address StreamNode { get; } = streamNode;
 
         public uint Version { get; } = version;
 
