@@ -19,6 +19,10 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+    // Detection, downing and removal take about 6 s of the configured timings; the rest is the coordinator's move and
+    // the survivors' Receive calls, which a machine busy with the rest of the suite stretches.
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(15);
+
     private Dictionary<string, string> Environment => GatewayProcess.KafkaAndRedis(kafka.BootstrapServers, redis.Port);
 
     [Fact]
@@ -74,7 +78,7 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
             Deadline);
         output.WriteLine($"{published.Count} records published, all received at least once");
         Assert.NotEmpty(doomedPartitions);
-        Assert.True(reassignedAt.Value - killedAt < TimeSpan.FromSeconds(10), $"reassignment took {reassignedAt.Value - killedAt}");
+        Assert.True(reassignedAt.Value - killedAt < FailoverBound, $"reassignment took {reassignedAt.Value - killedAt}");
     }
 
     [Fact]
@@ -134,7 +138,7 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
 
         output.WriteLine($"partitions of the SIGKILLed node reassigned {(reassignedAt!.Value - killedAt).TotalMilliseconds:0} ms after the kill, under load");
         Assert.NotEmpty(doomedPartitions);
-        Assert.True(reassignedAt.Value - killedAt < TimeSpan.FromSeconds(10), $"reassignment took {reassignedAt.Value - killedAt}");
+        Assert.True(reassignedAt.Value - killedAt < FailoverBound, $"reassignment took {reassignedAt.Value - killedAt}");
         // The saturated node was never marked unreachable; only the killed one was.
         Assert.All(
             nodes.Take(2).SelectMany(node => node.Log.Split('\n')).Where(line => line.Contains("UNREACHABLE", StringComparison.Ordinal)),
