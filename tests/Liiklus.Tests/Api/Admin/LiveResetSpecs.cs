@@ -51,6 +51,7 @@ public sealed class LiveResetSpecs : IAsyncLifetime
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
                 await _nodes[i % 3].Client.PublishAsync(topic, $"live{i}", key: $"live{i}");
+                // Paces the load (a steady trickle of records during the resets); nothing waits on it.
                 await Task.Delay(5);
             }
         });
@@ -107,6 +108,7 @@ public sealed class LiveResetSpecs : IAsyncLifetime
                     }
                 }
 
+                // The pause between one reset's checks and the next reset, so resets land at varied moments of the load.
                 await Task.Delay(20);
             }
         }
