@@ -140,6 +140,13 @@ public sealed class LiiklusAdminGrpcService(
             };
             return new BrowsedPartition(partition, Math.Clamp(from, earliest, end), query.Follow ? null : end);
         }).ToList();
+        if (query.Follow)
+        {
+            // A follower learns that the tail has begun (its "latest" is fixed) before any record comes: the web
+            // console says "following" only then, so nothing published after that is missed.
+            await context.WriteResponseHeadersAsync(new Metadata());
+        }
+
         await foreach (var record in browser.BrowseAsync(query.Topic, reads, query.Filter, query.Limit, cancellationToken))
         {
             await responseStream.WriteAsync(Browsed(record), cancellationToken);

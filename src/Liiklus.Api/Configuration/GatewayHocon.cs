@@ -25,6 +25,8 @@ public static class GatewayHocon
         ["server_port"] = "liiklus.server.port",
         // Spring's name for the address of server_port, as Liiklus reads it.
         ["server_address"] = "liiklus.server.address",
+        // The web console on server_port (issue 22).
+        ["console_enabled"] = "liiklus.console.enabled",
         ["storage_records_type"] = "liiklus.storage.records.type",
         ["storage_positions_type"] = "liiklus.storage.positions.type",
         ["redis_host"] = "liiklus.storage.redis.host",

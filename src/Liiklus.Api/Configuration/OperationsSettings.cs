@@ -4,7 +4,7 @@ using System.Net;
 namespace Liiklus.Api.Configuration;
 
 /// <summary>
-/// The operations side of the gateway: the HTTP/1.1 port (metrics and health), metrics and their series caps, gRPC
+/// The operations side of the gateway: the HTTP/1.1 port (metrics, health and the web console), metrics and their series caps, gRPC
 /// compression, readiness probes and the drain on shutdown.
 /// </summary>
 /// <param name="HttpAddress">address of the HTTP/1.1 port</param>
@@ -33,6 +33,9 @@ public sealed record OperationsSettings(
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
+    /// <summary>The web console at /console on the HTTP/1.1 port, with gRPC-Web for the services it calls (<c>console_enabled</c>).</summary>
+    public bool ConsoleEnabled { get; init; } = true;
+
     public static OperationsSettings From(SettingsReader read) => new(
         read.Address("liiklus.server.address"),
         read.Int("liiklus.server.port", 0, 65535),
@@ -50,5 +53,8 @@ public sealed record OperationsSettings(
         (int)read.Bytes("liiklus.grpc.compression.min-message-bytes", 0, 64L * 1024 * 1024),
         read.Duration("liiklus.health.readiness-timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)),
         // Within the host's 20 s shutdown timeout, with room for the rest of the stop.
-        read.Duration("liiklus.shutdown.drain-delay", TimeSpan.Zero, TimeSpan.FromSeconds(15)));
+        read.Duration("liiklus.shutdown.drain-delay", TimeSpan.Zero, TimeSpan.FromSeconds(15)))
+    {
+        ConsoleEnabled = read.Bool("liiklus.console.enabled"),
+    };
 }

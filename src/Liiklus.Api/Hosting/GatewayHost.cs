@@ -11,6 +11,7 @@ using Liiklus.Api.Security;
 using Liiklus.Api.Security.Cluster;
 using Liiklus.Api.Security.Tls;
 using Liiklus.Api.Operations;
+using Liiklus.Api.WebConsole;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
 
@@ -87,6 +88,8 @@ public static class GatewayHost
         });
         // Metrics, health, tracing, reflection and compression (src/Liiklus.Api/Operations).
         builder.AddLiiklusOperations(settings);
+        // The web console at /console on the operations port, and gRPC-Web there for the services it calls.
+        builder.Services.AddWebConsole(settings.Operations);
         builder.Services.AddHostedService(services => new UnknownSettingsWarning(config, services.GetRequiredService<ILogger<UnknownSettingsWarning>>()));
         builder.Services.AddGatewaySecurity(security);
         // A node with a per-node storage stays alone; a test host sharing one storage between nodes replaces this.
@@ -95,10 +98,11 @@ public static class GatewayHost
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.MapGrpcService<LiiklusGrpcService>();
-        app.MapGrpcService<LiiklusAdminGrpcService>();
+        var liiklus = app.MapGrpcService<LiiklusGrpcService>();
+        var admin = app.MapGrpcService<LiiklusAdminGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapLiiklusOperations();
+        app.MapWebConsole(liiklus, admin);
         StartUpSummary.LogOnceServing(app);
         return app;
     }

@@ -139,5 +139,5 @@ public static class OperationsRegistration
     }
 
     private static bool IsOperationsPath(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/prometheus") || path.StartsWithSegments("/metrics");
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/prometheus") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/console");
 }
