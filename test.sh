@@ -10,12 +10,29 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
-command -v dynalite >/dev/null || command -v npm >/dev/null || missing+=(nodejs npm)
+command -v npm >/dev/null || missing+=(nodejs npm)
+# The web console's specs drive Debian's chromium (Playwright's own browser download cannot work here).
+command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The DynamoDB specs start their own dynalite (npm; it asks for Node.js 20, and runs on Debian 12's 18 too).
 command -v dynalite >/dev/null || npm install -g --silent dynalite@4.0.0
+
+# The web console's served files (console/dist) and generated messages (console/src/gen) are committed, so running
+# the gateway needs no npm step: rebuild both from console/src and the locked packages, and fail when they differ.
+console_committed=$(mktemp -d)
+cp -r console/dist "$console_committed/dist"
+cp -r console/src/gen "$console_committed/gen"
+(cd console && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+if ! diff -r "$console_committed/dist" console/dist >/dev/null || ! diff -r "$console_committed/gen" console/src/gen >/dev/null; then
+  echo "console/dist or console/src/gen is not what console/src builds: run 'npm ci && npm run build' in console/ and commit" >&2
+  diff -r "$console_committed/gen" console/src/gen | head -20 >&2 || true
+  diff -r "$console_committed/dist" console/dist | head -20 >&2 || true
+  rm -rf "$console_committed"
+  exit 1
+fi
+rm -rf "$console_committed"
 
 dotnet build Liiklus.sln -c Release --nologo -v quiet
 

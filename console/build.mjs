@@ -1,12 +1,12 @@
-// Bundles src/ into dist/ (or into the folder named by CONSOLE_OUT, as test.sh's drift check does): one ES module with
-// its source map, not minified, plus the page, the style sheet and the icon, copied as they are.
+// Bundles src/ into dist/: one ES module with its source map, not minified, plus the page, the style sheet and the icon,
+// copied as they are. The same source and locked packages give the same bytes (test.sh checks that dist/ is current).
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = process.env.CONSOLE_OUT ?? join(here, "dist");
+const out = join(here, "dist");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
@@ -19,7 +19,6 @@ await build({
   jsxImportSource: "preact",
   minify: false,
   sourcemap: "linked",
-  sourceRoot: "../src/",
   legalComments: "inline",
   charset: "utf8",
   outfile: join(out, "app.js"),
