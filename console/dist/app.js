@@ -7212,7 +7212,7 @@ function createGrpcWebTransport(options) {
 }
 
 // src/gen/admin_pb.ts
-var file_admin = /* @__PURE__ */ fileDesc("CgthZG1pbi5wcm90bxIQbGlpa2x1cy5hZG1pbi52MSITChFMaXN0VG9waWNzUmVxdWVzdCIhCg9MaXN0VG9waWNzUmVwbHkSDgoGdG9waWNzGAEgAygJIiUKFERlc2NyaWJlVG9waWNSZXF1ZXN0Eg0KBXRvcGljGAEgASgJIlkKEkRlc2NyaWJlVG9waWNSZXBseRINCgV0b3BpYxgBIAEoCRI0CgpwYXJ0aXRpb25zGAIgAygLMiAubGlpa2x1cy5hZG1pbi52MS5Ub3BpY1BhcnRpdGlvbiJQCg5Ub3BpY1BhcnRpdGlvbhIRCglwYXJ0aXRpb24YASABKA0SFwoPZWFybGllc3Rfb2Zmc2V0GAIgASgEEhIKCmVuZF9vZmZzZXQYAyABKAQiIgoRTGlzdEdyb3Vwc1JlcXVlc3QSDQoFdG9waWMYASABKAkiQQoPTGlzdEdyb3Vwc1JlcGx5Ei4KBmdyb3VwcxgBIAMoCzIeLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBTdW1tYXJ5ImUKDEdyb3VwU3VtbWFyeRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRI3Cgh2ZXJzaW9ucxgDIAMoCzIlLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBWZXJzaW9uU3VtbWFyeSJ1ChNHcm91cFZlcnNpb25TdW1tYXJ5EhUKDWdyb3VwX3ZlcnNpb24YASABKA0SDgoGbGF0ZXN0GAIgASgIEgsKA2xhZxgDIAEoBBIZCgxsaXZlX21lbWJlcnMYBCABKA1IAIgBAUIPCg1fbGl2ZV9tZW1iZXJzIksKFERlc2NyaWJlR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0iqwEKEkRlc2NyaWJlR3JvdXBSZXBseRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEjQKCnBhcnRpdGlvbnMYBCADKAsyIC5saWlrbHVzLmFkbWluLnYxLkdyb3VwUGFydGl0aW9uEhkKDGxpdmVfbWVtYmVycxgFIAEoDUgAiAEBQg8KDV9saXZlX21lbWJlcnMiswIKDkdyb3VwUGFydGl0aW9uEhEKCXBhcnRpdGlvbhgBIAEoDRIVCghwb3NpdGlvbhgCIAEoBEgAiAEBEhIKCmVuZF9vZmZzZXQYAyABKAQSCwoDbGFnGAQgASgEEh0KEG93bmVyX3Nlc3Npb25faWQYBSABKAlIAYgBARIXCgpvd25lcl9ub2RlGAYgASgJSAKIAQESIQoUb3duZXJfY2xpZW50X2FkZHJlc3MYByABKAlIA4gBARIxCg1sYXN0X2Fja190aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEILCglfcG9zaXRpb25CEwoRX293bmVyX3Nlc3Npb25faWRCDQoLX293bmVyX25vZGVCFwoVX293bmVyX2NsaWVudF9hZGRyZXNzInUKEVdhdGNoR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SKwoIaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24itgIKFVJlc2V0UG9zaXRpb25zUmVxdWVzdBINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEhIKCnBhcnRpdGlvbnMYBCADKA0SFQoLdG9fZWFybGllc3QYBSABKAhIABITCgl0b19sYXRlc3QYBiABKAhIABITCgl0b19vZmZzZXQYByABKARIABIyCgx0b190aW1lc3RhbXAYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASMAoLYnlfZHVyYXRpb24YCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25IABISCghzaGlmdF9ieRgKIAEoEkgAEg8KB2V4ZWN1dGUYCyABKAhCCAoGdGFyZ2V0IpIBChNSZXNldFBvc2l0aW9uc1JlcGx5Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SEAoIZXhlY3V0ZWQYBCABKAgSNAoKcGFydGl0aW9ucxgFIAMoCzIgLmxpaWtsdXMuYWRtaW4udjEuUGFydGl0aW9uUmVzZXQigAEKDlBhcnRpdGlvblJlc2V0EhEKCXBhcnRpdGlvbhgBIAEoDRIeChFwcmV2aW91c19wb3NpdGlvbhgCIAEoBEgAiAEBEhQKDG5ld19wb3NpdGlvbhgDIAEoBBIPCgdjbGFtcGVkGAQgASgIQhQKEl9wcmV2aW91c19wb3NpdGlvbiJgChJEZWxldGVHcm91cFJlcXVlc3QSDQoFdG9waWMYASABKAkSDQoFZ3JvdXAYAiABKAkSGgoNZ3JvdXBfdmVyc2lvbhgDIAEoDUgAiAEBQhAKDl9ncm91cF92ZXJzaW9uIiwKEERlbGV0ZUdyb3VwUmVwbHkSGAoQZGVsZXRlZF92ZXJzaW9ucxgBIAMoDSKEAgoNQnJvd3NlUmVxdWVzdBINCgV0b3BpYxgBIAEoCRISCgpwYXJ0aXRpb25zGAIgAygNEhcKDWZyb21fZWFybGllc3QYAyABKAhIABIVCgtmcm9tX2xhdGVzdBgEIAEoCEgAEhUKC2Zyb21fb2Zmc2V0GAUgASgESAASNAoOZnJvbV90aW1lc3RhbXAYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFAoMa2V5X2NvbnRhaW5zGAcgASgMEhYKDnZhbHVlX2NvbnRhaW5zGAggASgMEg0KBWxpbWl0GAkgASgNEg4KBmZvbGxvdxgKIAEoCEIGCgRmcm9tIrwBCg1Ccm93c2VkUmVjb3JkEhEKCXBhcnRpdGlvbhgBIAEoDRIOCgZvZmZzZXQYAiABKAQSLQoJdGltZXN0YW1wGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCgNrZXkYBCABKAxIAIgBARINCgV2YWx1ZRgFIAEoDBIwCgdoZWFkZXJzGAYgAygLMh8ubGlpa2x1cy5hZG1pbi52MS5Ccm93c2VkSGVhZGVyQgYKBF9rZXkiLAoNQnJvd3NlZEhlYWRlchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgMMvMFChNMaWlrbHVzQWRtaW5TZXJ2aWNlElYKCkxpc3RUb3BpY3MSIy5saWlrbHVzLmFkbWluLnYxLkxpc3RUb3BpY3NSZXF1ZXN0GiEubGlpa2x1cy5hZG1pbi52MS5MaXN0VG9waWNzUmVwbHkiABJfCg1EZXNjcmliZVRvcGljEiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZVRvcGljUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVUb3BpY1JlcGx5IgASVgoKTGlzdEdyb3VwcxIjLmxpaWtsdXMuYWRtaW4udjEuTGlzdEdyb3Vwc1JlcXVlc3QaIS5saWlrbHVzLmFkbWluLnYxLkxpc3RHcm91cHNSZXBseSIAEl8KDURlc2NyaWJlR3JvdXASJi5saWlrbHVzLmFkbWluLnYxLkRlc2NyaWJlR3JvdXBSZXF1ZXN0GiQubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUdyb3VwUmVwbHkiABJbCgpXYXRjaEdyb3VwEiMubGlpa2x1cy5hZG1pbi52MS5XYXRjaEdyb3VwUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVHcm91cFJlcGx5IgAwARJiCg5SZXNldFBvc2l0aW9ucxInLmxpaWtsdXMuYWRtaW4udjEuUmVzZXRQb3NpdGlvbnNSZXF1ZXN0GiUubGlpa2x1cy5hZG1pbi52MS5SZXNldFBvc2l0aW9uc1JlcGx5IgASWQoLRGVsZXRlR3JvdXASJC5saWlrbHVzLmFkbWluLnYxLkRlbGV0ZUdyb3VwUmVxdWVzdBoiLmxpaWtsdXMuYWRtaW4udjEuRGVsZXRlR3JvdXBSZXBseSIAEk4KBkJyb3dzZRIfLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlUmVxdWVzdBofLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlZFJlY29yZCIAMAFCGaoCFkxpaWtsdXMuUHJvdG9jb2wuQWRtaW5iBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+var file_admin = /* @__PURE__ */ fileDesc("CgthZG1pbi5wcm90bxIQbGlpa2x1cy5hZG1pbi52MSITChFMaXN0VG9waWNzUmVxdWVzdCIhCg9MaXN0VG9waWNzUmVwbHkSDgoGdG9waWNzGAEgAygJIiUKFERlc2NyaWJlVG9waWNSZXF1ZXN0Eg0KBXRvcGljGAEgASgJIlkKEkRlc2NyaWJlVG9waWNSZXBseRINCgV0b3BpYxgBIAEoCRI0CgpwYXJ0aXRpb25zGAIgAygLMiAubGlpa2x1cy5hZG1pbi52MS5Ub3BpY1BhcnRpdGlvbiJQCg5Ub3BpY1BhcnRpdGlvbhIRCglwYXJ0aXRpb24YASABKA0SFwoPZWFybGllc3Rfb2Zmc2V0GAIgASgEEhIKCmVuZF9vZmZzZXQYAyABKAQiIgoRTGlzdEdyb3Vwc1JlcXVlc3QSDQoFdG9waWMYASABKAkiQQoPTGlzdEdyb3Vwc1JlcGx5Ei4KBmdyb3VwcxgBIAMoCzIeLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBTdW1tYXJ5ImUKDEdyb3VwU3VtbWFyeRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRI3Cgh2ZXJzaW9ucxgDIAMoCzIlLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBWZXJzaW9uU3VtbWFyeSJ1ChNHcm91cFZlcnNpb25TdW1tYXJ5EhUKDWdyb3VwX3ZlcnNpb24YASABKA0SDgoGbGF0ZXN0GAIgASgIEgsKA2xhZxgDIAEoBBIZCgxsaXZlX21lbWJlcnMYBCABKA1IAIgBAUIPCg1fbGl2ZV9tZW1iZXJzIksKFERlc2NyaWJlR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0iqwEKEkRlc2NyaWJlR3JvdXBSZXBseRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEjQKCnBhcnRpdGlvbnMYBCADKAsyIC5saWlrbHVzLmFkbWluLnYxLkdyb3VwUGFydGl0aW9uEhkKDGxpdmVfbWVtYmVycxgFIAEoDUgAiAEBQg8KDV9saXZlX21lbWJlcnMiswIKDkdyb3VwUGFydGl0aW9uEhEKCXBhcnRpdGlvbhgBIAEoDRIVCghwb3NpdGlvbhgCIAEoBEgAiAEBEhIKCmVuZF9vZmZzZXQYAyABKAQSCwoDbGFnGAQgASgEEh0KEG93bmVyX3Nlc3Npb25faWQYBSABKAlIAYgBARIXCgpvd25lcl9ub2RlGAYgASgJSAKIAQESIQoUb3duZXJfY2xpZW50X2FkZHJlc3MYByABKAlIA4gBARIxCg1sYXN0X2Fja190aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEILCglfcG9zaXRpb25CEwoRX293bmVyX3Nlc3Npb25faWRCDQoLX293bmVyX25vZGVCFwoVX293bmVyX2NsaWVudF9hZGRyZXNzInUKEVdhdGNoR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SKwoIaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24itgIKFVJlc2V0UG9zaXRpb25zUmVxdWVzdBINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEhIKCnBhcnRpdGlvbnMYBCADKA0SFQoLdG9fZWFybGllc3QYBSABKAhIABITCgl0b19sYXRlc3QYBiABKAhIABITCgl0b19vZmZzZXQYByABKARIABIyCgx0b190aW1lc3RhbXAYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASMAoLYnlfZHVyYXRpb24YCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25IABISCghzaGlmdF9ieRgKIAEoEkgAEg8KB2V4ZWN1dGUYCyABKAhCCAoGdGFyZ2V0IpIBChNSZXNldFBvc2l0aW9uc1JlcGx5Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SEAoIZXhlY3V0ZWQYBCABKAgSNAoKcGFydGl0aW9ucxgFIAMoCzIgLmxpaWtsdXMuYWRtaW4udjEuUGFydGl0aW9uUmVzZXQigAEKDlBhcnRpdGlvblJlc2V0EhEKCXBhcnRpdGlvbhgBIAEoDRIeChFwcmV2aW91c19wb3NpdGlvbhgCIAEoBEgAiAEBEhQKDG5ld19wb3NpdGlvbhgDIAEoBBIPCgdjbGFtcGVkGAQgASgIQhQKEl9wcmV2aW91c19wb3NpdGlvbiJgChJEZWxldGVHcm91cFJlcXVlc3QSDQoFdG9waWMYASABKAkSDQoFZ3JvdXAYAiABKAkSGgoNZ3JvdXBfdmVyc2lvbhgDIAEoDUgAiAEBQhAKDl9ncm91cF92ZXJzaW9uIiwKEERlbGV0ZUdyb3VwUmVwbHkSGAoQZGVsZXRlZF92ZXJzaW9ucxgBIAMoDSKEAgoNQnJvd3NlUmVxdWVzdBINCgV0b3BpYxgBIAEoCRISCgpwYXJ0aXRpb25zGAIgAygNEhcKDWZyb21fZWFybGllc3QYAyABKAhIABIVCgtmcm9tX2xhdGVzdBgEIAEoCEgAEhUKC2Zyb21fb2Zmc2V0GAUgASgESAASNAoOZnJvbV90aW1lc3RhbXAYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFAoMa2V5X2NvbnRhaW5zGAcgASgMEhYKDnZhbHVlX2NvbnRhaW5zGAggASgMEg0KBWxpbWl0GAkgASgNEg4KBmZvbGxvdxgKIAEoCEIGCgRmcm9tIrwBCg1Ccm93c2VkUmVjb3JkEhEKCXBhcnRpdGlvbhgBIAEoDRIOCgZvZmZzZXQYAiABKAQSLQoJdGltZXN0YW1wGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCgNrZXkYBCABKAxIAIgBARINCgV2YWx1ZRgFIAEoDBIwCgdoZWFkZXJzGAYgAygLMh8ubGlpa2x1cy5hZG1pbi52MS5Ccm93c2VkSGVhZGVyQgYKBF9rZXkiLAoNQnJvd3NlZEhlYWRlchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgMIhgKFkRlc2NyaWJlQ2x1c3RlclJlcXVlc3QiRAoURGVzY3JpYmVDbHVzdGVyUmVwbHkSLAoFbm9kZXMYASADKAsyHS5saWlrbHVzLmFkbWluLnYxLkNsdXN0ZXJOb2RlIsoBCgtDbHVzdGVyTm9kZRIPCgdhZGRyZXNzGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVyb2xlcxgDIAMoCRIMCgRzZWxmGAQgASgIEg4KBmxlYWRlchgFIAEoCBIRCglyZWFjaGFibGUYBiABKAgSGgoSY29vcmRpbmF0b3JzX2tub3duGAcgASgIEj4KEmNvb3JkaW5hdGVkX2dyb3VwcxgIIAMoCzIiLmxpaWtsdXMuYWRtaW4udjEuQ29vcmRpbmF0ZWRHcm91cCIwChBDb29yZGluYXRlZEdyb3VwEg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJMtoGChNMaWlrbHVzQWRtaW5TZXJ2aWNlElYKCkxpc3RUb3BpY3MSIy5saWlrbHVzLmFkbWluLnYxLkxpc3RUb3BpY3NSZXF1ZXN0GiEubGlpa2x1cy5hZG1pbi52MS5MaXN0VG9waWNzUmVwbHkiABJfCg1EZXNjcmliZVRvcGljEiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZVRvcGljUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVUb3BpY1JlcGx5IgASVgoKTGlzdEdyb3VwcxIjLmxpaWtsdXMuYWRtaW4udjEuTGlzdEdyb3Vwc1JlcXVlc3QaIS5saWlrbHVzLmFkbWluLnYxLkxpc3RHcm91cHNSZXBseSIAEl8KDURlc2NyaWJlR3JvdXASJi5saWlrbHVzLmFkbWluLnYxLkRlc2NyaWJlR3JvdXBSZXF1ZXN0GiQubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUdyb3VwUmVwbHkiABJbCgpXYXRjaEdyb3VwEiMubGlpa2x1cy5hZG1pbi52MS5XYXRjaEdyb3VwUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVHcm91cFJlcGx5IgAwARJiCg5SZXNldFBvc2l0aW9ucxInLmxpaWtsdXMuYWRtaW4udjEuUmVzZXRQb3NpdGlvbnNSZXF1ZXN0GiUubGlpa2x1cy5hZG1pbi52MS5SZXNldFBvc2l0aW9uc1JlcGx5IgASWQoLRGVsZXRlR3JvdXASJC5saWlrbHVzLmFkbWluLnYxLkRlbGV0ZUdyb3VwUmVxdWVzdBoiLmxpaWtsdXMuYWRtaW4udjEuRGVsZXRlR3JvdXBSZXBseSIAEk4KBkJyb3dzZRIfLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlUmVxdWVzdBofLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlZFJlY29yZCIAMAESZQoPRGVzY3JpYmVDbHVzdGVyEigubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXF1ZXN0GiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXBseSIAQhmqAhZMaWlrbHVzLlByb3RvY29sLkFkbWluYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
 var ResetPositionsRequestSchema = /* @__PURE__ */ messageDesc(file_admin, 13);
 var BrowseRequestSchema = /* @__PURE__ */ messageDesc(file_admin, 18);
 var LiiklusAdminService = /* @__PURE__ */ serviceDesc(file_admin, 0);
@@ -7284,6 +7284,9 @@ function parse(location) {
     const version = Number.parseInt(query.get("version") ?? "0", 10);
     return { screen: "group", topic: parts[1], group: parts[2], version: Number.isFinite(version) && version >= 0 ? version : 0 };
   }
+  if (parts[0] === "cluster" && parts.length === 1) {
+    return { screen: "cluster" };
+  }
   if (parts[0] === "produce") {
     return { screen: "produce", topic: parts[1] ?? query.get("topic") ?? "" };
   }
@@ -7301,6 +7304,8 @@ function href(route) {
       return `${base}/groups/${encodeURIComponent(route.topic)}/${encodeURIComponent(route.group)}?version=${route.version}`;
     case "produce":
       return route.topic ? `${base}/produce/${encodeURIComponent(route.topic)}` : `${base}/produce`;
+    case "cluster":
+      return `${base}/cluster`;
     case "notFound":
       return route.path;
   }
@@ -8237,6 +8242,47 @@ function ProduceScreen({ topic: initialTopic, onUnauthenticated }) {
   ] });
 }
 
+// src/screens/ClusterScreen.tsx
+function ClusterScreen({ onUnauthenticated }) {
+  const { data, error } = usePolled((signal) => admin.describeCluster({}, { signal }), [], onUnauthenticated, 5e3);
+  return /* @__PURE__ */ a3("section", { children: [
+    /* @__PURE__ */ a3("h1", { children: "Cluster" }),
+    error && /* @__PURE__ */ a3("p", { class: "error", role: "alert", children: error }),
+    data === void 0 && !error && /* @__PURE__ */ a3("p", { class: "muted", children: "Loading…" }),
+    data !== void 0 && /* @__PURE__ */ a3("div", { class: "scroll", children: /* @__PURE__ */ a3("table", { "data-testid": "nodes", children: [
+      /* @__PURE__ */ a3("thead", { children: /* @__PURE__ */ a3("tr", { children: [
+        /* @__PURE__ */ a3("th", { scope: "col", children: "Node" }),
+        /* @__PURE__ */ a3("th", { scope: "col", children: "Status" }),
+        /* @__PURE__ */ a3("th", { scope: "col", children: "Reachable" }),
+        /* @__PURE__ */ a3("th", { scope: "col", children: "Roles" }),
+        /* @__PURE__ */ a3("th", { scope: "col", children: "Coordinates" })
+      ] }) }),
+      /* @__PURE__ */ a3("tbody", { children: data.nodes.map((node) => /* @__PURE__ */ a3("tr", { "data-address": node.address, children: [
+        /* @__PURE__ */ a3("td", { class: "mono", children: [
+          node.address,
+          " ",
+          node.self && /* @__PURE__ */ a3("span", { class: "badge", children: "this node" }),
+          " ",
+          node.leader && /* @__PURE__ */ a3("span", { class: "badge", children: "leader" })
+        ] }),
+        /* @__PURE__ */ a3("td", { "data-col": "status", children: node.status }),
+        /* @__PURE__ */ a3("td", { children: node.reachable ? "yes" : /* @__PURE__ */ a3("strong", { class: "error-text", children: "no" }) }),
+        /* @__PURE__ */ a3("td", { children: node.roles.join(", ") || /* @__PURE__ */ a3("span", { class: "muted", children: "—" }) }),
+        /* @__PURE__ */ a3("td", { "data-col": "groups", children: [
+          !node.coordinatorsKnown && /* @__PURE__ */ a3("span", { class: "muted", children: "did not answer" }),
+          node.coordinatorsKnown && node.coordinatedGroups.length === 0 && /* @__PURE__ */ a3("span", { class: "muted", children: "no group" }),
+          node.coordinatedGroups.length > 0 && /* @__PURE__ */ a3("ul", { class: "plain", children: node.coordinatedGroups.map((g3) => /* @__PURE__ */ a3("li", { children: [
+            g3.topic,
+            " / ",
+            g3.group
+          ] }, `${g3.topic}/${g3.group}`)) })
+        ] })
+      ] }, node.address)) })
+    ] }) }),
+    /* @__PURE__ */ a3("p", { class: "muted small", children: "A group's coordinator assigns its partitions to members and fences their acks; every version of a name shares one." })
+  ] });
+}
+
 // src/main.tsx
 function App() {
   const route = useRoute();
@@ -8270,7 +8316,8 @@ function App() {
       /* @__PURE__ */ a3("nav", { "aria-label": "Screens", children: [
         /* @__PURE__ */ a3("a", { href: href({ screen: "topics" }), "aria-current": route.screen === "topics" || route.screen === "topic" ? "page" : void 0, children: "Topics" }),
         /* @__PURE__ */ a3("a", { href: href({ screen: "groups" }), "aria-current": route.screen === "groups" || route.screen === "group" ? "page" : void 0, children: "Groups" }),
-        rights.any("publish") && /* @__PURE__ */ a3("a", { href: href({ screen: "produce", topic: "" }), "aria-current": route.screen === "produce" ? "page" : void 0, children: "Produce" })
+        rights.any("publish") && /* @__PURE__ */ a3("a", { href: href({ screen: "produce", topic: "" }), "aria-current": route.screen === "produce" ? "page" : void 0, children: "Produce" }),
+        /* @__PURE__ */ a3("a", { href: href({ screen: "cluster" }), "aria-current": route.screen === "cluster" ? "page" : void 0, children: "Cluster" })
       ] }),
       settings.tokenRequired && /* @__PURE__ */ a3("button", { type: "button", class: "link", onClick: signedOut, children: "Forget token" })
     ] }),
@@ -8299,6 +8346,8 @@ function Screen({ route, rights, onUnauthenticated }) {
       );
     case "produce":
       return /* @__PURE__ */ a3(ProduceScreen, { topic: route.topic, onUnauthenticated }, route.topic);
+    case "cluster":
+      return /* @__PURE__ */ a3(ClusterScreen, { onUnauthenticated });
     case "notFound":
       return /* @__PURE__ */ a3("section", { children: [
         /* @__PURE__ */ a3("h1", { children: "Not found" }),
@@ -8323,6 +8372,8 @@ function title(route) {
       return `${route.group} on ${route.topic}`;
     case "produce":
       return "Produce";
+    case "cluster":
+      return "Cluster";
     case "notFound":
       return "Not found";
   }

@@ -9,6 +9,7 @@ import { TopicScreen } from "./screens/TopicScreen";
 import { GroupsScreen } from "./screens/GroupsScreen";
 import { GroupScreen } from "./screens/GroupScreen";
 import { ProduceScreen } from "./screens/ProduceScreen";
+import { ClusterScreen } from "./screens/ClusterScreen";
 
 function App() {
   const route = useRoute();
@@ -50,6 +51,7 @@ function App() {
           {rights.any("publish") && (
             <a href={href({ screen: "produce", topic: "" })} aria-current={route.screen === "produce" ? "page" : undefined}>Produce</a>
           )}
+          <a href={href({ screen: "cluster" })} aria-current={route.screen === "cluster" ? "page" : undefined}>Cluster</a>
         </nav>
         {settings.tokenRequired && <button type="button" class="link" onClick={signedOut}>Forget token</button>}
       </header>
@@ -87,6 +89,8 @@ function Screen({ route, rights, onUnauthenticated }: ScreenProps) {
       );
     case "produce":
       return <ProduceScreen key={route.topic} topic={route.topic} onUnauthenticated={onUnauthenticated} />;
+    case "cluster":
+      return <ClusterScreen onUnauthenticated={onUnauthenticated} />;
     case "notFound":
       return (
         <section>
@@ -109,6 +113,8 @@ function title(route: Route): string {
       return `${route.group} on ${route.topic}`;
     case "produce":
       return "Produce";
+    case "cluster":
+      return "Cluster";
     case "notFound":
       return "Not found";
   }

@@ -9,6 +9,7 @@ export type Route =
   | { screen: "groups" }
   | { screen: "group"; topic: string; group: string; version: number }
   | { screen: "produce"; topic: string }
+  | { screen: "cluster" }
   | { screen: "notFound"; path: string };
 
 export function parse(location: Location): Route {
@@ -28,6 +29,9 @@ export function parse(location: Location): Route {
     const version = Number.parseInt(query.get("version") ?? "0", 10);
     return { screen: "group", topic: parts[1], group: parts[2], version: Number.isFinite(version) && version >= 0 ? version : 0 };
   }
+  if (parts[0] === "cluster" && parts.length === 1) {
+    return { screen: "cluster" };
+  }
   if (parts[0] === "produce") {
     return { screen: "produce", topic: parts[1] ?? query.get("topic") ?? "" };
   }
@@ -46,6 +50,8 @@ export function href(route: Route): string {
       return `${base}/groups/${encodeURIComponent(route.topic)}/${encodeURIComponent(route.group)}?version=${route.version}`;
     case "produce":
       return route.topic ? `${base}/produce/${encodeURIComponent(route.topic)}` : `${base}/produce`;
+    case "cluster":
+      return `${base}/cluster`;
     case "notFound":
       return route.path;
   }

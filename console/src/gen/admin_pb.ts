@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file admin.proto.
  */
 export const file_admin: GenFile = /*@__PURE__*/
-  fileDesc("CgthZG1pbi5wcm90bxIQbGlpa2x1cy5hZG1pbi52MSITChFMaXN0VG9waWNzUmVxdWVzdCIhCg9MaXN0VG9waWNzUmVwbHkSDgoGdG9waWNzGAEgAygJIiUKFERlc2NyaWJlVG9waWNSZXF1ZXN0Eg0KBXRvcGljGAEgASgJIlkKEkRlc2NyaWJlVG9waWNSZXBseRINCgV0b3BpYxgBIAEoCRI0CgpwYXJ0aXRpb25zGAIgAygLMiAubGlpa2x1cy5hZG1pbi52MS5Ub3BpY1BhcnRpdGlvbiJQCg5Ub3BpY1BhcnRpdGlvbhIRCglwYXJ0aXRpb24YASABKA0SFwoPZWFybGllc3Rfb2Zmc2V0GAIgASgEEhIKCmVuZF9vZmZzZXQYAyABKAQiIgoRTGlzdEdyb3Vwc1JlcXVlc3QSDQoFdG9waWMYASABKAkiQQoPTGlzdEdyb3Vwc1JlcGx5Ei4KBmdyb3VwcxgBIAMoCzIeLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBTdW1tYXJ5ImUKDEdyb3VwU3VtbWFyeRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRI3Cgh2ZXJzaW9ucxgDIAMoCzIlLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBWZXJzaW9uU3VtbWFyeSJ1ChNHcm91cFZlcnNpb25TdW1tYXJ5EhUKDWdyb3VwX3ZlcnNpb24YASABKA0SDgoGbGF0ZXN0GAIgASgIEgsKA2xhZxgDIAEoBBIZCgxsaXZlX21lbWJlcnMYBCABKA1IAIgBAUIPCg1fbGl2ZV9tZW1iZXJzIksKFERlc2NyaWJlR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0iqwEKEkRlc2NyaWJlR3JvdXBSZXBseRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEjQKCnBhcnRpdGlvbnMYBCADKAsyIC5saWlrbHVzLmFkbWluLnYxLkdyb3VwUGFydGl0aW9uEhkKDGxpdmVfbWVtYmVycxgFIAEoDUgAiAEBQg8KDV9saXZlX21lbWJlcnMiswIKDkdyb3VwUGFydGl0aW9uEhEKCXBhcnRpdGlvbhgBIAEoDRIVCghwb3NpdGlvbhgCIAEoBEgAiAEBEhIKCmVuZF9vZmZzZXQYAyABKAQSCwoDbGFnGAQgASgEEh0KEG93bmVyX3Nlc3Npb25faWQYBSABKAlIAYgBARIXCgpvd25lcl9ub2RlGAYgASgJSAKIAQESIQoUb3duZXJfY2xpZW50X2FkZHJlc3MYByABKAlIA4gBARIxCg1sYXN0X2Fja190aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEILCglfcG9zaXRpb25CEwoRX293bmVyX3Nlc3Npb25faWRCDQoLX293bmVyX25vZGVCFwoVX293bmVyX2NsaWVudF9hZGRyZXNzInUKEVdhdGNoR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SKwoIaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24itgIKFVJlc2V0UG9zaXRpb25zUmVxdWVzdBINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEhIKCnBhcnRpdGlvbnMYBCADKA0SFQoLdG9fZWFybGllc3QYBSABKAhIABITCgl0b19sYXRlc3QYBiABKAhIABITCgl0b19vZmZzZXQYByABKARIABIyCgx0b190aW1lc3RhbXAYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASMAoLYnlfZHVyYXRpb24YCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25IABISCghzaGlmdF9ieRgKIAEoEkgAEg8KB2V4ZWN1dGUYCyABKAhCCAoGdGFyZ2V0IpIBChNSZXNldFBvc2l0aW9uc1JlcGx5Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SEAoIZXhlY3V0ZWQYBCABKAgSNAoKcGFydGl0aW9ucxgFIAMoCzIgLmxpaWtsdXMuYWRtaW4udjEuUGFydGl0aW9uUmVzZXQigAEKDlBhcnRpdGlvblJlc2V0EhEKCXBhcnRpdGlvbhgBIAEoDRIeChFwcmV2aW91c19wb3NpdGlvbhgCIAEoBEgAiAEBEhQKDG5ld19wb3NpdGlvbhgDIAEoBBIPCgdjbGFtcGVkGAQgASgIQhQKEl9wcmV2aW91c19wb3NpdGlvbiJgChJEZWxldGVHcm91cFJlcXVlc3QSDQoFdG9waWMYASABKAkSDQoFZ3JvdXAYAiABKAkSGgoNZ3JvdXBfdmVyc2lvbhgDIAEoDUgAiAEBQhAKDl9ncm91cF92ZXJzaW9uIiwKEERlbGV0ZUdyb3VwUmVwbHkSGAoQZGVsZXRlZF92ZXJzaW9ucxgBIAMoDSKEAgoNQnJvd3NlUmVxdWVzdBINCgV0b3BpYxgBIAEoCRISCgpwYXJ0aXRpb25zGAIgAygNEhcKDWZyb21fZWFybGllc3QYAyABKAhIABIVCgtmcm9tX2xhdGVzdBgEIAEoCEgAEhUKC2Zyb21fb2Zmc2V0GAUgASgESAASNAoOZnJvbV90aW1lc3RhbXAYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFAoMa2V5X2NvbnRhaW5zGAcgASgMEhYKDnZhbHVlX2NvbnRhaW5zGAggASgMEg0KBWxpbWl0GAkgASgNEg4KBmZvbGxvdxgKIAEoCEIGCgRmcm9tIrwBCg1Ccm93c2VkUmVjb3JkEhEKCXBhcnRpdGlvbhgBIAEoDRIOCgZvZmZzZXQYAiABKAQSLQoJdGltZXN0YW1wGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCgNrZXkYBCABKAxIAIgBARINCgV2YWx1ZRgFIAEoDBIwCgdoZWFkZXJzGAYgAygLMh8ubGlpa2x1cy5hZG1pbi52MS5Ccm93c2VkSGVhZGVyQgYKBF9rZXkiLAoNQnJvd3NlZEhlYWRlchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgMMvMFChNMaWlrbHVzQWRtaW5TZXJ2aWNlElYKCkxpc3RUb3BpY3MSIy5saWlrbHVzLmFkbWluLnYxLkxpc3RUb3BpY3NSZXF1ZXN0GiEubGlpa2x1cy5hZG1pbi52MS5MaXN0VG9waWNzUmVwbHkiABJfCg1EZXNjcmliZVRvcGljEiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZVRvcGljUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVUb3BpY1JlcGx5IgASVgoKTGlzdEdyb3VwcxIjLmxpaWtsdXMuYWRtaW4udjEuTGlzdEdyb3Vwc1JlcXVlc3QaIS5saWlrbHVzLmFkbWluLnYxLkxpc3RHcm91cHNSZXBseSIAEl8KDURlc2NyaWJlR3JvdXASJi5saWlrbHVzLmFkbWluLnYxLkRlc2NyaWJlR3JvdXBSZXF1ZXN0GiQubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUdyb3VwUmVwbHkiABJbCgpXYXRjaEdyb3VwEiMubGlpa2x1cy5hZG1pbi52MS5XYXRjaEdyb3VwUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVHcm91cFJlcGx5IgAwARJiCg5SZXNldFBvc2l0aW9ucxInLmxpaWtsdXMuYWRtaW4udjEuUmVzZXRQb3NpdGlvbnNSZXF1ZXN0GiUubGlpa2x1cy5hZG1pbi52MS5SZXNldFBvc2l0aW9uc1JlcGx5IgASWQoLRGVsZXRlR3JvdXASJC5saWlrbHVzLmFkbWluLnYxLkRlbGV0ZUdyb3VwUmVxdWVzdBoiLmxpaWtsdXMuYWRtaW4udjEuRGVsZXRlR3JvdXBSZXBseSIAEk4KBkJyb3dzZRIfLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlUmVxdWVzdBofLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlZFJlY29yZCIAMAFCGaoCFkxpaWtsdXMuUHJvdG9jb2wuQWRtaW5iBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("CgthZG1pbi5wcm90bxIQbGlpa2x1cy5hZG1pbi52MSITChFMaXN0VG9waWNzUmVxdWVzdCIhCg9MaXN0VG9waWNzUmVwbHkSDgoGdG9waWNzGAEgAygJIiUKFERlc2NyaWJlVG9waWNSZXF1ZXN0Eg0KBXRvcGljGAEgASgJIlkKEkRlc2NyaWJlVG9waWNSZXBseRINCgV0b3BpYxgBIAEoCRI0CgpwYXJ0aXRpb25zGAIgAygLMiAubGlpa2x1cy5hZG1pbi52MS5Ub3BpY1BhcnRpdGlvbiJQCg5Ub3BpY1BhcnRpdGlvbhIRCglwYXJ0aXRpb24YASABKA0SFwoPZWFybGllc3Rfb2Zmc2V0GAIgASgEEhIKCmVuZF9vZmZzZXQYAyABKAQiIgoRTGlzdEdyb3Vwc1JlcXVlc3QSDQoFdG9waWMYASABKAkiQQoPTGlzdEdyb3Vwc1JlcGx5Ei4KBmdyb3VwcxgBIAMoCzIeLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBTdW1tYXJ5ImUKDEdyb3VwU3VtbWFyeRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRI3Cgh2ZXJzaW9ucxgDIAMoCzIlLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBWZXJzaW9uU3VtbWFyeSJ1ChNHcm91cFZlcnNpb25TdW1tYXJ5EhUKDWdyb3VwX3ZlcnNpb24YASABKA0SDgoGbGF0ZXN0GAIgASgIEgsKA2xhZxgDIAEoBBIZCgxsaXZlX21lbWJlcnMYBCABKA1IAIgBAUIPCg1fbGl2ZV9tZW1iZXJzIksKFERlc2NyaWJlR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0iqwEKEkRlc2NyaWJlR3JvdXBSZXBseRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEjQKCnBhcnRpdGlvbnMYBCADKAsyIC5saWlrbHVzLmFkbWluLnYxLkdyb3VwUGFydGl0aW9uEhkKDGxpdmVfbWVtYmVycxgFIAEoDUgAiAEBQg8KDV9saXZlX21lbWJlcnMiswIKDkdyb3VwUGFydGl0aW9uEhEKCXBhcnRpdGlvbhgBIAEoDRIVCghwb3NpdGlvbhgCIAEoBEgAiAEBEhIKCmVuZF9vZmZzZXQYAyABKAQSCwoDbGFnGAQgASgEEh0KEG93bmVyX3Nlc3Npb25faWQYBSABKAlIAYgBARIXCgpvd25lcl9ub2RlGAYgASgJSAKIAQESIQoUb3duZXJfY2xpZW50X2FkZHJlc3MYByABKAlIA4gBARIxCg1sYXN0X2Fja190aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEILCglfcG9zaXRpb25CEwoRX293bmVyX3Nlc3Npb25faWRCDQoLX293bmVyX25vZGVCFwoVX293bmVyX2NsaWVudF9hZGRyZXNzInUKEVdhdGNoR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SKwoIaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24itgIKFVJlc2V0UG9zaXRpb25zUmVxdWVzdBINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEhIKCnBhcnRpdGlvbnMYBCADKA0SFQoLdG9fZWFybGllc3QYBSABKAhIABITCgl0b19sYXRlc3QYBiABKAhIABITCgl0b19vZmZzZXQYByABKARIABIyCgx0b190aW1lc3RhbXAYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASMAoLYnlfZHVyYXRpb24YCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25IABISCghzaGlmdF9ieRgKIAEoEkgAEg8KB2V4ZWN1dGUYCyABKAhCCAoGdGFyZ2V0IpIBChNSZXNldFBvc2l0aW9uc1JlcGx5Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SEAoIZXhlY3V0ZWQYBCABKAgSNAoKcGFydGl0aW9ucxgFIAMoCzIgLmxpaWtsdXMuYWRtaW4udjEuUGFydGl0aW9uUmVzZXQigAEKDlBhcnRpdGlvblJlc2V0EhEKCXBhcnRpdGlvbhgBIAEoDRIeChFwcmV2aW91c19wb3NpdGlvbhgCIAEoBEgAiAEBEhQKDG5ld19wb3NpdGlvbhgDIAEoBBIPCgdjbGFtcGVkGAQgASgIQhQKEl9wcmV2aW91c19wb3NpdGlvbiJgChJEZWxldGVHcm91cFJlcXVlc3QSDQoFdG9waWMYASABKAkSDQoFZ3JvdXAYAiABKAkSGgoNZ3JvdXBfdmVyc2lvbhgDIAEoDUgAiAEBQhAKDl9ncm91cF92ZXJzaW9uIiwKEERlbGV0ZUdyb3VwUmVwbHkSGAoQZGVsZXRlZF92ZXJzaW9ucxgBIAMoDSKEAgoNQnJvd3NlUmVxdWVzdBINCgV0b3BpYxgBIAEoCRISCgpwYXJ0aXRpb25zGAIgAygNEhcKDWZyb21fZWFybGllc3QYAyABKAhIABIVCgtmcm9tX2xhdGVzdBgEIAEoCEgAEhUKC2Zyb21fb2Zmc2V0GAUgASgESAASNAoOZnJvbV90aW1lc3RhbXAYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFAoMa2V5X2NvbnRhaW5zGAcgASgMEhYKDnZhbHVlX2NvbnRhaW5zGAggASgMEg0KBWxpbWl0GAkgASgNEg4KBmZvbGxvdxgKIAEoCEIGCgRmcm9tIrwBCg1Ccm93c2VkUmVjb3JkEhEKCXBhcnRpdGlvbhgBIAEoDRIOCgZvZmZzZXQYAiABKAQSLQoJdGltZXN0YW1wGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCgNrZXkYBCABKAxIAIgBARINCgV2YWx1ZRgFIAEoDBIwCgdoZWFkZXJzGAYgAygLMh8ubGlpa2x1cy5hZG1pbi52MS5Ccm93c2VkSGVhZGVyQgYKBF9rZXkiLAoNQnJvd3NlZEhlYWRlchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgMIhgKFkRlc2NyaWJlQ2x1c3RlclJlcXVlc3QiRAoURGVzY3JpYmVDbHVzdGVyUmVwbHkSLAoFbm9kZXMYASADKAsyHS5saWlrbHVzLmFkbWluLnYxLkNsdXN0ZXJOb2RlIsoBCgtDbHVzdGVyTm9kZRIPCgdhZGRyZXNzGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVyb2xlcxgDIAMoCRIMCgRzZWxmGAQgASgIEg4KBmxlYWRlchgFIAEoCBIRCglyZWFjaGFibGUYBiABKAgSGgoSY29vcmRpbmF0b3JzX2tub3duGAcgASgIEj4KEmNvb3JkaW5hdGVkX2dyb3VwcxgIIAMoCzIiLmxpaWtsdXMuYWRtaW4udjEuQ29vcmRpbmF0ZWRHcm91cCIwChBDb29yZGluYXRlZEdyb3VwEg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJMtoGChNMaWlrbHVzQWRtaW5TZXJ2aWNlElYKCkxpc3RUb3BpY3MSIy5saWlrbHVzLmFkbWluLnYxLkxpc3RUb3BpY3NSZXF1ZXN0GiEubGlpa2x1cy5hZG1pbi52MS5MaXN0VG9waWNzUmVwbHkiABJfCg1EZXNjcmliZVRvcGljEiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZVRvcGljUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVUb3BpY1JlcGx5IgASVgoKTGlzdEdyb3VwcxIjLmxpaWtsdXMuYWRtaW4udjEuTGlzdEdyb3Vwc1JlcXVlc3QaIS5saWlrbHVzLmFkbWluLnYxLkxpc3RHcm91cHNSZXBseSIAEl8KDURlc2NyaWJlR3JvdXASJi5saWlrbHVzLmFkbWluLnYxLkRlc2NyaWJlR3JvdXBSZXF1ZXN0GiQubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUdyb3VwUmVwbHkiABJbCgpXYXRjaEdyb3VwEiMubGlpa2x1cy5hZG1pbi52MS5XYXRjaEdyb3VwUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVHcm91cFJlcGx5IgAwARJiCg5SZXNldFBvc2l0aW9ucxInLmxpaWtsdXMuYWRtaW4udjEuUmVzZXRQb3NpdGlvbnNSZXF1ZXN0GiUubGlpa2x1cy5hZG1pbi52MS5SZXNldFBvc2l0aW9uc1JlcGx5IgASWQoLRGVsZXRlR3JvdXASJC5saWlrbHVzLmFkbWluLnYxLkRlbGV0ZUdyb3VwUmVxdWVzdBoiLmxpaWtsdXMuYWRtaW4udjEuRGVsZXRlR3JvdXBSZXBseSIAEk4KBkJyb3dzZRIfLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlUmVxdWVzdBofLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlZFJlY29yZCIAMAESZQoPRGVzY3JpYmVDbHVzdGVyEigubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXF1ZXN0GiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXBseSIAQhmqAhZMaWlrbHVzLlByb3RvY29sLkFkbWluYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message liiklus.admin.v1.ListTopicsRequest
@@ -795,6 +795,129 @@ export const BrowsedHeaderSchema: GenMessage<BrowsedHeader> = /*@__PURE__*/
   messageDesc(file_admin, 20);
 
 /**
+ * @generated from message liiklus.admin.v1.DescribeClusterRequest
+ */
+export type DescribeClusterRequest = Message<"liiklus.admin.v1.DescribeClusterRequest"> & {
+};
+
+/**
+ * Describes the message liiklus.admin.v1.DescribeClusterRequest.
+ * Use `create(DescribeClusterRequestSchema)` to create a new message.
+ */
+export const DescribeClusterRequestSchema: GenMessage<DescribeClusterRequest> = /*@__PURE__*/
+  messageDesc(file_admin, 21);
+
+/**
+ * @generated from message liiklus.admin.v1.DescribeClusterReply
+ */
+export type DescribeClusterReply = Message<"liiklus.admin.v1.DescribeClusterReply"> & {
+  /**
+   * Ordered by address.
+   *
+   * @generated from field: repeated liiklus.admin.v1.ClusterNode nodes = 1;
+   */
+  nodes: ClusterNode[];
+};
+
+/**
+ * Describes the message liiklus.admin.v1.DescribeClusterReply.
+ * Use `create(DescribeClusterReplySchema)` to create a new message.
+ */
+export const DescribeClusterReplySchema: GenMessage<DescribeClusterReply> = /*@__PURE__*/
+  messageDesc(file_admin, 22);
+
+/**
+ * @generated from message liiklus.admin.v1.ClusterNode
+ */
+export type ClusterNode = Message<"liiklus.admin.v1.ClusterNode"> & {
+  /**
+   * The node's Akka address, as DescribeGroup's owner_node names it ("akka.tcp://liiklus@10.0.0.5:4053").
+   *
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * Akka's member status: Joining, WeaklyUp, Up, Leaving, Exiting, Down or Removed.
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * @generated from field: repeated string roles = 3;
+   */
+  roles: string[];
+
+  /**
+   * The node that answered this call.
+   *
+   * @generated from field: bool self = 4;
+   */
+  self: boolean;
+
+  /**
+   * The cluster's leader, which moves members up and out.
+   *
+   * @generated from field: bool leader = 5;
+   */
+  leader: boolean;
+
+  /**
+   * No node's failure detector flags it unreachable.
+   *
+   * @generated from field: bool reachable = 6;
+   */
+  reachable: boolean;
+
+  /**
+   * Whether the node said which coordinators it runs: false when it was not asked (neither Up nor Leaving, or
+   * unreachable) or did not answer within a few seconds; coordinated_groups is then empty.
+   *
+   * @generated from field: bool coordinators_known = 7;
+   */
+  coordinatorsKnown: boolean;
+
+  /**
+   * The groups whose coordinator runs on the node, ordered by topic, then group name.
+   *
+   * @generated from field: repeated liiklus.admin.v1.CoordinatedGroup coordinated_groups = 8;
+   */
+  coordinatedGroups: CoordinatedGroup[];
+};
+
+/**
+ * Describes the message liiklus.admin.v1.ClusterNode.
+ * Use `create(ClusterNodeSchema)` to create a new message.
+ */
+export const ClusterNodeSchema: GenMessage<ClusterNode> = /*@__PURE__*/
+  messageDesc(file_admin, 23);
+
+/**
+ * @generated from message liiklus.admin.v1.CoordinatedGroup
+ */
+export type CoordinatedGroup = Message<"liiklus.admin.v1.CoordinatedGroup"> & {
+  /**
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * The group name (every version of the name shares one coordinator).
+   *
+   * @generated from field: string group = 2;
+   */
+  group: string;
+};
+
+/**
+ * Describes the message liiklus.admin.v1.CoordinatedGroup.
+ * Use `create(CoordinatedGroupSchema)` to create a new message.
+ */
+export const CoordinatedGroupSchema: GenMessage<CoordinatedGroup> = /*@__PURE__*/
+  messageDesc(file_admin, 24);
+
+/**
  * @generated from service liiklus.admin.v1.LiiklusAdminService
  */
 export const LiiklusAdminService: GenService<{
@@ -893,6 +1016,18 @@ export const LiiklusAdminService: GenService<{
     methodKind: "server_streaming";
     input: typeof BrowseRequestSchema;
     output: typeof BrowsedRecordSchema;
+  },
+  /**
+   * The cluster's members as the answering node sees them, and the group coordinators each runs now (a group's
+   * coordinator assigns its partitions and fences its acks; sharding places one per topic and group name on one
+   * node). Only the groups the token may read are listed when scopes are required; the call itself needs no scope.
+   *
+   * @generated from rpc liiklus.admin.v1.LiiklusAdminService.DescribeCluster
+   */
+  describeCluster: {
+    methodKind: "unary";
+    input: typeof DescribeClusterRequestSchema;
+    output: typeof DescribeClusterReplySchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_admin, 0);

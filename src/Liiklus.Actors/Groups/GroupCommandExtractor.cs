@@ -10,4 +10,22 @@ public sealed class GroupCommandExtractor(int maxNumberOfShards) : HashCodeMessa
 
     // Length-prefixed so that no (topic, name) pair can collide with another, whatever characters they hold.
     public static string EntityIdOf(string topic, string groupName) => $"{topic.Length}:{topic}:{groupName}";
+
+    /// <summary>The (topic, group name) an entity id of <see cref="EntityIdOf"/> names; null for any other id.</summary>
+    public static Placement.PlacedGroup? GroupOf(string entityId)
+    {
+        var colon = entityId.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || !int.TryParse(entityId.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
+        {
+            return null;
+        }
+
+        var topicStart = colon + 1;
+        if (topicStart + length >= entityId.Length || entityId[topicStart + length] != ':')
+        {
+            return null;
+        }
+
+        return new Placement.PlacedGroup(entityId.Substring(topicStart, length), entityId[(topicStart + length + 1)..]);
+    }
 }

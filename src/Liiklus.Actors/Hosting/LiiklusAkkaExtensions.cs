@@ -43,7 +43,7 @@ public static class LiiklusAkkaExtensions
     public static AkkaConfigurationBuilder WithLiiklusCore(this AkkaConfigurationBuilder builder, GroupCoordinatorSettings groups) =>
         builder
             .WithShardRegion<GroupCoordinatorRegion>(
-                "group-coordinator",
+                Placement.CoordinatorPlacement.RegionName,
                 (_, _, resolver) => _ => GroupCoordinator.Props(
                     resolver.GetService<IRecordsStorage>(),
                     resolver.GetService<IPositionsStorage>(),
@@ -89,5 +89,6 @@ public static class LiiklusAkkaExtensions
             .AddSingleton<ReceiveStreamStarter>()
             .AddSingleton<GroupMembership>()
             .AddSingleton<TopicBrowser>()
-            .AddSingleton<GroupPositions>();
+            .AddSingleton<GroupPositions>()
+            .AddSingleton<Placement.CoordinatorPlacement>();
 }

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Liiklus.Actors.Browsing;
 using Liiklus.Actors.Groups;
+using Liiklus.Actors.Placement;
 using Liiklus.Api.Grpc;
 using Liiklus.Api.Security.Jwt;
 using Liiklus.Api.Security.Scopes;
@@ -24,6 +25,7 @@ public sealed class LiiklusAdminGrpcService(
     GroupMembership membership,
     TopicBrowser browser,
     GroupPositions groupPositions,
+    CoordinatorPlacement placement,
     TimeProvider clock) : LiiklusAdminServiceContract
 {
     // A coordinator that does not answer within this leaves its group's live members and owners unset.
@@ -38,6 +40,31 @@ public sealed class LiiklusAdminGrpcService(
         var topics = await records.ListTopicsAsync(context.CancellationToken);
         var reply = new ListTopicsReply();
         reply.Topics.AddRange(topics.Where(topic => CallerScopes.MayRead(context, topic)));
+        return reply;
+    }
+
+    public override async Task<DescribeClusterReply> DescribeCluster(DescribeClusterRequest request, ServerCallContext context)
+    {
+        var nodes = await placement.DescribeAsync(CoordinatorAnswer, context.CancellationToken);
+        var reply = new DescribeClusterReply();
+        foreach (var node in nodes)
+        {
+            var described = new ClusterNode
+            {
+                Address = node.Address,
+                Status = node.Status,
+                Self = node.Self,
+                Leader = node.Leader,
+                Reachable = node.Reachable,
+                CoordinatorsKnown = node.Groups is not null,
+            };
+            described.Roles.AddRange(node.Roles);
+            described.CoordinatedGroups.AddRange((node.Groups ?? [])
+                .Where(group => CallerScopes.MayRead(context, group.Topic, group.GroupName))
+                .Select(group => new CoordinatedGroup { Topic = group.Topic, Group = group.GroupName }));
+            reply.Nodes.Add(described);
+        }
+
         return reply;
     }
 

@@ -207,6 +207,22 @@ public sealed class ConsoleSpecs(ConsoleGatewayFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Cluster_screen_shows_the_node_its_state_and_the_groups_it_coordinates()
+    {
+        // An ack goes through the group's coordinator: it runs now, whatever idled out since the fixture's acks.
+        await fixture.Gateway.Client.AckAsync(new AckRequest { Topic = ConsoleGatewayFixture.Orders, Group = "cluster-watch", Partition = 0, Offset = 0 });
+        await using var console = await fixture.Browser.OpenAsync($"{fixture.Console}/cluster");
+        var node = console.Page.Locator($"table[data-testid='nodes'] tr[data-address='{fixture.Gateway.ClusterAddress}']");
+
+        await Expect(node.Locator("td[data-col='status']")).ToHaveTextAsync("Up", SoonText);
+        await Expect(node.Locator("td[data-col='groups']")).ToContainTextAsync($"{ConsoleGatewayFixture.Orders} / cluster-watch");
+        await Expect(node).ToContainTextAsync("this node");
+        await Expect(node).ToContainTextAsync("leader");
+        await console.ScreenshotAsync("cluster");
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
     public async Task A_shared_link_opens_its_screen_after_a_reload()
     {
         await using var console = await fixture.Browser.OpenAsync($"{fixture.Console}/topics");

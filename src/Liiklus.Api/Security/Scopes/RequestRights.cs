@@ -52,6 +52,9 @@ public static class RequestRights
             // a listing of every topic needs nothing and answers what the token may read (CallerScopes).
             case ListTopicsRequest:
                 return [];
+            // The cluster's members need no right; its groups are listed as ListGroups lists them (CallerScopes).
+            case DescribeClusterRequest:
+                return [];
             case DescribeTopicRequest describeTopic:
                 return [Right.Consume(RequestMapping.DescribeTopic(describeTopic))];
             case ListGroupsRequest listGroups:
