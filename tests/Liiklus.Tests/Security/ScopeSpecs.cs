@@ -227,6 +227,29 @@ public sealed class ScopeSpecs(ScopeSpecs.ScopedGateway gateway) : IClassFixture
     }
 
     /// <summary>One gateway requiring scopes, HS512 tokens, and every log line it writes.</summary>
+    [Fact]
+    public async Task Describe_cluster_needs_no_scope_and_lists_only_the_coordinated_groups_the_token_may_read()
+    {
+        var everything = gateway.ClientFor("operator", "liiklus:publish:c.* liiklus:consume:c.*");
+        foreach (var topic in new[] { "c.mine", "c.theirs" })
+        {
+            var published = await everything.PublishAsync(topic, "a record", key: "k");
+            // An ack goes through the group's coordinator, which then runs on the node.
+            await everything.AckAsync(new AckRequest { Topic = topic, Group = "placed", Partition = published.Partition, Offset = published.Offset });
+        }
+
+        var seenByAll = await gateway.AdminFor("operator", "liiklus:consume:c.*").DescribeClusterAsync(new DescribeClusterRequest());
+        var seenByOne = await gateway.AdminFor("tenant-c", "liiklus:consume:c.mine").DescribeClusterAsync(new DescribeClusterRequest());
+        var seenByNone = await gateway.AdminFor("nobody", "openid").DescribeClusterAsync(new DescribeClusterRequest());
+
+        static IEnumerable<string> Placed(DescribeClusterReply reply) =>
+            reply.Nodes.SelectMany(n => n.CoordinatedGroups).Where(g => g.Topic.StartsWith("c.", StringComparison.Ordinal)).Select(g => $"{g.Topic}/{g.Group}");
+        Assert.Equal(["c.mine/placed", "c.theirs/placed"], Placed(seenByAll));
+        Assert.Equal(["c.mine/placed"], Placed(seenByOne));
+        Assert.Empty(Placed(seenByNone));
+        Assert.Single(seenByNone.Nodes);
+    }
+
     public sealed class ScopedGateway : IAsyncLifetime
     {
         private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
