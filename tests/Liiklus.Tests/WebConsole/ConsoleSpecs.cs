@@ -5,6 +5,7 @@ using Liiklus.Protocol.Admin;
 using Liiklus.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Liiklus.Tests.WebConsole;
@@ -14,7 +15,7 @@ namespace Liiklus.Tests.WebConsole;
 /// the live tail, the reset dialog, produce; no screen logs a JavaScript error. Screenshots go to console-screenshots/.
 /// </summary>
 [Collection(AloneCollection.Name)]
-public sealed class ConsoleSpecs(ConsoleGatewayFixture fixture) : IClassFixture<ConsoleGatewayFixture>
+public sealed class ConsoleSpecs(ConsoleGatewayFixture fixture, ITestOutputHelper output) : IClassFixture<ConsoleGatewayFixture>
 {
     private static readonly LocatorAssertionsToHaveCountOptions Soon = new() { Timeout = 10_000 };
     private static readonly LocatorAssertionsToHaveTextOptions SoonText = new() { Timeout = 10_000 };
@@ -28,6 +29,10 @@ public sealed class ConsoleSpecs(ConsoleGatewayFixture fixture) : IClassFixture<
         await Expect(orders.Locator("td[data-col='retained']")).ToHaveTextAsync((ConsoleGatewayFixture.OrderCount + 1).ToString(), SoonText);
         await Expect(orders.Locator("td").Nth(1)).ToHaveTextAsync("4");
         await Expect(console.Page).ToHaveTitleAsync("Topics · Liiklus console");
+        // A figure for the README (how long the page takes on the same host), not a timed assertion.
+        output.WriteLine("load event at {0:F0} ms, topics shown by {1:F0} ms after navigation started",
+            await console.Page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].loadEventEnd"),
+            await console.Page.EvaluateAsync<double>("performance.now()"));
         await console.ScreenshotAsync("topics");
         Assert.Empty(console.Errors);
     }
