@@ -23,6 +23,9 @@ public sealed record ClusterBootstrapSettings(
     /// <summary>The port name Kubernetes pods give their management port, which discovery looks up.</summary>
     public const string ManagementPortName = "management";
 
+    /// <summary>The base address of this node's contact point, as its peers probe it.</summary>
+    public Uri SelfContactPoint => new UriBuilder("http", ManagementHostname, ManagementPort, "/").Uri;
+
     public static readonly ClusterBootstrapSettings SeedNodes =
         new(ClusterBootstrapMethod.SeedNodes, 2, [], "app=liiklus", "127.0.0.1", DefaultManagementPort);
 }

@@ -5,7 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Discovery.Config.Hosting;
 using Akka.Discovery.KubernetesApi;
 using Akka.Hosting;
-using Akka.Management;
+using Akka.Management.Dsl;
 using Akka.Management.Cluster.Bootstrap;
 using Akka.Streams;
 using Liiklus.Actors.Browsing;
@@ -47,18 +47,18 @@ public static class LiiklusAkkaExtensions
     }
 
     /// <summary>
-    /// The management endpoint contact points are probed on, discovery of the contact points, and Cluster Bootstrap:
-    /// a node joins any cluster a contact point already belongs to; only when none does, and it sees at least the
-    /// required number of contact points, does the one with the lowest address form a new cluster, which the others
-    /// then join.
+    /// Discovery of the contact points, and Cluster Bootstrap: a node joins any cluster a contact point already belongs
+    /// to; only when none does, and it sees at least the required number of contact points, does the one with the
+    /// lowest address form a new cluster, which the others then join. The contact point's HTTP route is served by the
+    /// host (see <see cref="ClusterBootstrapSettings.ManagementPort"/>): Akka.Management's own HTTP server needs a
+    /// Ceen.Httpd the registry does not serve.
     /// </summary>
     private static AkkaConfigurationBuilder WithLiiklusClusterBootstrap(this AkkaConfigurationBuilder builder, ClusterBootstrapSettings settings)
     {
-        builder.WithAkkaManagement(new AkkaManagementOptions
-        {
-            HostName = settings.ManagementHostname,
-            Port = settings.ManagementPort,
-        });
+        // Where contact points without a port of their own are probed.
+        builder.AddHocon(
+            $"akka.management.http {{ hostname = \"{settings.ManagementHostname}\", port = {settings.ManagementPort} }}",
+            HoconAddMode.Prepend);
         if (settings.Method == ClusterBootstrapMethod.Config)
         {
             builder.WithConfigDiscovery(new ConfigServiceDiscoveryOptions
@@ -89,7 +89,15 @@ public static class LiiklusAkkaExtensions
                 FilterOnFallbackPort = false,
             },
         };
-        return builder.WithClusterBootstrap(bootstrap, autoStart: true);
+        return builder
+            .WithClusterBootstrap(bootstrap, autoStart: false)
+            .AddStartup((system, registry) =>
+            {
+                var clusterBootstrap = ClusterBootstrap.Get(system);
+                // Tells the bootstrap its own contact point, as Akka.Management does when it binds the routes.
+                _ = clusterBootstrap.Routes(ManagementRouteProviderSettings.Create(settings.SelfContactPoint, readOnly: true));
+                clusterBootstrap.Start().PipeTo(system.DeadLetters);
+            });
     }
 
     /// <summary>The name nodes are discovered under: the actor system's.</summary>
