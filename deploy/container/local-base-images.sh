@@ -11,7 +11,10 @@ suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 sdk_version=$(dotnet --version)
-tag="$suite-$sdk_version"
+# The machine's own trust roots go into both images: the build stage reaches the package registry as this machine
+# does (through whatever TLS interception it trusts).
+ca_bundle=/etc/ssl/certs/ca-certificates.crt
+tag="$suite-$sdk_version-$(sha256sum "$ca_bundle" | cut -c1-12)"
 sdk_image="localhost/liiklus-base-sdk:$tag"
 runtime_image="localhost/liiklus-base-runtime:$tag"
 
@@ -21,6 +24,7 @@ if ! podman image exists "$sdk_image" || ! podman image exists "$runtime_image";
   # What .NET needs of a Debian system: TLS roots, ICU, OpenSSL, time zones; bash for the image's health check.
   debootstrap --variant=minbase --include=ca-certificates,libicu72,libssl3,tzdata "$suite" "$root" "$mirror" >&2
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  cp "$ca_bundle" "$root/etc/ssl/certs/ca-certificates.crt"
   mkdir -p "$root/usr/share/dotnet"
   cp -a "$dotnet_root/." "$root/usr/share/dotnet/"
   ln -sf /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
