@@ -31,7 +31,8 @@ public sealed class ContainerImageSpecs(ITestOutputHelper output)
         await Command.RunAsync(
             "buildah",
             [
-                "bud", "--isolation", "chroot", "--layers", "-q",
+                // Docker's format keeps the HEALTHCHECK, which OCI's has no field for.
+                "bud", "--isolation", "chroot", "--layers", "-q", "--format", "docker",
                 "--build-arg", $"SDK_IMAGE={bases[0]}", "--build-arg", $"RUNTIME_IMAGE={bases[1]}",
                 // The restore takes this machine's NuGet cache rather than downloading every package again.
                 "-v", $"{packages}:/root/.nuget/packages",
@@ -67,11 +68,13 @@ public sealed class ContainerImageSpecs(ITestOutputHelper output)
                 RepositoryFiles.Root);
             Assert.True(healthCheck.ExitCode == 0, $"health check failed: {healthCheck.Output}");
 
-            var uid = GatewayUid();
-            Assert.True(uid is not null && uid != "0", $"the gateway's process runs as uid {uid ?? "(not found)"}");
+            var (pid, uid) = GatewayProcessInContainer();
+            Assert.True(pid > 0 && uid != "0", $"the gateway's process runs as uid {uid}");
 
+            // SIGTERM to the gateway itself, as a runtime's stop sends it to the container's first process (buildah
+            // run would kill it instead of passing the signal on).
             var stopping = Stopwatch.StartNew();
-            Signal(gateway.Id, 15);
+            Signal(pid, 15);
             await gateway.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(40));
             output.WriteLine(
                 $"base images {based.TotalSeconds:0} s, image build {(built - based).TotalSeconds:0} s, container uid {user}, " +
@@ -154,31 +157,31 @@ public sealed class ContainerImageSpecs(ITestOutputHelper output)
         throw new InvalidOperationException("no record received");
     }
 
-    /// <summary>The real uid of the gateway's process (chroot isolation shares the host's process table).</summary>
-    private static string? GatewayUid()
+    /// <summary>
+    /// The gateway's process and its real uid (chroot isolation shares the host's process table): the innermost process
+    /// whose command line is the image's entry point (buildah's chroot runner may carry it too).
+    /// </summary>
+    private static (int Pid, string Uid) GatewayProcessInContainer()
     {
-        foreach (var folder in Directory.GetDirectories("/proc"))
+        var found = (Pid: 0, Uid: "(no /app/Liiklus.Api process found)");
+        foreach (var folder in Directory.GetDirectories("/proc").Where(f => int.TryParse(Path.GetFileName(f), out _)))
         {
             try
             {
-                var commandLine = File.ReadAllText(Path.Combine(folder, "cmdline"));
-                if (commandLine.StartsWith("/app/Liiklus.Api", StringComparison.Ordinal))
+                if (File.ReadAllText(Path.Combine(folder, "cmdline")).StartsWith("/app/Liiklus.Api", StringComparison.Ordinal)
+                    && int.Parse(Path.GetFileName(folder), System.Globalization.CultureInfo.InvariantCulture) is var pid && pid > found.Pid)
                 {
                     var uid = File.ReadLines(Path.Combine(folder, "status")).First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-                    return uid.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
+                    found = (pid, uid.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
                 }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Gone meanwhile.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Not ours to read.
+                // Gone meanwhile, or not ours to read.
             }
         }
 
-        return null;
+        return found;
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
