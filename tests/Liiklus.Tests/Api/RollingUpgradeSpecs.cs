@@ -180,10 +180,10 @@ public sealed class RollingUpgradeSpecs(MockKafkaCluster kafka, RedisServer redi
     private static async Task AssertOneClusterAsync(IReadOnlyList<Node> nodes)
     {
         using var http = new HttpClient();
-        var expected = nodes.Select(n => n.Process.RemotePort).Order().ToList();
+        var expected = string.Join(",", nodes.Select(n => n.Process.RemotePort).Order());
         await Eventually.Until(
-            async () => await Task.WhenAll(nodes.Select(n => MembersAsync(http, n.Pod.ManagementPort))),
-            views => views.All(view => view.SequenceEqual(expected)),
+            async () => string.Join(" | ", (await Task.WhenAll(nodes.Select(n => MembersAsync(http, n.Pod.ManagementPort)))).Select(view => string.Join(",", view))),
+            views => views.Split(" | ").All(view => view == expected),
             $"every node's members are the nodes on remote ports {string.Join(",", expected)}",
             Deadline);
     }
