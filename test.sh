@@ -13,6 +13,11 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v npm >/dev/null || missing+=(nodejs npm)
 # The web console's specs drive Debian's chromium (Playwright's own browser download cannot work here).
 command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
+# The container image spec makes its base images (debootstrap, podman import) and builds and runs the Dockerfile
+# (buildah): no image registry is reachable here.
+command -v buildah >/dev/null || missing+=(buildah)
+command -v podman >/dev/null || missing+=(podman)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

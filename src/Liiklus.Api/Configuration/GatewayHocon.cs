@@ -33,6 +33,13 @@ public static class GatewayHocon
         ["redis_port"] = "liiklus.storage.redis.port",
         ["kafka_bootstrapServers"] = "liiklus.storage.kafka.bootstrap-servers",
         ["akka_cluster_seed_nodes"] = "liiklus.cluster.seed-nodes",
+        // Cluster Bootstrap through discovery (issue 24).
+        ["akka_cluster_bootstrap"] = "liiklus.cluster.bootstrap.method",
+        ["akka_cluster_bootstrap_requiredContactPoints"] = "liiklus.cluster.bootstrap.required-contact-points",
+        ["akka_discovery_config_endpoints"] = "liiklus.cluster.bootstrap.config-endpoints",
+        ["akka_discovery_kubernetes_labelSelector"] = "liiklus.cluster.bootstrap.kubernetes-label-selector",
+        ["akka_management_hostname"] = "liiklus.cluster.management.hostname",
+        ["akka_management_port"] = "liiklus.cluster.management.port",
         ["logging_format"] = "liiklus.logging.format",
         // Positions storages KAFKA, DYNAMODB (Liiklus's names) and POSTGRES.
         ["kafka_positionsBootstrapServers"] = "liiklus.storage.kafka-positions.bootstrap-servers",

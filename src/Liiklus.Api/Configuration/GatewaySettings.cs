@@ -82,7 +82,7 @@ public sealed record GatewaySettings(
             {
                 HandoffGrace = read.Duration("liiklus.groups.handoff-grace", TimeSpan.Zero, TimeSpan.FromMinutes(1)),
             },
-            new ClusterSettings(read.AkkaAddresses("liiklus.cluster.seed-nodes", Hosting.GatewayHost.ActorSystemName)),
+            ClusterSettingsReader.From(read, config.GetString("akka.remote.dot-netty.tcp.hostname", "127.0.0.1").Trim()),
             RedisSettings.From(read),
             KafkaSettings.From(config, read),
             read.OneOf("liiklus.logging.format", "TEXT", "JSON") == "JSON",

@@ -53,6 +53,11 @@ public static class GatewayHost
             http2.InitialConnectionWindowSize = settings.Grpc.InitialConnectionWindowBytes;
             http2.KeepAlivePingDelay = settings.Grpc.KeepAlivePingDelay ?? TimeSpan.MaxValue;
             http2.KeepAlivePingTimeout = settings.Grpc.KeepAlivePingTimeout;
+            if (settings.Cluster.Bootstrap.Method != ClusterBootstrapMethod.SeedNodes)
+            {
+                ClusterContactPoint.Listen(kestrel, settings.Cluster.Bootstrap);
+            }
+
             kestrel.Listen(settings.Grpc.Address, settings.Grpc.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -98,6 +103,11 @@ public static class GatewayHost
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        if (settings.Cluster.Bootstrap.Method != ClusterBootstrapMethod.SeedNodes)
+        {
+            ClusterContactPoint.Serve(app, settings.Cluster.Bootstrap);
+        }
+
         var liiklus = app.MapGrpcService<LiiklusGrpcService>();
         var admin = app.MapGrpcService<LiiklusAdminGrpcService>();
         app.MapGrpcHealthChecksService();

@@ -10,10 +10,11 @@ public static class Command
 
     /// <summary>Answers the program's standard output, or fails with what it printed when it exits with an error.</summary>
     /// <param name="installHint">how to install <paramref name="program"/>, for the error when it is missing</param>
-    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string installHint)
+    /// <param name="deadline">60 s unless given (an image build takes minutes)</param>
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string installHint, TimeSpan? deadline = null, string? workingDirectory = null)
     {
         var argumentList = arguments.ToList();
-        var (exitCode, output, error) = await RunToEndAsync(program, argumentList, installHint, workingDirectory: null);
+        var (exitCode, output, error) = await RunToEndAsync(program, argumentList, installHint, workingDirectory, deadline ?? Deadline);
         return exitCode == 0
             ? output
             : throw new InvalidOperationException($"{program} {string.Join(' ', argumentList)} exited with {exitCode}: {error}{output}");
@@ -22,7 +23,7 @@ public static class Command
     /// <summary>Answers the program's exit code and all it printed, standard output first.</summary>
     public static async Task<(int ExitCode, string Output)> RunWhateverItsExitAsync(string program, IEnumerable<string> arguments, string installHint, string workingDirectory)
     {
-        var (exitCode, output, error) = await RunToEndAsync(program, arguments, installHint, workingDirectory);
+        var (exitCode, output, error) = await RunToEndAsync(program, arguments, installHint, workingDirectory, Deadline);
         return (exitCode, output + error);
     }
 
@@ -30,7 +31,8 @@ public static class Command
         string program,
         IEnumerable<string> arguments,
         string installHint,
-        string? workingDirectory)
+        string? workingDirectory,
+        TimeSpan deadline)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -56,7 +58,7 @@ public static class Command
 
         using (process)
         {
-            using var timeout = new CancellationTokenSource(Deadline);
+            using var timeout = new CancellationTokenSource(deadline);
             var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
             var error = process.StandardError.ReadToEndAsync(timeout.Token);
             await process.WaitForExitAsync(timeout.Token);

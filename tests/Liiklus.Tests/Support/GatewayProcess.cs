@@ -18,8 +18,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly StringWriter _log = new();
 
-    private GatewayProcess(Process process, int grpcPort, int remotePort)
+    private GatewayProcess(Process process, int grpcPort, int remotePort, int operationsPort)
     {
+        OperationsPort = operationsPort;
         _process = process;
         GrpcPort = grpcPort;
         RemotePort = remotePort;
@@ -34,6 +35,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     public int GrpcPort { get; }
 
     public int RemotePort { get; }
+
+    /// <summary>server_port: /health, /health/ready and /metrics.</summary>
+    public int OperationsPort { get; }
 
     public string ClusterAddress => $"akka.tcp://liiklus@127.0.0.1:{RemotePort}";
 
@@ -119,7 +123,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             : FreePort();
         start.Environment["grpc_port"] = grpcPort.ToString();
         // The operations port defaults to 8080: nodes side by side on one machine need one each.
-        start.Environment["server_port"] = FreePort().ToString();
+        var operationsPort = FreePort();
+        start.Environment["server_port"] = operationsPort.ToString();
         start.Environment["akka_remote_port"] = remotePort.ToString();
         start.Environment["akka_remote_hostname"] = "127.0.0.1";
         // Request lines would push the cluster's decisions out of a failing test's log tail.
@@ -134,7 +139,12 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        return new GatewayProcess(Process.Start(start)!, grpcPort, remotePort);
+        if (environment.TryGetValue("server_port", out var givenOperations))
+        {
+            operationsPort = int.TryParse(givenOperations, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        }
+
+        return new GatewayProcess(Process.Start(start)!, grpcPort, remotePort, operationsPort);
     }
 
     /// <summary>Waits for the gateway to exit on its own, its output read to the end; its exit code.</summary>

@@ -17,8 +17,12 @@ public sealed class GroupConsumer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<uint, DateTime> _assignedAt = new();
 
-    public GroupConsumer(LiiklusService.LiiklusServiceClient client, string topic, string group)
+    private readonly Action<uint>? _delivered;
+
+    /// <param name="delivered">told the partition of every record delivered, as it arrives</param>
+    public GroupConsumer(LiiklusService.LiiklusServiceClient client, string topic, string group, Action<uint>? delivered = null)
     {
+        _delivered = delivered;
         _client = client;
         _topic = topic;
         _group = group;
@@ -124,6 +128,7 @@ public sealed class GroupConsumer : IDisposable
                 }
 
                 FirstOffsets.TryAdd(assignment.Partition, reply.Record.Offset);
+                _delivered?.Invoke(assignment.Partition);
                 Processed.AddOrUpdate(reply.Record.Value.ToStringUtf8(), 1, (_, seen) => seen + 1);
                 await _client.AckAsync(new AckRequest
                 {
