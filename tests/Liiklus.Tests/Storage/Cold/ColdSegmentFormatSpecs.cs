@@ -19,7 +19,7 @@ public sealed class ColdSegmentFormatSpecs
         var index = Index(bytes, 1_000, 3_001);
 
         Assert.True(index.Blocks.Count > 10, $"{index.Blocks.Count} blocks");
-        Assert.All(index.Blocks, block => Assert.InRange(block.UncompressedLength, 8 * 1024, (8 * 1024) + 400));
+        Assert.All(index.Blocks.SkipLast(1), block => Assert.InRange(block.UncompressedLength, 8 * 1024, (8 * 1024) + 400));
         var read = index.Blocks.SelectMany(block => ColdSegmentReader.ReadBlock(index, block.Index, Slice(bytes, block)).Records).ToList();
         ColdRecords.Equal(records, read);
         Assert.Equal(ColdSegmentLayout.FormatVersion, index.FormatVersion);
@@ -36,10 +36,10 @@ public sealed class ColdSegmentFormatSpecs
     [Fact]
     public void A_record_larger_than_a_block_makes_a_block_of_its_own()
     {
-        var records = ColdRecords.Range(0, 3, valueBytes: 10_000);
-        var bytes = ColdSegmentWriter.Write(Topic, 0, 0, 3, records, blockBytes: 1_000);
+        var records = ColdRecords.At([0, 3, 4], valueBytes: 10_000);
+        var bytes = ColdSegmentWriter.Write(Topic, 0, 0, 5, records, blockBytes: 1_000);
 
-        var index = Index(bytes, 0, 3);
+        var index = Index(bytes, 0, 5);
 
         Assert.Equal([1, 1, 1], index.Blocks.Select(block => block.RecordCount));
         Assert.Equal(1, index.BlockOf(1));

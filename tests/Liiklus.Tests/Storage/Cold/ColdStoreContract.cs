@@ -31,7 +31,7 @@ public abstract class ColdStoreContract
     {
         var topic = NewTopic();
         // Holes in the offsets, as compaction and transaction markers leave them; the range runs past the last record.
-        var records = ColdRecords.At(ColdRecords.LongRange(10, 400).Where(offset => offset % 5 != 4));
+        var records = ColdRecords.At(ColdRecords.LongRange(10, 400).Where(offset => offset % 5 != 4), valueBytes: 64);
 
         var written = await Store.WriteSegmentAsync(topic, 3, 10, 402, records, CancellationToken.None);
 
