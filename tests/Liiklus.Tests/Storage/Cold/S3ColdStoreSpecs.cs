@@ -80,4 +80,25 @@ public sealed class S3ColdStoreSpecs(S3rverServer s3) : ColdStoreContract, IClas
 
         Assert.Contains("bucket 'no-such-bucket' does not exist", failure.Message);
     }
+
+    [Fact]
+    public async Task A_claim_left_by_a_crashed_writer_holds_the_partition_until_it_is_stale()
+    {
+        var topic = NewTopic();
+        var claim = $"{_prefix}v1/writers/{topic}/0/crashed";
+        await s3.Client.PutObjectAsync(new PutObjectRequest { BucketName = S3rverServer.Bucket, Key = claim, ContentBody = "", UseChunkEncoding = false });
+
+        var held = await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            Store.WriteSegmentAsync(topic, 0, 0, 10, ColdRecords.Range(0, 10), CancellationToken.None));
+        Assert.Contains($"other writers of topic '{topic}' partition 0 kept claiming it", held.Message);
+
+        using var impatient = new S3ColdStore(s3.Options(_prefix) with { StaleClaimAfter = TimeSpan.FromMilliseconds(1) }, S3rverServer.NewClient(s3.Options(_prefix), null));
+        var written = await Eventually.Until(
+            async () => (await impatient.WriteSegmentAsync(topic, 0, 0, 10, ColdRecords.Range(0, 10), CancellationToken.None)).Outcome,
+            outcome => outcome == ColdWriteOutcome.Written,
+            "a write once the crashed writer's claim is stale");
+        Assert.Equal(ColdWriteOutcome.Written, written);
+        var claims = await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rverServer.Bucket, Prefix = $"{_prefix}v1/writers/" });
+        Assert.Empty(claims.S3Objects ?? []);
+    }
 }
