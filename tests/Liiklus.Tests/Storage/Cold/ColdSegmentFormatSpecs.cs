@@ -16,7 +16,7 @@ public sealed class ColdSegmentFormatSpecs
         var records = ColdRecords.At(ColdRecords.LongRange(1_000, 3_000).Where(offset => offset % 3 != 0), valueBytes: 100);
         var bytes = ColdSegmentWriter.Write(Topic, 4, 1_000, 3_001, records, blockBytes: 8 * 1024);
 
-        var index = Index(bytes, 1_000, 3_001);
+        var index = Index(bytes, 1_000, 3_001, partition: 4);
 
         Assert.True(index.Blocks.Count > 10, $"{index.Blocks.Count} blocks");
         Assert.All(index.Blocks.SkipLast(1), block => Assert.InRange(block.UncompressedLength, 8 * 1024, (8 * 1024) + 400));
@@ -135,12 +135,12 @@ public sealed class ColdSegmentFormatSpecs
         Assert.Equal(100, index!.Blocks.Count);
     }
 
-    private static ColdSegment Segment(byte[] bytes, long baseOffset, long nextOffset) =>
-        new(Topic, baseOffset == 1_000 ? 4 : 0, baseOffset, nextOffset, ColdKeys.Segment(Topic, 0, baseOffset, nextOffset), bytes.Length);
+    private static ColdSegment Segment(byte[] bytes, long baseOffset, long nextOffset, int partition = 0) =>
+        new(Topic, partition, baseOffset, nextOffset, ColdKeys.Segment(Topic, partition, baseOffset, nextOffset), bytes.Length);
 
-    private static ColdSegmentIndex Index(byte[] bytes, long baseOffset, long nextOffset)
+    private static ColdSegmentIndex Index(byte[] bytes, long baseOffset, long nextOffset, int partition = 0)
     {
-        Assert.True(ColdSegmentReader.TryReadIndex(Segment(bytes, baseOffset, nextOffset), bytes, out var index, out _));
+        Assert.True(ColdSegmentReader.TryReadIndex(Segment(bytes, baseOffset, nextOffset, partition), bytes, out var index, out _));
         return index!;
     }
 
