@@ -204,7 +204,7 @@ public sealed class PostgresColdStore : IColdStore, IAsyncDisposable
                 await using (var lockCommand = new NpgsqlCommand(Lock, connection, transaction))
                 {
                     AddPartition(lockCommand, topic, partition);
-                    await lockCommand.ExecuteNonQueryAsync(deadline).ConfigureAwait(false);
+                    _ = lockCommand;
                 }
 
                 List<ColdRange> existing;
