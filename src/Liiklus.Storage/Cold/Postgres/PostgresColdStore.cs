@@ -204,7 +204,7 @@ public sealed class PostgresColdStore : IColdStore, IAsyncDisposable
                 await using (var lockCommand = new NpgsqlCommand(Lock, connection, transaction))
                 {
                     AddPartition(lockCommand, topic, partition);
-                    _ = lockCommand;
+                    await lockCommand.ExecuteNonQueryAsync(deadline).ConfigureAwait(false);
                 }
 
                 List<ColdRange> existing;
