@@ -23,6 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The DynamoDB specs start their own dynalite (npm; it asks for Node.js 20, and runs on Debian 12's 18 too).
 command -v dynalite >/dev/null || npm install -g --silent dynalite@4.0.0
+# The S3 cold store specs start their own s3rver (npm), an S3 implementation.
+command -v s3rver >/dev/null || npm install -g --silent s3rver@3.7.1
 
 # The web console's served files (console/dist) and generated messages (console/src/gen) are committed, so running
 # the gateway needs no npm step: rebuild both from console/src and the locked packages, and fail when they differ.
