@@ -9,6 +9,17 @@ internal sealed class HandlingPermit(SemaphoreSlim concurrency)
 {
     private bool _held;
 
+    /// <summary>Takes the permit if it is held or free now, without waiting.</summary>
+    public bool TryTake()
+    {
+        if (!_held && concurrency.Wait(0))
+        {
+            _held = true;
+        }
+
+        return _held;
+    }
+
     public async Task TakeAsync(CancellationToken cancellationToken)
     {
         if (!_held)

@@ -25,6 +25,7 @@ internal sealed class PartitionPump
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _ending;
+    private int _batchFlushing;
     private bool _mayAck = true;
 
     public PartitionPump(
@@ -85,10 +86,22 @@ internal sealed class PartitionPump
         _ = FlushLoopAsync();
     }
 
-    /// <summary>Counts a record as handled; acknowledges once enough are.</summary>
+    /// <summary>Counts a partition stream's record as handled; acknowledges once enough are, before it returns.</summary>
     public ValueTask HandledAsync(ulong offset)
     {
         return Acks.Handled(offset) >= _options.AckBatchSize ? new ValueTask(FlushAsync(AckReason.Batch)) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Counts the handler's next record as handled; once enough are, acknowledges them in the background, one batch
+    /// acknowledgement at a time: the handler goes on meanwhile, and a flush after it (final, interval) waits for it.
+    /// </summary>
+    public void HandledInOrder(ulong offset)
+    {
+        if (Acks.HandledInOrder(offset) >= _options.AckBatchSize && Interlocked.CompareExchange(ref _batchFlushing, 1, 0) == 0)
+        {
+            _ = FlushBatchAsync();
+        }
     }
 
     /// <summary>Acknowledges the watermark now; false when it could not (and the partition is still owned).</summary>
@@ -230,12 +243,13 @@ internal sealed class PartitionPump
     /// <returns>false once the handler stopped</returns>
     private async ValueTask<bool> HandOverAsync(List<LiiklusRecord> run)
     {
-        Acks.Delivered(run);
         if (_handling is not null)
         {
+            // Handled in order: the tracker needs no queue of what was delivered.
             return await _handling.HandleAsync(run).ConfigureAwait(false);
         }
 
+        Acks.Delivered(run);
         if (!_buffer.Writer.TryWrite(run))
         {
             await _buffer.Writer.WriteAsync(run, _receiveStop.Token).ConfigureAwait(false);
@@ -254,6 +268,39 @@ internal sealed class PartitionPump
 
         handedOver.Clear();
         return handedOver;
+    }
+
+    /// <summary>
+    /// Acknowledges the handler's batch, and again while a whole batch was handled during the acknowledgement: the
+    /// handler may have stopped meanwhile, and its records would otherwise wait for the interval.
+    /// </summary>
+    private async Task FlushBatchAsync()
+    {
+        while (true)
+        {
+            var flushed = false;
+            try
+            {
+                flushed = await FlushAsync(AckReason.Batch).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Nobody awaits this flush: what it could not acknowledge goes with the next one.
+                _logger.LogWarning(
+                    "Acknowledging partition {Partition} of topic {Topic} for group {Group} failed: {Error}",
+                    Assignment.Partition,
+                    Assignment.Group.Topic,
+                    Assignment.Group.Name,
+                    e.Message);
+            }
+
+            Volatile.Write(ref _batchFlushing, 0);
+            // A failed one is tried again by the next record handled (or the interval), not at once.
+            if (!flushed || Acks.Pending < _options.AckBatchSize || Interlocked.CompareExchange(ref _batchFlushing, 1, 0) != 0)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
