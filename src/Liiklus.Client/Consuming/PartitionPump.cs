@@ -180,10 +180,15 @@ internal sealed class PartitionPump
             // False once the handler stopped (revoked, replaced or stopping): what still comes is passed over until
             // whoever stopped it closes the Receive.
             var handing = true;
-            await using var records = _client.ReceiveAsync(Assignment, Acks.Watermark, _receiveStop.Token).GetAsyncEnumerator(_receiveStop.Token);
+            // The call read directly, as LiiklusClient.ReceiveAsync does but without its enumerator in between.
+            var lastKnown = Acks.Watermark;
+            using var call = _client.OpenReceive(Assignment, lastKnown, _receiveStop.Token);
+            var replies = call.ResponseStream;
+            var decoder = new WireMapping.Decoder();
             while (true)
             {
-                var next = records.MoveNextAsync();
+                // The call's token ends the read: none per read, which would register on every record.
+                var next = replies.MoveNext(CancellationToken.None);
                 if (!next.IsCompleted && run.Count > 0)
                 {
                     // The Receive has nothing more at hand: the handler side gets what it has rather than wait.
@@ -196,7 +201,12 @@ internal sealed class PartitionPump
                     break;
                 }
 
-                var record = records.Current;
+                var record = decoder.Record(Assignment.Group.Topic, Assignment.Partition, replies.Current);
+                if (record.Offset <= lastKnown)
+                {
+                    continue;
+                }
+
                 if (first)
                 {
                     first = false;
