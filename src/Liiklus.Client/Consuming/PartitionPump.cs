@@ -251,14 +251,12 @@ internal sealed class PartitionPump
     }
 
     /// <returns>false once the handler stopped</returns>
-    private async ValueTask<bool> HandOverAsync(List<LiiklusRecord> run)
-    {
-        if (_handling is not null)
-        {
-            // Handled in order: the tracker needs no queue of what was delivered.
-            return await _handling.HandleAsync(run).ConfigureAwait(false);
-        }
+    private ValueTask<bool> HandOverAsync(List<LiiklusRecord> run) =>
+        // Handled in order: the tracker needs no queue of what was delivered.
+        _handling is not null ? _handling.HandleAsync(run) : BufferAsync(run);
 
+    private async ValueTask<bool> BufferAsync(List<LiiklusRecord> run)
+    {
         Acks.Delivered(run);
         if (!_buffer.Writer.TryWrite(run))
         {
