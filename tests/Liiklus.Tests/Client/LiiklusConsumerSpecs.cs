@@ -46,7 +46,7 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
     }
 
     [Fact]
-    public async Task Acks_go_out_every_batch_of_handled_records_without_holding_the_handler_up()
+    public async Task Acks_go_out_every_batch_of_handled_records()
     {
         var client = NewClient();
         var topic = NewName("topic");
@@ -74,6 +74,50 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
         Assert.Contains(acked[published[0].Partition], published.Skip(19).Select(p => p.Offset));
         Assert.InRange(flushes.Batch, 1, 2);
         Assert.Equal(0, flushes.Other);
+    }
+
+    [Fact]
+    public async Task Handler_that_finishes_each_record_at_once_handles_no_more_partitions_at_a_time_than_the_bound()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = await PublishAsync(client, topic, 60);
+        Assert.True(published.Select(p => p.Partition).Distinct().Count() > 1, "records on several partitions");
+        var inHandler = 0;
+        var most = 0;
+        var handled = new HandledRecords();
+        var recordsOf = handled.Handler("a");
+        var handler = new DelegateHandler((record, context, cancellationToken) =>
+        {
+            var now = Interlocked.Increment(ref inHandler);
+            InterlockedMax(ref most, now);
+            // Long enough for another partition's loop to come in, were it let in; returns a completed result.
+            var busy = System.Diagnostics.Stopwatch.StartNew();
+            while (busy.Elapsed < TimeSpan.FromMilliseconds(2))
+            {
+                Thread.SpinWait(100);
+            }
+
+            Interlocked.Decrement(ref inHandler);
+            return recordsOf.HandleAsync(record, context, cancellationToken);
+        });
+        var options = OnlyFinalAcks();
+        options.MaxConcurrentPartitions = 1;
+        await using var consumer = RunningConsumer.Start(client, group, handler, options);
+
+        await handled.UntilDistinctAsync(60);
+
+        Assert.Equal(1, Volatile.Read(ref most));
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            var seen = Volatile.Read(ref target);
+            while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var was && was != seen)
+            {
+                seen = was;
+            }
+        }
     }
 
     [Fact]
