@@ -30,7 +30,7 @@ internal sealed class InlineHandling
         _previous = previous;
         _stopping = stopping;
         _owned = CancellationTokenSource.CreateLinkedTokenSource(pump.Owned, stopping);
-        _permit = new HandlingPermit(processor.Concurrency);
+        _permit = new HandlingPermit(processor.Slots);
         _firstAttempt = new RecordContext(pump.Assignment.Group, 1);
         _owned.Token.Register(StopIfIdle);
     }

@@ -11,11 +11,11 @@ internal sealed class RecordProcessor(
     LiiklusClient client,
     IRecordHandler handler,
     LiiklusConsumerOptions options,
-    SemaphoreSlim concurrency,
+    HandlingSlots slots,
     ConsumerTelemetry telemetry,
     ILogger logger)
 {
-    public SemaphoreSlim Concurrency => concurrency;
+    public HandlingSlots Slots => slots;
 
     /// <summary>
     /// Handles a run of one assignment's records in order, on the caller's thread as long as nothing waits;
