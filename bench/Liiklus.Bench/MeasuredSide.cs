@@ -13,10 +13,14 @@ namespace Liiklus.Bench;
 public sealed class MeasuredSide(long recordsPerRun, Func<Task<double>> run)
 {
     private static readonly TimeSpan WindDown = TimeSpan.FromMilliseconds(200);
+    private readonly List<double> _rates = [];
     private TimeSpan _cpu;
     private long _records;
 
     public double BestRate { get; private set; }
+
+    /// <summary>Every measured run's rate, in the order they ran.</summary>
+    public IReadOnlyList<double> Rates => _rates;
 
     public double CpuMicrosPerRecord => _records == 0 ? 0 : _cpu.TotalMicroseconds / _records;
 
@@ -30,6 +34,7 @@ public sealed class MeasuredSide(long recordsPerRun, Func<Task<double>> run)
         _cpu += ProcessorTime() - before;
         _records += recordsPerRun;
         BestRate = Math.Max(BestRate, rate);
+        _rates.Add(rate);
         return rate;
     }
 

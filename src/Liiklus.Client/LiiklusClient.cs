@@ -101,19 +101,14 @@ public sealed class LiiklusClient : IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assignment);
-        using var call = _service.Receive(
-            new Wire.ReceiveRequest
-            {
-                Assignment = new Wire.Assignment { SessionId = assignment.SessionId, Partition = (uint)assignment.Partition },
-                LastKnownOffset = lastKnownOffset ?? 0,
-                Format = Wire.ReceiveRequest.Types.ContentFormat.LiiklusEvent,
-            },
-            cancellationToken: cancellationToken);
+        using var call = OpenReceive(assignment, lastKnownOffset, cancellationToken);
+        var replies = call.ResponseStream;
         var topic = assignment.Group.Topic;
         var decoder = new WireMapping.Decoder();
-        await foreach (var reply in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        // The call's token ends the read: none per read, which would register on every record.
+        while (await replies.MoveNext(CancellationToken.None).ConfigureAwait(false))
         {
-            var record = decoder.Record(topic, assignment.Partition, reply);
+            var record = decoder.Record(topic, assignment.Partition, replies.Current);
             if (lastKnownOffset is { } known && record.Offset <= known)
             {
                 continue;
@@ -122,6 +117,17 @@ public sealed class LiiklusClient : IDisposable
             yield return record;
         }
     }
+
+    /// <summary>The Receive call itself, for a loop that decodes its replies with a <see cref="WireMapping.Decoder"/>.</summary>
+    internal AsyncServerStreamingCall<Wire.ReceiveReply> OpenReceive(PartitionAssignment assignment, ulong? lastKnownOffset, CancellationToken cancellationToken) =>
+        _service.Receive(
+            new Wire.ReceiveRequest
+            {
+                Assignment = new Wire.Assignment { SessionId = assignment.SessionId, Partition = (uint)assignment.Partition },
+                LastKnownOffset = lastKnownOffset ?? 0,
+                Format = Wire.ReceiveRequest.Types.ContentFormat.LiiklusEvent,
+            },
+            cancellationToken: cancellationToken);
 
     /// <summary>Stores <paramref name="offset"/> as the last processed record of the group's partition.</summary>
     public async Task AckAsync(ConsumerGroup group, int partition, ulong offset, CancellationToken cancellationToken = default)

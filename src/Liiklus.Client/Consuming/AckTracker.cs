@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace Liiklus.Client;
 
 /// <summary>
-/// The highest contiguous handled offset of one partition: records may be marked handled out of order, the
-/// watermark only passes an offset once every record delivered before it is handled too.
+/// The highest contiguous handled offset of one partition. A partition stream's records may be marked handled out of
+/// order: the watermark only passes an offset once every record delivered before it is handled too. A handler
+/// handles its records in the order they were delivered, so each one it finishes is the watermark
+/// (<see cref="HandledInOrder"/>), with nothing to queue.
 /// </summary>
 internal sealed class AckTracker(ulong? handled, ulong? flushed)
 {
@@ -76,7 +78,21 @@ internal sealed class AckTracker(ulong? handled, ulong? flushed)
         }
     }
 
-    /// <summary>Counts <paramref name="offset"/> as handled.</summary>
+    /// <summary>
+    /// Counts <paramref name="offset"/>, the next record in delivery order, as handled: for records handled in order
+    /// only, never mixed with <see cref="Delivered"/> and <see cref="Handled"/>.
+    /// </summary>
+    /// <returns>the handled records not yet acknowledged</returns>
+    public int HandledInOrder(ulong offset)
+    {
+        lock (_lock)
+        {
+            Advance(offset);
+            return _pending;
+        }
+    }
+
+    /// <summary>Counts <paramref name="offset"/>, one of the records passed to <see cref="Delivered"/>, as handled.</summary>
     /// <returns>the handled records not yet acknowledged</returns>
     public int Handled(ulong offset)
     {

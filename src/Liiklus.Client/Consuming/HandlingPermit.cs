@@ -5,15 +5,26 @@ namespace Liiklus.Client;
 /// (its handler runs on the partition's Receive loop, so a loop waiting for records or for an ack holds none) and
 /// given back while the record waits to be retried, so a partition backing off does not hold up the others.
 /// </summary>
-internal sealed class HandlingPermit(SemaphoreSlim concurrency)
+internal sealed class HandlingPermit(HandlingSlots slots)
 {
     private bool _held;
+
+    /// <summary>Takes the permit if it is held or free now, without waiting.</summary>
+    public bool TryTake()
+    {
+        if (!_held && slots.TryTake())
+        {
+            _held = true;
+        }
+
+        return _held;
+    }
 
     public async Task TakeAsync(CancellationToken cancellationToken)
     {
         if (!_held)
         {
-            await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await slots.TakeAsync(cancellationToken).ConfigureAwait(false);
             _held = true;
         }
     }
@@ -24,7 +35,7 @@ internal sealed class HandlingPermit(SemaphoreSlim concurrency)
         if (_held)
         {
             _held = false;
-            concurrency.Release();
+            slots.Release();
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed class InlineHandling
         _previous = previous;
         _stopping = stopping;
         _owned = CancellationTokenSource.CreateLinkedTokenSource(pump.Owned, stopping);
-        _permit = new HandlingPermit(processor.Concurrency);
+        _permit = new HandlingPermit(processor.Slots);
         _firstAttempt = new RecordContext(pump.Assignment.Group, 1);
         _owned.Token.Register(StopIfIdle);
     }
@@ -38,38 +38,69 @@ internal sealed class InlineHandling
     public Task Done => _done.Task;
 
     /// <returns>false: handle no more records of this assignment</returns>
-    public async ValueTask<bool> HandleAsync(List<LiiklusRecord> run)
+    public ValueTask<bool> HandleAsync(List<LiiklusRecord> run)
     {
-        if (_previous is { } previous)
+        if (_previous is not null)
         {
-            await previous.ConfigureAwait(false);
-            _previous = null;
+            return AfterPreviousAsync(run);
         }
 
         if (Interlocked.CompareExchange(ref _state, Busy, Idle) != Idle)
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
+        ValueTask<bool> handling;
+        try
+        {
+            handling = _processor.HandleRunAsync(_pump, run, _firstAttempt, _permit, _owned.Token, _stopping);
+        }
+        catch
+        {
+            End();
+            throw;
+        }
+
+        // A run handled at once (the usual case for a quick handler) costs no state machine here.
+        return handling.IsCompletedSuccessfully ? new ValueTask<bool>(Handled(handling.Result)) : FinishAsync(handling);
+    }
+
+    private async ValueTask<bool> AfterPreviousAsync(List<LiiklusRecord> run)
+    {
+        await _previous!.ConfigureAwait(false);
+        _previous = null;
+        return await HandleAsync(run).ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> FinishAsync(ValueTask<bool> handling)
+    {
         var goOn = false;
         try
         {
-            goOn = await _processor.HandleRunAsync(_pump, run, _firstAttempt, _permit, _owned.Token, _stopping).ConfigureAwait(false);
+            goOn = await handling.ConfigureAwait(false);
         }
         finally
         {
-            if (goOn)
+            Handled(goOn);
+        }
+
+        return goOn;
+    }
+
+    /// <summary>The run was handled: idle again, or finished when the handler is to stop.</summary>
+    private bool Handled(bool goOn)
+    {
+        if (goOn)
+        {
+            Volatile.Write(ref _state, Idle);
+            if (_owned.IsCancellationRequested)
             {
-                Volatile.Write(ref _state, Idle);
-                if (_owned.IsCancellationRequested)
-                {
-                    StopIfIdle();
-                }
+                StopIfIdle();
             }
-            else
-            {
-                End();
-            }
+        }
+        else
+        {
+            End();
         }
 
         return goOn;

@@ -55,8 +55,8 @@ public sealed class LiiklusConsumer
     public async Task RunAsync(IRecordHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        using var concurrency = new SemaphoreSlim(_options.MaxConcurrentPartitions, _options.MaxConcurrentPartitions);
-        var processor = new RecordProcessor(_client, handler, _options, concurrency, _telemetry, _logger);
+        var slots = new HandlingSlots(_options.MaxConcurrentPartitions);
+        var processor = new RecordProcessor(_client, handler, _options, slots, _telemetry, _logger);
         await RunCoreAsync(
             (pump, previous) => pump.HandleWith(processor, previous?.Handling ?? Task.CompletedTask, cancellationToken),
             cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,7 @@ internal sealed class PartitionPump
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _ending;
+    private int _batchFlushing;
     private bool _mayAck = true;
 
     public PartitionPump(
@@ -85,10 +86,22 @@ internal sealed class PartitionPump
         _ = FlushLoopAsync();
     }
 
-    /// <summary>Counts a record as handled; acknowledges once enough are.</summary>
+    /// <summary>Counts a partition stream's record as handled; acknowledges once enough are, before it returns.</summary>
     public ValueTask HandledAsync(ulong offset)
     {
         return Acks.Handled(offset) >= _options.AckBatchSize ? new ValueTask(FlushAsync(AckReason.Batch)) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Counts the handler's next record as handled; once enough are, acknowledges them in the background, one batch
+    /// acknowledgement at a time: the handler goes on meanwhile, and a flush after it (final, interval) waits for it.
+    /// </summary>
+    public void HandledInOrder(ulong offset)
+    {
+        if (Acks.HandledInOrder(offset) >= _options.AckBatchSize && Interlocked.CompareExchange(ref _batchFlushing, 1, 0) == 0)
+        {
+            _ = FlushBatchAsync();
+        }
     }
 
     /// <summary>Acknowledges the watermark now; false when it could not (and the partition is still owned).</summary>
@@ -167,10 +180,15 @@ internal sealed class PartitionPump
             // False once the handler stopped (revoked, replaced or stopping): what still comes is passed over until
             // whoever stopped it closes the Receive.
             var handing = true;
-            await using var records = _client.ReceiveAsync(Assignment, Acks.Watermark, _receiveStop.Token).GetAsyncEnumerator(_receiveStop.Token);
+            // The call read directly, as LiiklusClient.ReceiveAsync does but without its enumerator in between.
+            var lastKnown = Acks.Watermark;
+            using var call = _client.OpenReceive(Assignment, lastKnown, _receiveStop.Token);
+            var replies = call.ResponseStream;
+            var decoder = new WireMapping.Decoder();
             while (true)
             {
-                var next = records.MoveNextAsync();
+                // The call's token ends the read: none per read, which would register on every record.
+                var next = replies.MoveNext(CancellationToken.None);
                 if (!next.IsCompleted && run.Count > 0)
                 {
                     // The Receive has nothing more at hand: the handler side gets what it has rather than wait.
@@ -183,7 +201,12 @@ internal sealed class PartitionPump
                     break;
                 }
 
-                var record = records.Current;
+                var record = decoder.Record(Assignment.Group.Topic, Assignment.Partition, replies.Current);
+                if (record.Offset <= lastKnown)
+                {
+                    continue;
+                }
+
                 if (first)
                 {
                     first = false;
@@ -228,14 +251,13 @@ internal sealed class PartitionPump
     }
 
     /// <returns>false once the handler stopped</returns>
-    private async ValueTask<bool> HandOverAsync(List<LiiklusRecord> run)
+    private ValueTask<bool> HandOverAsync(List<LiiklusRecord> run) =>
+        // Handled in order: the tracker needs no queue of what was delivered.
+        _handling is not null ? _handling.HandleAsync(run) : BufferAsync(run);
+
+    private async ValueTask<bool> BufferAsync(List<LiiklusRecord> run)
     {
         Acks.Delivered(run);
-        if (_handling is not null)
-        {
-            return await _handling.HandleAsync(run).ConfigureAwait(false);
-        }
-
         if (!_buffer.Writer.TryWrite(run))
         {
             await _buffer.Writer.WriteAsync(run, _receiveStop.Token).ConfigureAwait(false);
@@ -254,6 +276,39 @@ internal sealed class PartitionPump
 
         handedOver.Clear();
         return handedOver;
+    }
+
+    /// <summary>
+    /// Acknowledges the handler's batch, and again while a whole batch was handled during the acknowledgement: the
+    /// handler may have stopped meanwhile, and its records would otherwise wait for the interval.
+    /// </summary>
+    private async Task FlushBatchAsync()
+    {
+        while (true)
+        {
+            var flushed = false;
+            try
+            {
+                flushed = await FlushAsync(AckReason.Batch).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Nobody awaits this flush: what it could not acknowledge goes with the next one.
+                _logger.LogWarning(
+                    "Acknowledging partition {Partition} of topic {Topic} for group {Group} failed: {Error}",
+                    Assignment.Partition,
+                    Assignment.Group.Topic,
+                    Assignment.Group.Name,
+                    e.Message);
+            }
+
+            Volatile.Write(ref _batchFlushing, 0);
+            // A failed one is tried again by the next record handled (or the interval), not at once.
+            if (!flushed || Acks.Pending < _options.AckBatchSize || Interlocked.CompareExchange(ref _batchFlushing, 1, 0) != 0)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>

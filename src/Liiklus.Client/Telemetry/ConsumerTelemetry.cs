@@ -77,6 +77,9 @@ internal sealed class ConsumerTelemetry
 
     public void NoLag(ConsumerGroup group, int partition) => _lag.TryRemove((group.Topic, group.Name, partition), out _);
 
+    /// <summary>Whether anything listens to the spans: none is made otherwise.</summary>
+    public static bool Tracing => Source.HasListeners();
+
     /// <summary>A span for handling a record, continuing the trace its publisher started (<c>traceparent</c>).</summary>
     public static Activity? StartHandling(LiiklusRecord record, ConsumerGroup group)
     {

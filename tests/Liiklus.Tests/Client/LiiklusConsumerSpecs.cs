@@ -57,18 +57,67 @@ public sealed class LiiklusConsumerSpecs(GatewayFixture fixture) : ClientSpecsBa
             published.Add(await client.PublishAsync(topic, Encoding.UTF8.GetBytes($"v{i}"), "same"u8.ToArray()));
         }
 
+        using var flushes = new AckFlushCount(topic);
         var handled = new HandledRecords();
         var options = OnlyFinalAcks();
         options.AckBatchSize = 10;
         await using var consumer = RunningConsumer.Start(client, group, handled.Handler("a"), options);
         await handled.UntilDistinctAsync(25);
 
-        // The 20th record's ack went out with the batch; the last 5 wait for the interval or the stop.
+        // Two whole batches were handled: the position passes the 20th record with no interval and no stop, by at
+        // most one ack per batch. Each ack carries the highest handled offset when it goes out, so records handled
+        // while the previous one was on its way may go with it.
         var acked = await Eventually.Until(
             () => client.GetOffsetsAsync(group),
-            offsets => offsets.Count == 1,
-            "an ack");
-        Assert.Equal(published[19].Offset, acked[published[0].Partition]);
+            offsets => offsets.TryGetValue(published[0].Partition, out var offset) && offset >= published[19].Offset,
+            "the second batch acknowledged");
+        Assert.Contains(acked[published[0].Partition], published.Skip(19).Select(p => p.Offset));
+        Assert.InRange(flushes.Batch, 1, 2);
+        Assert.Equal(0, flushes.Other);
+    }
+
+    [Fact]
+    public async Task Handler_that_finishes_each_record_at_once_handles_no_more_partitions_at_a_time_than_the_bound()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var group = new ConsumerGroup(topic, "g");
+        var published = await PublishAsync(client, topic, 60);
+        Assert.True(published.Select(p => p.Partition).Distinct().Count() > 1, "records on several partitions");
+        var inHandler = 0;
+        var most = 0;
+        var handled = new HandledRecords();
+        var recordsOf = handled.Handler("a");
+        var handler = new DelegateHandler((record, context, cancellationToken) =>
+        {
+            var now = Interlocked.Increment(ref inHandler);
+            InterlockedMax(ref most, now);
+            // Long enough for another partition's loop to come in, were it let in; returns a completed result.
+            var busy = System.Diagnostics.Stopwatch.StartNew();
+            while (busy.Elapsed < TimeSpan.FromMilliseconds(2))
+            {
+                Thread.SpinWait(100);
+            }
+
+            Interlocked.Decrement(ref inHandler);
+            return recordsOf.HandleAsync(record, context, cancellationToken);
+        });
+        var options = OnlyFinalAcks();
+        options.MaxConcurrentPartitions = 1;
+        await using var consumer = RunningConsumer.Start(client, group, handler, options);
+
+        await handled.UntilDistinctAsync(60);
+
+        Assert.Equal(1, Volatile.Read(ref most));
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            var seen = Volatile.Read(ref target);
+            while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var was && was != seen)
+            {
+                seen = was;
+            }
+        }
     }
 
     [Fact]
