@@ -10,6 +10,8 @@ public sealed class StorageUnavailableException : Exception
 
     public const string RecordsSummary = "records storage unavailable";
 
+    public const string ColdSummary = "cold storage unavailable";
+
     /// <param name="summary">what a client may read: which storage, nothing of its internals</param>
     /// <param name="detail">what the operator reads in the log</param>
     public StorageUnavailableException(string summary, string detail, Exception? inner = null)
@@ -21,4 +23,6 @@ public sealed class StorageUnavailableException : Exception
     public static StorageUnavailableException Positions(string detail, Exception? inner = null) => new(PositionsSummary, detail, inner);
 
     public static StorageUnavailableException Records(string detail, Exception? inner = null) => new(RecordsSummary, detail, inner);
+
+    public static StorageUnavailableException Cold(string detail, Exception? inner = null) => new(ColdSummary, detail, inner);
 }
