@@ -51,8 +51,10 @@ internal sealed class ColdReplay(
                 continue;
             }
 
-            var queue = retained.RetainedPartitionSource(topic, partition, next)
-                .RunWith(Sink.Queue<IReadOnlyList<StoredRecord>>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), materializer());
+            var (killSwitch, queue) = retained.RetainedPartitionSource(topic, partition, next)
+                .ViaMaterialized(KillSwitches.Single<IReadOnlyList<StoredRecord>>(), Keep.Right)
+                .ToMaterialized(Sink.Queue<IReadOnlyList<StoredRecord>>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
+                .Run(materializer());
             try
             {
                 while (true)
@@ -81,7 +83,7 @@ internal sealed class ColdReplay(
             }
             finally
             {
-                queue.Cancel();
+                killSwitch.Shutdown();
             }
 
             earliest = await KafkaEarliestAsync(cancellationToken).ConfigureAwait(false);
