@@ -10,12 +10,14 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 { command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
-command -v dynalite >/dev/null || command -v npm >/dev/null || missing+=(nodejs npm)
+{ { command -v dynalite >/dev/null && command -v s3rver >/dev/null; } || command -v npm >/dev/null; } || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The DynamoDB specs start their own dynalite (npm; it asks for Node.js 20, and runs on Debian 12's 18 too).
 command -v dynalite >/dev/null || npm install -g --silent dynalite@4.0.0
+# The S3 cold store specs start their own s3rver (npm), an S3 implementation.
+command -v s3rver >/dev/null || npm install -g --silent s3rver@3.7.1
 
 dotnet build Liiklus.sln -c Release --nologo -v quiet
 

@@ -39,6 +39,17 @@ public static class GatewayHocon
         ["dynamodb_positionsTable"] = "liiklus.storage.dynamodb.positions-table",
         ["dynamodb_autoCreateTable"] = "liiklus.storage.dynamodb.auto-create-table",
         ["postgres_connectionString"] = "liiklus.storage.postgres.connection-string",
+        // Cold storage (issue 23).
+        ["cold_type"] = "liiklus.cold.type",
+        ["cold_topics"] = "liiklus.cold.topics",
+        ["cold_segmentMaxBytes"] = "liiklus.cold.segment-max-bytes",
+        ["cold_segmentMaxAge"] = "liiklus.cold.segment-max-age",
+        ["cold_s3_endpoint"] = "liiklus.cold.s3.endpoint",
+        ["cold_s3_bucket"] = "liiklus.cold.s3.bucket",
+        ["cold_s3_prefix"] = "liiklus.cold.s3.prefix",
+        ["cold_s3_region"] = "liiklus.cold.s3.region",
+        ["cold_s3_pathStyle"] = "liiklus.cold.s3.path-style",
+        ["cold_postgres_connectionString"] = "liiklus.cold.postgres.connection-string",
         ["akka_remote_hostname"] = "akka.remote.dot-netty.tcp.hostname",
         ["akka_remote_port"] = "akka.remote.dot-netty.tcp.port",
         // Schema validation and record processor plugins (issue 15), with Liiklus's names.

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Liiklus.Actors.Hosting;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
+using Liiklus.Storage.Cold;
 using Liiklus.Storage.Positions.DynamoDb;
 using Liiklus.Storage.Positions.Kafka;
 using Liiklus.Storage.Positions.Postgres;
@@ -42,6 +43,9 @@ public sealed record GatewaySettings(
     public DynamoDbPositionsOptions DynamoDb { get; init; } = new();
 
     public KafkaPositionsOptions KafkaPositions { get; init; } = new("");
+
+    /// <summary>Cold storage (<c>liiklus.cold</c>), read in a file of its own.</summary>
+    public ColdOptions Cold { get; init; } = new();
 
     public RepeatLimits LogRepeats { get; init; } = new(20, TimeSpan.FromSeconds(10));
 
@@ -90,6 +94,7 @@ public sealed record GatewaySettings(
         {
             Postgres = PostgresSettings.From(read),
             DynamoDb = DynamoDbSettings.From(read),
+            Cold = ColdSettings.From(read),
             LogRepeats = new RepeatLimits(
                 read.Int("liiklus.logging.repeats.burst", 0, 1_000_000),
                 read.Duration("liiklus.logging.repeats.interval", TimeSpan.FromMilliseconds(100), Day)),

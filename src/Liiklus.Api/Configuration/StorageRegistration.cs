@@ -1,3 +1,4 @@
+using Liiklus.Storage.Cold;
 using Liiklus.Storage.Positions.DynamoDb;
 using Liiklus.Storage.Positions.Kafka;
 using Liiklus.Storage.Positions.Memory;
@@ -8,7 +9,7 @@ using Liiklus.Storage.Records.Memory;
 
 namespace Liiklus.Api.Configuration;
 
-/// <summary>Registers the records and positions storages the settings name; each storage registers itself.</summary>
+/// <summary>Registers the records and positions storages and the cold store the settings name; each registers itself.</summary>
 public static class StorageRegistration
 {
     /// <exception cref="InvalidOperationException">a storage's own settings do not let it start</exception>
@@ -27,6 +28,7 @@ public static class StorageRegistration
             "POSTGRES" => services.AddPostgresPositionsStorage(settings.Postgres),
             _ => services.AddInMemoryPositionsStorage(),
         };
+        services.AddColdStore(settings.Cold);
         return services;
     }
 }
