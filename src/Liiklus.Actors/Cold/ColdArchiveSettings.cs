@@ -8,7 +8,7 @@ namespace Liiklus.Actors.Cold;
 /// <param name="DiscoveryInterval">how often each node looks for new topics and partitions to archive</param>
 /// <param name="RetryBackoff">how long an archiver waits before it tries again after Kafka or the store failed</param>
 public sealed record ColdArchiveSettings(
-    ColdTopicPatterns Topics,
+    ColdTopics Topics,
     long SegmentMaxBytes,
     TimeSpan SegmentMaxAge,
     TimeSpan DiscoveryInterval,

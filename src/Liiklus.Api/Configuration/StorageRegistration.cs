@@ -1,4 +1,5 @@
 using Liiklus.Storage.Cold;
+using Liiklus.Storage.Cold.Reading;
 using Liiklus.Storage.Positions.DynamoDb;
 using Liiklus.Storage.Positions.Kafka;
 using Liiklus.Storage.Positions.Memory;
@@ -29,6 +30,7 @@ public static class StorageRegistration
             _ => services.AddInMemoryPositionsStorage(),
         };
         services.AddColdStore(settings.Cold);
+        services.AddColdReadPath(settings.Cold, recordsInKafka: settings.RecordsStorageType == "KAFKA");
         return services;
     }
 }

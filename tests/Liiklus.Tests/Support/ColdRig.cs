@@ -29,7 +29,7 @@ public sealed class ColdRig : IDisposable
         Metrics = metrics ?? new ColdMetrics(null);
         Kafka = new KafkaRecordsStorage(options ?? cluster.StorageOptions(), _materializer);
         Cache = new ColdBlockCache(store, 64L * 1024 * 1024, Metrics);
-        Records = new ColdRecordsStorage(Kafka, Kafka, store, ColdTopicPatterns.Parse("cold-*"), Cache, Metrics, () => _materializer);
+        Records = new ColdRecordsStorage(Kafka, Kafka, store, ColdTopics.Parse("cold-*"), Cache, Metrics, () => _materializer);
     }
 
     public MockKafkaCluster Cluster { get; }
@@ -46,7 +46,7 @@ public sealed class ColdRig : IDisposable
     public ColdRecordsStorage Records { get; }
 
     public static ColdArchiveSettings Settings(long segmentMaxBytes = 32 * 1024, TimeSpan? segmentMaxAge = null) =>
-        new(ColdTopicPatterns.Parse("cold-*"), segmentMaxBytes, segmentMaxAge ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(100));
+        new(ColdTopics.Parse("cold-*"), segmentMaxBytes, segmentMaxAge ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(100));
 
     /// <summary>A fresh archived topic of one partition.</summary>
     public string NewTopic()

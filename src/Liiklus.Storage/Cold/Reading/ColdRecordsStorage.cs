@@ -16,7 +16,7 @@ public sealed class ColdRecordsStorage(
     IRecordsStorage inner,
     IRetentionAwareRecordsStorage retained,
     IColdStore store,
-    ColdTopicPatterns topics,
+    ColdTopics topics,
     ColdBlockCache cache,
     ColdMetrics metrics,
     Func<IMaterializer> materializer) : IRecordsStorage
