@@ -65,8 +65,8 @@ public sealed class ColdArchiveDirector : ReceiveActor, IWithTimers
         var found = new List<ArchivePartition>();
         foreach (var topic in topics.Where(_settings.Topics.Matches))
         {
-            // Earliest offsets list every partition without creating anything.
-            var partitions = await _records.GetEarliestOffsetsAsync(topic, deadline.Token).ConfigureAwait(false);
+            // End offsets list every partition without creating anything (and without asking the cold store).
+            var partitions = await _records.GetEndOffsetsAsync(topic, deadline.Token).ConfigureAwait(false);
             found.AddRange(partitions.Keys.Order().Select(partition => new ArchivePartition(topic, partition)));
         }
 

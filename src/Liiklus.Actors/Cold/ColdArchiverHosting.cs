@@ -30,7 +30,6 @@ public static class ColdArchiverHosting
                         partition,
                         resolver.GetService<IColdStore>(),
                         resolver.GetService<IArchiveSource>(),
-                        resolver.GetService<IRecordsStorage>(),
                         resolver.GetService<ColdMetrics>(),
                         settings);
                 },

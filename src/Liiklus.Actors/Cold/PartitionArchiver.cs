@@ -21,7 +21,6 @@ public sealed class PartitionArchiver : ReceiveActor, IWithTimers
     private readonly int _partition;
     private readonly IColdStore _store;
     private readonly IArchiveSource _source;
-    private readonly IRecordsStorage _records;
     private readonly ColdMetrics _metrics;
     private readonly ColdArchiveSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -44,7 +43,6 @@ public sealed class PartitionArchiver : ReceiveActor, IWithTimers
         int partition,
         IColdStore store,
         IArchiveSource source,
-        IRecordsStorage records,
         ColdMetrics metrics,
         ColdArchiveSettings settings)
     {
@@ -52,7 +50,6 @@ public sealed class PartitionArchiver : ReceiveActor, IWithTimers
         _partition = partition;
         _store = store;
         _source = source;
-        _records = records;
         _metrics = metrics;
         _settings = settings;
         _progress = new ColdPartitionProgress(topic, partition, -1, -1, -1, 0, DateTimeOffset.UtcNow);
@@ -62,8 +59,8 @@ public sealed class PartitionArchiver : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>The entity for a sharded archiver whose entity id is <paramref name="entityId"/> (see <see cref="ArchivePartitionExtractor"/>).</summary>
-    public static Props Props(string topic, int partition, IColdStore store, IArchiveSource source, IRecordsStorage records, ColdMetrics metrics, ColdArchiveSettings settings) =>
-        Akka.Actor.Props.Create(() => new PartitionArchiver(topic, partition, store, source, records, metrics, settings));
+    public static Props Props(string topic, int partition, IColdStore store, IArchiveSource source, ColdMetrics metrics, ColdArchiveSettings settings) =>
+        Akka.Actor.Props.Create(() => new PartitionArchiver(topic, partition, store, source, metrics, settings));
 
     protected override void PreStart()
     {
@@ -208,11 +205,8 @@ public sealed class PartitionArchiver : ReceiveActor, IWithTimers
     private async Task<KafkaOffsets> ReadOffsetsAsync()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var earliest = await _records.GetEarliestOffsetsAsync(_topic, deadline.Token).ConfigureAwait(false);
-        var ends = await _records.GetEndOffsetsAsync(_topic, deadline.Token).ConfigureAwait(false);
-        return new KafkaOffsets(
-            earliest.TryGetValue(_partition, out var first) ? first : 0,
-            ends.TryGetValue(_partition, out var last) ? last + 1 : 0);
+        var (earliest, end) = await _source.RetainedRangeAsync(_topic, _partition, deadline.Token).ConfigureAwait(false);
+        return new KafkaOffsets(earliest, end);
     }
 
     private void ReadNext()

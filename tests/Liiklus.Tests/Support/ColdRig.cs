@@ -57,7 +57,7 @@ public sealed class ColdRig : IDisposable
     }
 
     public IActorRef StartArchiver(string topic, int partition = 0, ColdArchiveSettings? settings = null, IColdStore? store = null) =>
-        _system.ActorOf(PartitionArchiver.Props(topic, partition, store ?? Store, Kafka, Kafka, Metrics, settings ?? Settings()));
+        _system.ActorOf(PartitionArchiver.Props(topic, partition, store ?? Store, Kafka, Metrics, settings ?? Settings()));
 
     /// <summary>
     /// Publishes <paramref name="count"/> records to partition 0 with every shape of field: null and empty keys and

@@ -30,8 +30,23 @@ public sealed class ColdRecordsStorage(
     public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
         inner.GetEndOffsetsAsync(topic, cancellationToken);
 
-    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-        inner.GetEarliestOffsetsAsync(topic, cancellationToken);
+    /// <summary>For an archived topic, the oldest offset the cold store holds where it is older than Kafka's.</summary>
+    public async Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken)
+    {
+        var kafka = await inner.GetEarliestOffsetsAsync(topic, cancellationToken).ConfigureAwait(false);
+        if (!topics.Matches(topic))
+        {
+            return kafka;
+        }
+
+        var earliest = new Dictionary<int, long>(kafka.Count);
+        foreach (var (partition, offset) in kafka)
+        {
+            earliest[partition] = Math.Min(offset, await ColdReplay.ColdFirstAsync(store, topic, partition, cancellationToken).ConfigureAwait(false) ?? offset);
+        }
+
+        return earliest;
+    }
 
     public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
         inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);

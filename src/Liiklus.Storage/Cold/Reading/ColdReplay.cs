@@ -103,14 +103,18 @@ internal sealed class ColdReplay(
     }
 
     /// <summary>Where a replay from the earliest position starts: the first range the cold store holds, if older.</summary>
-    private async Task<long> ColdStartAsync(long earliest, CancellationToken cancellationToken)
+    private async Task<long> ColdStartAsync(long earliest, CancellationToken cancellationToken) =>
+        Math.Min(earliest, await ColdFirstAsync(store, topic, partition, cancellationToken).ConfigureAwait(false) ?? earliest);
+
+    /// <summary>The first offset of a partition's first range in the cold store, or null when it holds none.</summary>
+    public static async Task<long?> ColdFirstAsync(IColdStore store, string topic, int partition, CancellationToken cancellationToken)
     {
         await foreach (var range in store.ListAsync(topic, partition, 0, cancellationToken).ConfigureAwait(false))
         {
-            return Math.Min(range.BaseOffset, earliest);
+            return range.BaseOffset;
         }
 
-        return earliest;
+        return null;
     }
 
     /// <summary>

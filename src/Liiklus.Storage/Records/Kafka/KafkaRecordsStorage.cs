@@ -264,6 +264,14 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IRetentionAwareRecord
         return new KafkaArchiveReader(_options, _log, topic, partition, offset);
     }
 
+    public async Task<(long Earliest, long End)> RetainedRangeAsync(string topic, int partition, CancellationToken cancellationToken)
+    {
+        var topicPartition = new TopicPartition(topic, partition);
+        var earliest = await OffsetAsync(topicPartition, OffsetSpec.Earliest(), cancellationToken).ConfigureAwait(false);
+        var end = await OffsetAsync(topicPartition, OffsetSpec.Latest(), cancellationToken).ConfigureAwait(false);
+        return (earliest, end);
+    }
+
     public void Dispose()
     {
         // Registered in a container both as itself and as a records storage, so it may be disposed twice.
