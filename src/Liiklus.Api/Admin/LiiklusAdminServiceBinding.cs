@@ -37,6 +37,9 @@ public static class LiiklusAdminServiceBinding
     private static readonly Method<DeleteGroupRequest, DeleteGroupReply> DeleteGroup =
         CheckedMethods.Unary(ServiceName, "DeleteGroup", DeleteGroupRequest.Parser, DeleteGroupReply.Parser);
 
+    private static readonly Method<ColdStatusRequest, ColdStatusReply> ColdStatus =
+        CheckedMethods.Unary(ServiceName, "ColdStatus", ColdStatusRequest.Parser, ColdStatusReply.Parser);
+
     /// <summary>The service's descriptor, for gRPC reflection.</summary>
     public static ServiceDescriptor Descriptor => LiiklusAdminService.Descriptor;
 
@@ -51,5 +54,6 @@ public static class LiiklusAdminServiceBinding
         binder.AddMethod(Browse, (ServerStreamingServerMethod<BrowseRequest, BrowsedRecord>?)null);
         binder.AddMethod(ResetPositions, (UnaryServerMethod<ResetPositionsRequest, ResetPositionsReply>?)null);
         binder.AddMethod(DeleteGroup, (UnaryServerMethod<DeleteGroupRequest, DeleteGroupReply>?)null);
+        binder.AddMethod(ColdStatus, (UnaryServerMethod<ColdStatusRequest, ColdStatusReply>?)null);
     }
 }

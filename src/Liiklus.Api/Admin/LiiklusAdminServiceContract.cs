@@ -26,4 +26,6 @@ public abstract class LiiklusAdminServiceContract
     public abstract Task<ResetPositionsReply> ResetPositions(ResetPositionsRequest request, ServerCallContext context);
 
     public abstract Task<DeleteGroupReply> DeleteGroup(DeleteGroupRequest request, ServerCallContext context);
+
+    public abstract Task<ColdStatusReply> ColdStatus(ColdStatusRequest request, ServerCallContext context);
 }

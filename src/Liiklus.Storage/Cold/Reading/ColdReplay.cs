@@ -13,7 +13,7 @@ namespace Liiklus.Storage.Cold.Reading;
 /// very offset. Every switch happens at the exact next offset: nothing is skipped, repeated or reordered. Offsets in
 /// neither end the stream with <see cref="ColdDataLossException"/> naming them.
 /// </summary>
-internal sealed class ColdReplay(
+public sealed class ColdReplay(
     IRecordsStorage records,
     IRetentionAwareRecordsStorage retained,
     ColdBlockCache cache,
@@ -26,7 +26,7 @@ internal sealed class ColdReplay(
     /// <summary>Blocks fetched ahead of the one being streamed.</summary>
     private const int Prefetch = 2;
 
-    public async IAsyncEnumerable<IReadOnlyList<StoredRecord>> ReadAsync(StartPosition start, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal async IAsyncEnumerable<IReadOnlyList<StoredRecord>> ReadAsync(StartPosition start, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var earliest = await KafkaEarliestAsync(cancellationToken).ConfigureAwait(false);
         var next = start switch
