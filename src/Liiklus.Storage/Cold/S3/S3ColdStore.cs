@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -29,6 +30,13 @@ public sealed class S3ColdStore : IColdStore, IDisposable
 {
     private const int ClaimAttempts = 12;
 
+    /// <summary>
+    /// An object that stays beside a partition's claims. Servers that keep objects as files (s3rver) remove a folder
+    /// with its last object, and a claim uploaded into that folder at the same moment crashes s3rver; with the
+    /// anchor the folder is never empty.
+    /// </summary>
+    private const string Anchor = "~anchor";
+
     private readonly IAmazonS3 _client;
     private readonly S3ColdOptions _options;
     private readonly string _ranges;
@@ -36,6 +44,7 @@ public sealed class S3ColdStore : IColdStore, IDisposable
     private readonly string _partitions;
     private readonly string _store;
     private readonly OutageReport _outages;
+    private readonly ConcurrentDictionary<(string Topic, int Partition), bool> _anchored = new();
 
     /// <summary>A store whose credentials come from the AWS SDK's default chain (environment, profile, instance role).</summary>
     public S3ColdStore(S3ColdOptions options, ILogger? logger = null)
@@ -190,6 +199,12 @@ public sealed class S3ColdStore : IColdStore, IDisposable
             $"write {key}",
             async deadline =>
             {
+                if (!_anchored.ContainsKey((topic, partition)))
+                {
+                    await PutAsync($"{_writers}{ColdKeys.PartitionPrefix(topic, partition)}{Anchor}", [], deadline).ConfigureAwait(false);
+                    _anchored[(topic, partition)] = true;
+                }
+
                 for (var attempt = 1; attempt <= ClaimAttempts; attempt++)
                 {
                     var claim = $"{_writers}{ColdKeys.PartitionPrefix(topic, partition)}{Guid.NewGuid():N}";
@@ -219,7 +234,10 @@ public sealed class S3ColdStore : IColdStore, IDisposable
     /// <summary>Whether the claim just put is the only fresh one of the partition; stale ones are removed.</summary>
     private async Task<bool> AloneAsync(string topic, int partition, string claim, CancellationToken deadline)
     {
-        var claims = await ListObjectsAsync($"{_writers}{ColdKeys.PartitionPrefix(topic, partition)}", startAfter: null, maxKeys: null, deadline).ConfigureAwait(false);
+        var folder = $"{_writers}{ColdKeys.PartitionPrefix(topic, partition)}";
+        var claims = (await ListObjectsAsync(folder, startAfter: null, maxKeys: null, deadline).ConfigureAwait(false))
+            .Where(found => found.Key != folder + Anchor)
+            .ToList();
         var mine = claims.FirstOrDefault(found => found.Key == claim);
         if (mine?.LastModified is not { } now)
         {

@@ -3,6 +3,7 @@ using Liiklus.Storage.Cold;
 using Liiklus.Storage.Cold.Postgres;
 using Liiklus.Tests.Support;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Xunit;
 
 namespace Liiklus.Tests.Storage.Cold;
@@ -72,5 +73,35 @@ public sealed class PostgresColdStoreSpecs(PostgresServer postgres) : ColdStoreC
 
         Assert.Equal(StorageUnavailableException.ColdSummary, failure.Summary);
         Assert.Contains("could not find offset 0 of topic 't' partition 0", failure.Message);
+    }
+
+    [Fact]
+    public async Task Writers_that_both_checked_before_either_inserted_still_leave_one_range()
+    {
+        var topic = NewTopic();
+        await Store.WriteSegmentAsync(topic, 0, 0, 10, ColdRecords.Range(0, 10), CancellationToken.None);
+        await using var holder = new NpgsqlConnection(postgres.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        // Lets every writer read the table but none insert: without a lock of their own, both would find no
+        // overlap and both insert once the table is released.
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE liiklus_cold_ranges IN EXCLUSIVE MODE", holder, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var shorter = Store.WriteSegmentAsync(topic, 0, 10, 20, ColdRecords.Range(10, 20), CancellationToken.None);
+        var longer = Store.WriteSegmentAsync(topic, 0, 10, 30, ColdRecords.Range(10, 30), CancellationToken.None);
+        await Eventually.Until(
+            () => postgres.QueryAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"),
+            waiting => waiting == "2",
+            "both writers waiting for a lock");
+        await hold.RollbackAsync();
+        var results = await Task.WhenAll(shorter, longer);
+
+        Assert.Equal([ColdWriteOutcome.Written, ColdWriteOutcome.Conflict], results.Select(result => result.Outcome).Order());
+        var ranges = await Store.ListAsync(topic, 0, 0, CancellationToken.None).ToListAsync();
+        Assert.Equal(2, ranges.Count);
+        Assert.Equal(results.Single(result => result.Outcome == ColdWriteOutcome.Written).ArchivedNext, ranges[1].NextOffset);
     }
 }
