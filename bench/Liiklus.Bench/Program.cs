@@ -13,6 +13,8 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("fan_out", FanOutBenchmark.RunAsync),
     ("fan_out_groups", FanOutGroupsBenchmark.RunAsync),
     ("replay_groups", ReplayGroupsBenchmark.RunAsync),
+    // A partition replayed from the cold store ÷ the same records from Kafka; 10 groups sharing block reads.
+    ("cold_replay", ColdReplayBenchmark.RunAsync),
     ("publish_secure", SecurePublishBenchmark.RunAsync),
     ("receive_secure", SecureReceiveBenchmark.RunAsync),
     ("acks", AckBenchmark.RunAsync),

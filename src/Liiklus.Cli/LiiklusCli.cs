@@ -23,6 +23,7 @@ public static class LiiklusCli
         root.Subcommands.Add(ConsumeCommand.Create(context));
         root.Subcommands.Add(TailCommand.Create(context));
         root.Subcommands.Add(TopicsCommand.Create(context));
+        root.Subcommands.Add(ColdCommand.Create(context));
         root.Subcommands.Add(GroupsCommand.Create(context));
         root.Subcommands.Add(DltCommand.Create(context));
 

@@ -16,7 +16,146 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file admin.proto.
  */
 export const file_admin: GenFile = /*@__PURE__*/
-  fileDesc("CgthZG1pbi5wcm90bxIQbGlpa2x1cy5hZG1pbi52MSITChFMaXN0VG9waWNzUmVxdWVzdCIhCg9MaXN0VG9waWNzUmVwbHkSDgoGdG9waWNzGAEgAygJIiUKFERlc2NyaWJlVG9waWNSZXF1ZXN0Eg0KBXRvcGljGAEgASgJIlkKEkRlc2NyaWJlVG9waWNSZXBseRINCgV0b3BpYxgBIAEoCRI0CgpwYXJ0aXRpb25zGAIgAygLMiAubGlpa2x1cy5hZG1pbi52MS5Ub3BpY1BhcnRpdGlvbiJQCg5Ub3BpY1BhcnRpdGlvbhIRCglwYXJ0aXRpb24YASABKA0SFwoPZWFybGllc3Rfb2Zmc2V0GAIgASgEEhIKCmVuZF9vZmZzZXQYAyABKAQiIgoRTGlzdEdyb3Vwc1JlcXVlc3QSDQoFdG9waWMYASABKAkiQQoPTGlzdEdyb3Vwc1JlcGx5Ei4KBmdyb3VwcxgBIAMoCzIeLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBTdW1tYXJ5ImUKDEdyb3VwU3VtbWFyeRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRI3Cgh2ZXJzaW9ucxgDIAMoCzIlLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBWZXJzaW9uU3VtbWFyeSJ1ChNHcm91cFZlcnNpb25TdW1tYXJ5EhUKDWdyb3VwX3ZlcnNpb24YASABKA0SDgoGbGF0ZXN0GAIgASgIEgsKA2xhZxgDIAEoBBIZCgxsaXZlX21lbWJlcnMYBCABKA1IAIgBAUIPCg1fbGl2ZV9tZW1iZXJzIksKFERlc2NyaWJlR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0iqwEKEkRlc2NyaWJlR3JvdXBSZXBseRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEjQKCnBhcnRpdGlvbnMYBCADKAsyIC5saWlrbHVzLmFkbWluLnYxLkdyb3VwUGFydGl0aW9uEhkKDGxpdmVfbWVtYmVycxgFIAEoDUgAiAEBQg8KDV9saXZlX21lbWJlcnMiswIKDkdyb3VwUGFydGl0aW9uEhEKCXBhcnRpdGlvbhgBIAEoDRIVCghwb3NpdGlvbhgCIAEoBEgAiAEBEhIKCmVuZF9vZmZzZXQYAyABKAQSCwoDbGFnGAQgASgEEh0KEG93bmVyX3Nlc3Npb25faWQYBSABKAlIAYgBARIXCgpvd25lcl9ub2RlGAYgASgJSAKIAQESIQoUb3duZXJfY2xpZW50X2FkZHJlc3MYByABKAlIA4gBARIxCg1sYXN0X2Fja190aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEILCglfcG9zaXRpb25CEwoRX293bmVyX3Nlc3Npb25faWRCDQoLX293bmVyX25vZGVCFwoVX293bmVyX2NsaWVudF9hZGRyZXNzInUKEVdhdGNoR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SKwoIaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24itgIKFVJlc2V0UG9zaXRpb25zUmVxdWVzdBINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEhIKCnBhcnRpdGlvbnMYBCADKA0SFQoLdG9fZWFybGllc3QYBSABKAhIABITCgl0b19sYXRlc3QYBiABKAhIABITCgl0b19vZmZzZXQYByABKARIABIyCgx0b190aW1lc3RhbXAYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASMAoLYnlfZHVyYXRpb24YCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25IABISCghzaGlmdF9ieRgKIAEoEkgAEg8KB2V4ZWN1dGUYCyABKAhCCAoGdGFyZ2V0IpIBChNSZXNldFBvc2l0aW9uc1JlcGx5Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SEAoIZXhlY3V0ZWQYBCABKAgSNAoKcGFydGl0aW9ucxgFIAMoCzIgLmxpaWtsdXMuYWRtaW4udjEuUGFydGl0aW9uUmVzZXQigAEKDlBhcnRpdGlvblJlc2V0EhEKCXBhcnRpdGlvbhgBIAEoDRIeChFwcmV2aW91c19wb3NpdGlvbhgCIAEoBEgAiAEBEhQKDG5ld19wb3NpdGlvbhgDIAEoBBIPCgdjbGFtcGVkGAQgASgIQhQKEl9wcmV2aW91c19wb3NpdGlvbiJgChJEZWxldGVHcm91cFJlcXVlc3QSDQoFdG9waWMYASABKAkSDQoFZ3JvdXAYAiABKAkSGgoNZ3JvdXBfdmVyc2lvbhgDIAEoDUgAiAEBQhAKDl9ncm91cF92ZXJzaW9uIiwKEERlbGV0ZUdyb3VwUmVwbHkSGAoQZGVsZXRlZF92ZXJzaW9ucxgBIAMoDSKEAgoNQnJvd3NlUmVxdWVzdBINCgV0b3BpYxgBIAEoCRISCgpwYXJ0aXRpb25zGAIgAygNEhcKDWZyb21fZWFybGllc3QYAyABKAhIABIVCgtmcm9tX2xhdGVzdBgEIAEoCEgAEhUKC2Zyb21fb2Zmc2V0GAUgASgESAASNAoOZnJvbV90aW1lc3RhbXAYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFAoMa2V5X2NvbnRhaW5zGAcgASgMEhYKDnZhbHVlX2NvbnRhaW5zGAggASgMEg0KBWxpbWl0GAkgASgNEg4KBmZvbGxvdxgKIAEoCEIGCgRmcm9tIrwBCg1Ccm93c2VkUmVjb3JkEhEKCXBhcnRpdGlvbhgBIAEoDRIOCgZvZmZzZXQYAiABKAQSLQoJdGltZXN0YW1wGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCgNrZXkYBCABKAxIAIgBARINCgV2YWx1ZRgFIAEoDBIwCgdoZWFkZXJzGAYgAygLMh8ubGlpa2x1cy5hZG1pbi52MS5Ccm93c2VkSGVhZGVyQgYKBF9rZXkiLAoNQnJvd3NlZEhlYWRlchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgMIhgKFkRlc2NyaWJlQ2x1c3RlclJlcXVlc3QiRAoURGVzY3JpYmVDbHVzdGVyUmVwbHkSLAoFbm9kZXMYASADKAsyHS5saWlrbHVzLmFkbWluLnYxLkNsdXN0ZXJOb2RlIsoBCgtDbHVzdGVyTm9kZRIPCgdhZGRyZXNzGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVyb2xlcxgDIAMoCRIMCgRzZWxmGAQgASgIEg4KBmxlYWRlchgFIAEoCBIRCglyZWFjaGFibGUYBiABKAgSGgoSY29vcmRpbmF0b3JzX2tub3duGAcgASgIEj4KEmNvb3JkaW5hdGVkX2dyb3VwcxgIIAMoCzIiLmxpaWtsdXMuYWRtaW4udjEuQ29vcmRpbmF0ZWRHcm91cCIwChBDb29yZGluYXRlZEdyb3VwEg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJMtoGChNMaWlrbHVzQWRtaW5TZXJ2aWNlElYKCkxpc3RUb3BpY3MSIy5saWlrbHVzLmFkbWluLnYxLkxpc3RUb3BpY3NSZXF1ZXN0GiEubGlpa2x1cy5hZG1pbi52MS5MaXN0VG9waWNzUmVwbHkiABJfCg1EZXNjcmliZVRvcGljEiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZVRvcGljUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVUb3BpY1JlcGx5IgASVgoKTGlzdEdyb3VwcxIjLmxpaWtsdXMuYWRtaW4udjEuTGlzdEdyb3Vwc1JlcXVlc3QaIS5saWlrbHVzLmFkbWluLnYxLkxpc3RHcm91cHNSZXBseSIAEl8KDURlc2NyaWJlR3JvdXASJi5saWlrbHVzLmFkbWluLnYxLkRlc2NyaWJlR3JvdXBSZXF1ZXN0GiQubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUdyb3VwUmVwbHkiABJbCgpXYXRjaEdyb3VwEiMubGlpa2x1cy5hZG1pbi52MS5XYXRjaEdyb3VwUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVHcm91cFJlcGx5IgAwARJiCg5SZXNldFBvc2l0aW9ucxInLmxpaWtsdXMuYWRtaW4udjEuUmVzZXRQb3NpdGlvbnNSZXF1ZXN0GiUubGlpa2x1cy5hZG1pbi52MS5SZXNldFBvc2l0aW9uc1JlcGx5IgASWQoLRGVsZXRlR3JvdXASJC5saWlrbHVzLmFkbWluLnYxLkRlbGV0ZUdyb3VwUmVxdWVzdBoiLmxpaWtsdXMuYWRtaW4udjEuRGVsZXRlR3JvdXBSZXBseSIAEk4KBkJyb3dzZRIfLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlUmVxdWVzdBofLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlZFJlY29yZCIAMAESZQoPRGVzY3JpYmVDbHVzdGVyEigubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXF1ZXN0GiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXBseSIAQhmqAhZMaWlrbHVzLlByb3RvY29sLkFkbWluYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("CgthZG1pbi5wcm90bxIQbGlpa2x1cy5hZG1pbi52MSIiChFDb2xkU3RhdHVzUmVxdWVzdBINCgV0b3BpYxgBIAEoCSJMCg9Db2xkU3RhdHVzUmVwbHkSOQoKcGFydGl0aW9ucxgBIAMoCzIlLmxpaWtsdXMuYWRtaW4udjEuQ29sZFBhcnRpdGlvblN0YXR1cyL3AQoTQ29sZFBhcnRpdGlvblN0YXR1cxINCgV0b3BpYxgBIAEoCRIRCglwYXJ0aXRpb24YAiABKA0SEAoIYXJjaGl2ZWQYAyABKAgSGQoRY29sZF9maXJzdF9vZmZzZXQYBCABKAQSFwoPYXJjaGl2ZWRfb2Zmc2V0GAUgASgEEhcKD2VhcmxpZXN0X29mZnNldBgGIAEoBBISCgplbmRfb2Zmc2V0GAcgASgEEgsKA2xhZxgIIAEoBBIQCghoZWFkcm9vbRgJIAEoAxIsCgRnYXBzGAogAygLMh4ubGlpa2x1cy5hZG1pbi52MS5Db2xkR2FwUmFuZ2UiNgoMQ29sZEdhcFJhbmdlEhMKC2Zyb21fb2Zmc2V0GAEgASgEEhEKCXRvX29mZnNldBgCIAEoBCITChFMaXN0VG9waWNzUmVxdWVzdCIhCg9MaXN0VG9waWNzUmVwbHkSDgoGdG9waWNzGAEgAygJIiUKFERlc2NyaWJlVG9waWNSZXF1ZXN0Eg0KBXRvcGljGAEgASgJIlkKEkRlc2NyaWJlVG9waWNSZXBseRINCgV0b3BpYxgBIAEoCRI0CgpwYXJ0aXRpb25zGAIgAygLMiAubGlpa2x1cy5hZG1pbi52MS5Ub3BpY1BhcnRpdGlvbiJQCg5Ub3BpY1BhcnRpdGlvbhIRCglwYXJ0aXRpb24YASABKA0SFwoPZWFybGllc3Rfb2Zmc2V0GAIgASgEEhIKCmVuZF9vZmZzZXQYAyABKAQiIgoRTGlzdEdyb3Vwc1JlcXVlc3QSDQoFdG9waWMYASABKAkiQQoPTGlzdEdyb3Vwc1JlcGx5Ei4KBmdyb3VwcxgBIAMoCzIeLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBTdW1tYXJ5ImUKDEdyb3VwU3VtbWFyeRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRI3Cgh2ZXJzaW9ucxgDIAMoCzIlLmxpaWtsdXMuYWRtaW4udjEuR3JvdXBWZXJzaW9uU3VtbWFyeSJ1ChNHcm91cFZlcnNpb25TdW1tYXJ5EhUKDWdyb3VwX3ZlcnNpb24YASABKA0SDgoGbGF0ZXN0GAIgASgIEgsKA2xhZxgDIAEoBBIZCgxsaXZlX21lbWJlcnMYBCABKA1IAIgBAUIPCg1fbGl2ZV9tZW1iZXJzIksKFERlc2NyaWJlR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0iqwEKEkRlc2NyaWJlR3JvdXBSZXBseRINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEjQKCnBhcnRpdGlvbnMYBCADKAsyIC5saWlrbHVzLmFkbWluLnYxLkdyb3VwUGFydGl0aW9uEhkKDGxpdmVfbWVtYmVycxgFIAEoDUgAiAEBQg8KDV9saXZlX21lbWJlcnMiswIKDkdyb3VwUGFydGl0aW9uEhEKCXBhcnRpdGlvbhgBIAEoDRIVCghwb3NpdGlvbhgCIAEoBEgAiAEBEhIKCmVuZF9vZmZzZXQYAyABKAQSCwoDbGFnGAQgASgEEh0KEG93bmVyX3Nlc3Npb25faWQYBSABKAlIAYgBARIXCgpvd25lcl9ub2RlGAYgASgJSAKIAQESIQoUb3duZXJfY2xpZW50X2FkZHJlc3MYByABKAlIA4gBARIxCg1sYXN0X2Fja190aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEILCglfcG9zaXRpb25CEwoRX293bmVyX3Nlc3Npb25faWRCDQoLX293bmVyX25vZGVCFwoVX293bmVyX2NsaWVudF9hZGRyZXNzInUKEVdhdGNoR3JvdXBSZXF1ZXN0Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SKwoIaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24itgIKFVJlc2V0UG9zaXRpb25zUmVxdWVzdBINCgV0b3BpYxgBIAEoCRINCgVncm91cBgCIAEoCRIVCg1ncm91cF92ZXJzaW9uGAMgASgNEhIKCnBhcnRpdGlvbnMYBCADKA0SFQoLdG9fZWFybGllc3QYBSABKAhIABITCgl0b19sYXRlc3QYBiABKAhIABITCgl0b19vZmZzZXQYByABKARIABIyCgx0b190aW1lc3RhbXAYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASMAoLYnlfZHVyYXRpb24YCSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25IABISCghzaGlmdF9ieRgKIAEoEkgAEg8KB2V4ZWN1dGUYCyABKAhCCAoGdGFyZ2V0IpIBChNSZXNldFBvc2l0aW9uc1JlcGx5Eg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJEhUKDWdyb3VwX3ZlcnNpb24YAyABKA0SEAoIZXhlY3V0ZWQYBCABKAgSNAoKcGFydGl0aW9ucxgFIAMoCzIgLmxpaWtsdXMuYWRtaW4udjEuUGFydGl0aW9uUmVzZXQigAEKDlBhcnRpdGlvblJlc2V0EhEKCXBhcnRpdGlvbhgBIAEoDRIeChFwcmV2aW91c19wb3NpdGlvbhgCIAEoBEgAiAEBEhQKDG5ld19wb3NpdGlvbhgDIAEoBBIPCgdjbGFtcGVkGAQgASgIQhQKEl9wcmV2aW91c19wb3NpdGlvbiJgChJEZWxldGVHcm91cFJlcXVlc3QSDQoFdG9waWMYASABKAkSDQoFZ3JvdXAYAiABKAkSGgoNZ3JvdXBfdmVyc2lvbhgDIAEoDUgAiAEBQhAKDl9ncm91cF92ZXJzaW9uIiwKEERlbGV0ZUdyb3VwUmVwbHkSGAoQZGVsZXRlZF92ZXJzaW9ucxgBIAMoDSKEAgoNQnJvd3NlUmVxdWVzdBINCgV0b3BpYxgBIAEoCRISCgpwYXJ0aXRpb25zGAIgAygNEhcKDWZyb21fZWFybGllc3QYAyABKAhIABIVCgtmcm9tX2xhdGVzdBgEIAEoCEgAEhUKC2Zyb21fb2Zmc2V0GAUgASgESAASNAoOZnJvbV90aW1lc3RhbXAYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFAoMa2V5X2NvbnRhaW5zGAcgASgMEhYKDnZhbHVlX2NvbnRhaW5zGAggASgMEg0KBWxpbWl0GAkgASgNEg4KBmZvbGxvdxgKIAEoCEIGCgRmcm9tIrwBCg1Ccm93c2VkUmVjb3JkEhEKCXBhcnRpdGlvbhgBIAEoDRIOCgZvZmZzZXQYAiABKAQSLQoJdGltZXN0YW1wGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCgNrZXkYBCABKAxIAIgBARINCgV2YWx1ZRgFIAEoDBIwCgdoZWFkZXJzGAYgAygLMh8ubGlpa2x1cy5hZG1pbi52MS5Ccm93c2VkSGVhZGVyQgYKBF9rZXkiLAoNQnJvd3NlZEhlYWRlchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgMIhgKFkRlc2NyaWJlQ2x1c3RlclJlcXVlc3QiRAoURGVzY3JpYmVDbHVzdGVyUmVwbHkSLAoFbm9kZXMYASADKAsyHS5saWlrbHVzLmFkbWluLnYxLkNsdXN0ZXJOb2RlIsoBCgtDbHVzdGVyTm9kZRIPCgdhZGRyZXNzGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVyb2xlcxgDIAMoCRIMCgRzZWxmGAQgASgIEg4KBmxlYWRlchgFIAEoCBIRCglyZWFjaGFibGUYBiABKAgSGgoSY29vcmRpbmF0b3JzX2tub3duGAcgASgIEj4KEmNvb3JkaW5hdGVkX2dyb3VwcxgIIAMoCzIiLmxpaWtsdXMuYWRtaW4udjEuQ29vcmRpbmF0ZWRHcm91cCIwChBDb29yZGluYXRlZEdyb3VwEg0KBXRvcGljGAEgASgJEg0KBWdyb3VwGAIgASgJMrIHChNMaWlrbHVzQWRtaW5TZXJ2aWNlElYKCkxpc3RUb3BpY3MSIy5saWlrbHVzLmFkbWluLnYxLkxpc3RUb3BpY3NSZXF1ZXN0GiEubGlpa2x1cy5hZG1pbi52MS5MaXN0VG9waWNzUmVwbHkiABJfCg1EZXNjcmliZVRvcGljEiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZVRvcGljUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVUb3BpY1JlcGx5IgASVgoKTGlzdEdyb3VwcxIjLmxpaWtsdXMuYWRtaW4udjEuTGlzdEdyb3Vwc1JlcXVlc3QaIS5saWlrbHVzLmFkbWluLnYxLkxpc3RHcm91cHNSZXBseSIAEl8KDURlc2NyaWJlR3JvdXASJi5saWlrbHVzLmFkbWluLnYxLkRlc2NyaWJlR3JvdXBSZXF1ZXN0GiQubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUdyb3VwUmVwbHkiABJbCgpXYXRjaEdyb3VwEiMubGlpa2x1cy5hZG1pbi52MS5XYXRjaEdyb3VwUmVxdWVzdBokLmxpaWtsdXMuYWRtaW4udjEuRGVzY3JpYmVHcm91cFJlcGx5IgAwARJiCg5SZXNldFBvc2l0aW9ucxInLmxpaWtsdXMuYWRtaW4udjEuUmVzZXRQb3NpdGlvbnNSZXF1ZXN0GiUubGlpa2x1cy5hZG1pbi52MS5SZXNldFBvc2l0aW9uc1JlcGx5IgASWQoLRGVsZXRlR3JvdXASJC5saWlrbHVzLmFkbWluLnYxLkRlbGV0ZUdyb3VwUmVxdWVzdBoiLmxpaWtsdXMuYWRtaW4udjEuRGVsZXRlR3JvdXBSZXBseSIAEk4KBkJyb3dzZRIfLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlUmVxdWVzdBofLmxpaWtsdXMuYWRtaW4udjEuQnJvd3NlZFJlY29yZCIAMAESZQoPRGVzY3JpYmVDbHVzdGVyEigubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXF1ZXN0GiYubGlpa2x1cy5hZG1pbi52MS5EZXNjcmliZUNsdXN0ZXJSZXBseSIAElYKCkNvbGRTdGF0dXMSIy5saWlrbHVzLmFkbWluLnYxLkNvbGRTdGF0dXNSZXF1ZXN0GiEubGlpa2x1cy5hZG1pbi52MS5Db2xkU3RhdHVzUmVwbHkiAEIZqgIWTGlpa2x1cy5Qcm90b2NvbC5BZG1pbmIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+
+/**
+ * @generated from message liiklus.admin.v1.ColdStatusRequest
+ */
+export type ColdStatusRequest = Message<"liiklus.admin.v1.ColdStatusRequest"> & {
+  /**
+   * Empty: every archived topic.
+   *
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+};
+
+/**
+ * Describes the message liiklus.admin.v1.ColdStatusRequest.
+ * Use `create(ColdStatusRequestSchema)` to create a new message.
+ */
+export const ColdStatusRequestSchema: GenMessage<ColdStatusRequest> = /*@__PURE__*/
+  messageDesc(file_admin, 0);
+
+/**
+ * @generated from message liiklus.admin.v1.ColdStatusReply
+ */
+export type ColdStatusReply = Message<"liiklus.admin.v1.ColdStatusReply"> & {
+  /**
+   * Ordered by topic, then partition.
+   *
+   * @generated from field: repeated liiklus.admin.v1.ColdPartitionStatus partitions = 1;
+   */
+  partitions: ColdPartitionStatus[];
+};
+
+/**
+ * Describes the message liiklus.admin.v1.ColdStatusReply.
+ * Use `create(ColdStatusReplySchema)` to create a new message.
+ */
+export const ColdStatusReplySchema: GenMessage<ColdStatusReply> = /*@__PURE__*/
+  messageDesc(file_admin, 1);
+
+/**
+ * @generated from message liiklus.admin.v1.ColdPartitionStatus
+ */
+export type ColdPartitionStatus = Message<"liiklus.admin.v1.ColdPartitionStatus"> & {
+  /**
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * @generated from field: uint32 partition = 2;
+   */
+  partition: number;
+
+  /**
+   * Whether the cold store holds anything of the partition yet; the offsets below are 0 when it does not.
+   *
+   * @generated from field: bool archived = 3;
+   */
+  archived: boolean;
+
+  /**
+   * The first offset the cold store holds (a segment's or a gap's).
+   *
+   * @generated from field: uint64 cold_first_offset = 4;
+   */
+  coldFirstOffset: bigint;
+
+  /**
+   * The next offset not yet archived (liiklus_cold_archived_offset).
+   *
+   * @generated from field: uint64 archived_offset = 5;
+   */
+  archivedOffset: bigint;
+
+  /**
+   * Kafka's oldest retained record and the offset the next record gets.
+   *
+   * @generated from field: uint64 earliest_offset = 6;
+   */
+  earliestOffset: bigint;
+
+  /**
+   * @generated from field: uint64 end_offset = 7;
+   */
+  endOffset: bigint;
+
+  /**
+   * end_offset - archived_offset: records Kafka holds that are not archived yet.
+   *
+   * @generated from field: uint64 lag = 8;
+   */
+  lag: bigint;
+
+  /**
+   * archived_offset - earliest_offset: how far retention may advance before it overtakes the archiver (negative
+   * once it has).
+   *
+   * @generated from field: int64 headroom = 9;
+   */
+  headroom: bigint;
+
+  /**
+   * Ranges retention deleted before they were archived, in offset order.
+   *
+   * @generated from field: repeated liiklus.admin.v1.ColdGapRange gaps = 10;
+   */
+  gaps: ColdGapRange[];
+};
+
+/**
+ * Describes the message liiklus.admin.v1.ColdPartitionStatus.
+ * Use `create(ColdPartitionStatusSchema)` to create a new message.
+ */
+export const ColdPartitionStatusSchema: GenMessage<ColdPartitionStatus> = /*@__PURE__*/
+  messageDesc(file_admin, 2);
+
+/**
+ * @generated from message liiklus.admin.v1.ColdGapRange
+ */
+export type ColdGapRange = Message<"liiklus.admin.v1.ColdGapRange"> & {
+  /**
+   * @generated from field: uint64 from_offset = 1;
+   */
+  fromOffset: bigint;
+
+  /**
+   * One past the last offset lost.
+   *
+   * @generated from field: uint64 to_offset = 2;
+   */
+  toOffset: bigint;
+};
+
+/**
+ * Describes the message liiklus.admin.v1.ColdGapRange.
+ * Use `create(ColdGapRangeSchema)` to create a new message.
+ */
+export const ColdGapRangeSchema: GenMessage<ColdGapRange> = /*@__PURE__*/
+  messageDesc(file_admin, 3);
 
 /**
  * @generated from message liiklus.admin.v1.ListTopicsRequest
@@ -29,7 +168,7 @@ export type ListTopicsRequest = Message<"liiklus.admin.v1.ListTopicsRequest"> & 
  * Use `create(ListTopicsRequestSchema)` to create a new message.
  */
 export const ListTopicsRequestSchema: GenMessage<ListTopicsRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 0);
+  messageDesc(file_admin, 4);
 
 /**
  * @generated from message liiklus.admin.v1.ListTopicsReply
@@ -48,7 +187,7 @@ export type ListTopicsReply = Message<"liiklus.admin.v1.ListTopicsReply"> & {
  * Use `create(ListTopicsReplySchema)` to create a new message.
  */
 export const ListTopicsReplySchema: GenMessage<ListTopicsReply> = /*@__PURE__*/
-  messageDesc(file_admin, 1);
+  messageDesc(file_admin, 5);
 
 /**
  * @generated from message liiklus.admin.v1.DescribeTopicRequest
@@ -65,7 +204,7 @@ export type DescribeTopicRequest = Message<"liiklus.admin.v1.DescribeTopicReques
  * Use `create(DescribeTopicRequestSchema)` to create a new message.
  */
 export const DescribeTopicRequestSchema: GenMessage<DescribeTopicRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 2);
+  messageDesc(file_admin, 6);
 
 /**
  * @generated from message liiklus.admin.v1.DescribeTopicReply
@@ -89,7 +228,7 @@ export type DescribeTopicReply = Message<"liiklus.admin.v1.DescribeTopicReply"> 
  * Use `create(DescribeTopicReplySchema)` to create a new message.
  */
 export const DescribeTopicReplySchema: GenMessage<DescribeTopicReply> = /*@__PURE__*/
-  messageDesc(file_admin, 3);
+  messageDesc(file_admin, 7);
 
 /**
  * @generated from message liiklus.admin.v1.TopicPartition
@@ -121,7 +260,7 @@ export type TopicPartition = Message<"liiklus.admin.v1.TopicPartition"> & {
  * Use `create(TopicPartitionSchema)` to create a new message.
  */
 export const TopicPartitionSchema: GenMessage<TopicPartition> = /*@__PURE__*/
-  messageDesc(file_admin, 4);
+  messageDesc(file_admin, 8);
 
 /**
  * @generated from message liiklus.admin.v1.ListGroupsRequest
@@ -140,7 +279,7 @@ export type ListGroupsRequest = Message<"liiklus.admin.v1.ListGroupsRequest"> & 
  * Use `create(ListGroupsRequestSchema)` to create a new message.
  */
 export const ListGroupsRequestSchema: GenMessage<ListGroupsRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 5);
+  messageDesc(file_admin, 9);
 
 /**
  * @generated from message liiklus.admin.v1.ListGroupsReply
@@ -159,7 +298,7 @@ export type ListGroupsReply = Message<"liiklus.admin.v1.ListGroupsReply"> & {
  * Use `create(ListGroupsReplySchema)` to create a new message.
  */
 export const ListGroupsReplySchema: GenMessage<ListGroupsReply> = /*@__PURE__*/
-  messageDesc(file_admin, 6);
+  messageDesc(file_admin, 10);
 
 /**
  * @generated from message liiklus.admin.v1.GroupSummary
@@ -188,7 +327,7 @@ export type GroupSummary = Message<"liiklus.admin.v1.GroupSummary"> & {
  * Use `create(GroupSummarySchema)` to create a new message.
  */
 export const GroupSummarySchema: GenMessage<GroupSummary> = /*@__PURE__*/
-  messageDesc(file_admin, 7);
+  messageDesc(file_admin, 11);
 
 /**
  * @generated from message liiklus.admin.v1.GroupVersionSummary
@@ -227,7 +366,7 @@ export type GroupVersionSummary = Message<"liiklus.admin.v1.GroupVersionSummary"
  * Use `create(GroupVersionSummarySchema)` to create a new message.
  */
 export const GroupVersionSummarySchema: GenMessage<GroupVersionSummary> = /*@__PURE__*/
-  messageDesc(file_admin, 8);
+  messageDesc(file_admin, 12);
 
 /**
  * @generated from message liiklus.admin.v1.DescribeGroupRequest
@@ -256,7 +395,7 @@ export type DescribeGroupRequest = Message<"liiklus.admin.v1.DescribeGroupReques
  * Use `create(DescribeGroupRequestSchema)` to create a new message.
  */
 export const DescribeGroupRequestSchema: GenMessage<DescribeGroupRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 9);
+  messageDesc(file_admin, 13);
 
 /**
  * @generated from message liiklus.admin.v1.DescribeGroupReply
@@ -297,7 +436,7 @@ export type DescribeGroupReply = Message<"liiklus.admin.v1.DescribeGroupReply"> 
  * Use `create(DescribeGroupReplySchema)` to create a new message.
  */
 export const DescribeGroupReplySchema: GenMessage<DescribeGroupReply> = /*@__PURE__*/
-  messageDesc(file_admin, 10);
+  messageDesc(file_admin, 14);
 
 /**
  * @generated from message liiklus.admin.v1.GroupPartition
@@ -370,7 +509,7 @@ export type GroupPartition = Message<"liiklus.admin.v1.GroupPartition"> & {
  * Use `create(GroupPartitionSchema)` to create a new message.
  */
 export const GroupPartitionSchema: GenMessage<GroupPartition> = /*@__PURE__*/
-  messageDesc(file_admin, 11);
+  messageDesc(file_admin, 15);
 
 /**
  * @generated from message liiklus.admin.v1.WatchGroupRequest
@@ -406,7 +545,7 @@ export type WatchGroupRequest = Message<"liiklus.admin.v1.WatchGroupRequest"> & 
  * Use `create(WatchGroupRequestSchema)` to create a new message.
  */
 export const WatchGroupRequestSchema: GenMessage<WatchGroupRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 12);
+  messageDesc(file_admin, 16);
 
 /**
  * @generated from message liiklus.admin.v1.ResetPositionsRequest
@@ -506,7 +645,7 @@ export type ResetPositionsRequest = Message<"liiklus.admin.v1.ResetPositionsRequ
  * Use `create(ResetPositionsRequestSchema)` to create a new message.
  */
 export const ResetPositionsRequestSchema: GenMessage<ResetPositionsRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 13);
+  messageDesc(file_admin, 17);
 
 /**
  * @generated from message liiklus.admin.v1.ResetPositionsReply
@@ -547,7 +686,7 @@ export type ResetPositionsReply = Message<"liiklus.admin.v1.ResetPositionsReply"
  * Use `create(ResetPositionsReplySchema)` to create a new message.
  */
 export const ResetPositionsReplySchema: GenMessage<ResetPositionsReply> = /*@__PURE__*/
-  messageDesc(file_admin, 14);
+  messageDesc(file_admin, 18);
 
 /**
  * @generated from message liiklus.admin.v1.PartitionReset
@@ -585,7 +724,7 @@ export type PartitionReset = Message<"liiklus.admin.v1.PartitionReset"> & {
  * Use `create(PartitionResetSchema)` to create a new message.
  */
 export const PartitionResetSchema: GenMessage<PartitionReset> = /*@__PURE__*/
-  messageDesc(file_admin, 15);
+  messageDesc(file_admin, 19);
 
 /**
  * @generated from message liiklus.admin.v1.DeleteGroupRequest
@@ -615,7 +754,7 @@ export type DeleteGroupRequest = Message<"liiklus.admin.v1.DeleteGroupRequest"> 
  * Use `create(DeleteGroupRequestSchema)` to create a new message.
  */
 export const DeleteGroupRequestSchema: GenMessage<DeleteGroupRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 16);
+  messageDesc(file_admin, 20);
 
 /**
  * @generated from message liiklus.admin.v1.DeleteGroupReply
@@ -634,7 +773,7 @@ export type DeleteGroupReply = Message<"liiklus.admin.v1.DeleteGroupReply"> & {
  * Use `create(DeleteGroupReplySchema)` to create a new message.
  */
 export const DeleteGroupReplySchema: GenMessage<DeleteGroupReply> = /*@__PURE__*/
-  messageDesc(file_admin, 17);
+  messageDesc(file_admin, 21);
 
 /**
  * @generated from message liiklus.admin.v1.BrowseRequest
@@ -724,7 +863,7 @@ export type BrowseRequest = Message<"liiklus.admin.v1.BrowseRequest"> & {
  * Use `create(BrowseRequestSchema)` to create a new message.
  */
 export const BrowseRequestSchema: GenMessage<BrowseRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 18);
+  messageDesc(file_admin, 22);
 
 /**
  * @generated from message liiklus.admin.v1.BrowsedRecord
@@ -770,7 +909,7 @@ export type BrowsedRecord = Message<"liiklus.admin.v1.BrowsedRecord"> & {
  * Use `create(BrowsedRecordSchema)` to create a new message.
  */
 export const BrowsedRecordSchema: GenMessage<BrowsedRecord> = /*@__PURE__*/
-  messageDesc(file_admin, 19);
+  messageDesc(file_admin, 23);
 
 /**
  * @generated from message liiklus.admin.v1.BrowsedHeader
@@ -792,7 +931,7 @@ export type BrowsedHeader = Message<"liiklus.admin.v1.BrowsedHeader"> & {
  * Use `create(BrowsedHeaderSchema)` to create a new message.
  */
 export const BrowsedHeaderSchema: GenMessage<BrowsedHeader> = /*@__PURE__*/
-  messageDesc(file_admin, 20);
+  messageDesc(file_admin, 24);
 
 /**
  * @generated from message liiklus.admin.v1.DescribeClusterRequest
@@ -805,7 +944,7 @@ export type DescribeClusterRequest = Message<"liiklus.admin.v1.DescribeClusterRe
  * Use `create(DescribeClusterRequestSchema)` to create a new message.
  */
 export const DescribeClusterRequestSchema: GenMessage<DescribeClusterRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 21);
+  messageDesc(file_admin, 25);
 
 /**
  * @generated from message liiklus.admin.v1.DescribeClusterReply
@@ -824,7 +963,7 @@ export type DescribeClusterReply = Message<"liiklus.admin.v1.DescribeClusterRepl
  * Use `create(DescribeClusterReplySchema)` to create a new message.
  */
 export const DescribeClusterReplySchema: GenMessage<DescribeClusterReply> = /*@__PURE__*/
-  messageDesc(file_admin, 22);
+  messageDesc(file_admin, 26);
 
 /**
  * @generated from message liiklus.admin.v1.ClusterNode
@@ -891,7 +1030,7 @@ export type ClusterNode = Message<"liiklus.admin.v1.ClusterNode"> & {
  * Use `create(ClusterNodeSchema)` to create a new message.
  */
 export const ClusterNodeSchema: GenMessage<ClusterNode> = /*@__PURE__*/
-  messageDesc(file_admin, 23);
+  messageDesc(file_admin, 27);
 
 /**
  * @generated from message liiklus.admin.v1.CoordinatedGroup
@@ -915,7 +1054,7 @@ export type CoordinatedGroup = Message<"liiklus.admin.v1.CoordinatedGroup"> & {
  * Use `create(CoordinatedGroupSchema)` to create a new message.
  */
 export const CoordinatedGroupSchema: GenMessage<CoordinatedGroup> = /*@__PURE__*/
-  messageDesc(file_admin, 24);
+  messageDesc(file_admin, 28);
 
 /**
  * @generated from service liiklus.admin.v1.LiiklusAdminService
@@ -1028,6 +1167,19 @@ export const LiiklusAdminService: GenService<{
     methodKind: "unary";
     input: typeof DescribeClusterRequestSchema;
     output: typeof DescribeClusterReplySchema;
+  },
+  /**
+   * Cold storage per partition of the archived topics (one topic, or every archived topic the token may read): what
+   * the cold store holds (its truth: first offset, archived offset, gaps) beside Kafka's retained range, the
+   * archiver's lag and headroom. With cold storage off FAILED_PRECONDITION; an unknown topic NOT_FOUND; a topic that
+   * is not archived INVALID_ARGUMENT naming topic. Needs the topic's liiklus:consume: scope when scopes are required.
+   *
+   * @generated from rpc liiklus.admin.v1.LiiklusAdminService.ColdStatus
+   */
+  coldStatus: {
+    methodKind: "unary";
+    input: typeof ColdStatusRequestSchema;
+    output: typeof ColdStatusReplySchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_admin, 0);

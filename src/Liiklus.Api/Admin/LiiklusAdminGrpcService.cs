@@ -26,7 +26,8 @@ public sealed class LiiklusAdminGrpcService(
     TopicBrowser browser,
     GroupPositions groupPositions,
     CoordinatorPlacement placement,
-    TimeProvider clock) : LiiklusAdminServiceContract
+    TimeProvider clock,
+    ColdStatusReader coldStatus) : LiiklusAdminServiceContract
 {
     // A coordinator that does not answer within this leaves its group's live members and owners unset.
     private static readonly TimeSpan CoordinatorAnswer = TimeSpan.FromSeconds(3);
@@ -178,6 +179,28 @@ public sealed class LiiklusAdminGrpcService(
         {
             await responseStream.WriteAsync(Browsed(record), cancellationToken);
         }
+    }
+
+    /// <summary>Cold storage per partition of one archived topic, or of every archived topic the caller may read.</summary>
+    public override async Task<ColdStatusReply> ColdStatus(ColdStatusRequest request, ServerCallContext context)
+    {
+        var topic = request.Topic.Length == 0 ? null : RequestMapping.DescribeTopic(new DescribeTopicRequest { Topic = request.Topic });
+        coldStatus.CheckArchived(topic);
+        var cancellationToken = context.CancellationToken;
+        var topics = topic is not null
+            ? [topic]
+            : (await records.ListTopicsAsync(cancellationToken)).Where(name => coldStatus.Archives(name) && CallerScopes.MayRead(context, name)).ToList();
+        var reply = new ColdStatusReply();
+        foreach (var name in topics)
+        {
+            var offsets = await ExistingTopicAsync(name, cancellationToken);
+            foreach (var partition in offsets.Partitions)
+            {
+                reply.Partitions.Add(await coldStatus.ReadAsync(name, partition, cancellationToken));
+            }
+        }
+
+        return reply;
     }
 
     /// <exception cref="RpcException">NOT_FOUND: an unknown topic, or a version with neither positions nor live members</exception>

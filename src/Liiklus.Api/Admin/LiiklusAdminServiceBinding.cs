@@ -39,6 +39,8 @@ public static class LiiklusAdminServiceBinding
 
     private static readonly Method<DescribeClusterRequest, DescribeClusterReply> DescribeCluster =
         CheckedMethods.Unary(ServiceName, "DescribeCluster", DescribeClusterRequest.Parser, DescribeClusterReply.Parser);
+    private static readonly Method<ColdStatusRequest, ColdStatusReply> ColdStatus =
+        CheckedMethods.Unary(ServiceName, "ColdStatus", ColdStatusRequest.Parser, ColdStatusReply.Parser);
 
     /// <summary>The service's descriptor, for gRPC reflection.</summary>
     public static ServiceDescriptor Descriptor => LiiklusAdminService.Descriptor;
@@ -55,5 +57,6 @@ public static class LiiklusAdminServiceBinding
         binder.AddMethod(ResetPositions, (UnaryServerMethod<ResetPositionsRequest, ResetPositionsReply>?)null);
         binder.AddMethod(DeleteGroup, (UnaryServerMethod<DeleteGroupRequest, DeleteGroupReply>?)null);
         binder.AddMethod(DescribeCluster, (UnaryServerMethod<DescribeClusterRequest, DescribeClusterReply>?)null);
+        binder.AddMethod(ColdStatus, (UnaryServerMethod<ColdStatusRequest, ColdStatusReply>?)null);
     }
 }

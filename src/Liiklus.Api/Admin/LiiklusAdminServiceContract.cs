@@ -28,4 +28,5 @@ public abstract class LiiklusAdminServiceContract
     public abstract Task<DeleteGroupReply> DeleteGroup(DeleteGroupRequest request, ServerCallContext context);
 
     public abstract Task<DescribeClusterReply> DescribeCluster(DescribeClusterRequest request, ServerCallContext context);
+    public abstract Task<ColdStatusReply> ColdStatus(ColdStatusRequest request, ServerCallContext context);
 }

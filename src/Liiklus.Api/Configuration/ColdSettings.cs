@@ -41,6 +41,7 @@ public static class ColdSettings
             Topics = topics ?? ColdTopics.None,
             SegmentMaxBytes = read.Bytes("liiklus.cold.segment-max-bytes", MiB, 1024 * MiB),
             SegmentMaxAge = read.Duration("liiklus.cold.segment-max-age", TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),
+            BlockCacheBytes = read.Bytes("liiklus.cold.block-cache-bytes", 0, 64 * 1024 * MiB),
             S3 = new S3ColdOptions
             {
                 Endpoint = read.String("liiklus.cold.s3.endpoint").Trim() is { Length: > 0 } endpoint ? endpoint : null,

@@ -52,6 +52,7 @@ public static class GatewayHocon
         ["cold_type"] = "liiklus.cold.type",
         ["cold_topics"] = "liiklus.cold.topics",
         ["cold_segmentMaxBytes"] = "liiklus.cold.segment-max-bytes",
+        ["cold_blockCacheBytes"] = "liiklus.cold.block-cache-bytes",
         ["cold_segmentMaxAge"] = "liiklus.cold.segment-max-age",
         ["cold_s3_endpoint"] = "liiklus.cold.s3.endpoint",
         ["cold_s3_bucket"] = "liiklus.cold.s3.bucket",

@@ -1,4 +1,7 @@
 using Liiklus.Storage.Cold;
+using Liiklus.Storage.Cold.Reading;
+using Liiklus.Storage.Cold.Archiving;
+using Liiklus.Api.Admin;
 using Liiklus.Storage.Positions.DynamoDb;
 using Liiklus.Storage.Positions.Kafka;
 using Liiklus.Storage.Positions.Memory;
@@ -29,6 +32,8 @@ public static class StorageRegistration
             _ => services.AddInMemoryPositionsStorage(),
         };
         services.AddColdStore(settings.Cold);
+        services.AddColdReadPath(settings.Cold, recordsInKafka: settings.RecordsStorageType == "KAFKA");
+        services.AddSingleton(provider => new ColdStatusReader(settings.Cold, provider.GetService<IColdStore>(), provider.GetService<IArchiveSource>()));
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Storage;
+using Liiklus.Storage.Cold;
 using Liiklus.Storage.Positions;
 
 namespace Liiklus.Api.Grpc;
@@ -64,6 +65,8 @@ public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> l
                 new Status(StatusCode.ResourceExhausted, e.Message),
             // A position the positions storage cannot hold (e.g. an offset Kafka cannot commit).
             PositionOutOfRangeException => new Status(StatusCode.InvalidArgument, e.Message),
+            // Records neither the cold store nor Kafka holds: the range, so the operator knows what was lost.
+            ColdDataLossException => new Status(StatusCode.DataLoss, e.Message),
             OperationCanceledException => new Status(StatusCode.DeadlineExceeded, "the storage did not answer in time"),
             _ => new Status(StatusCode.Internal, $"the gateway failed unexpectedly (trace id {traceId}); its log has the details"),
         };

@@ -84,7 +84,8 @@ public static class GatewayHost
             })
             .WithLiiklusCluster(settings.Cluster)
             .WithClusterTls(security.ClusterCertificates)
-            .WithLiiklusCore(settings.Groups));
+            .WithLiiklusCore(settings.Groups)
+            .WithColdArchiversWhenOn(settings.Cold));
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<StatusMappingInterceptor>();

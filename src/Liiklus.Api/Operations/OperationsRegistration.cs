@@ -34,6 +34,7 @@ public static class OperationsRegistration
         GatewayMetrics.MeterName,
         StorageMetrics.MeterName,
         GroupTelemetry.MeterName,
+        Liiklus.Storage.Cold.Telemetry.ColdMetrics.MeterName,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
     ];

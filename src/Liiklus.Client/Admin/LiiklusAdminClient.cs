@@ -43,6 +43,30 @@ public sealed class LiiklusAdminClient
         return new TopicDescription(reply.Topic, [.. reply.Partitions.Select(p => new TopicPartitionOffsets((int)p.Partition, p.EarliestOffset, p.EndOffset))]);
     }
 
+    /// <summary>
+    /// Cold storage of <paramref name="topic"/>'s partitions, or of every archived topic when null; with cold storage
+    /// off FAILED_PRECONDITION, for a topic not archived INVALID_ARGUMENT.
+    /// </summary>
+    public async Task<IReadOnlyList<ColdPartitionStatus>> ColdStatusAsync(string? topic = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await _service.ColdStatusAsync(new Wire.ColdStatusRequest { Topic = topic ?? "" }, deadline: _client.Deadline(), cancellationToken: cancellationToken)
+            .ResponseAsync.ConfigureAwait(false);
+        return
+        [
+            .. reply.Partitions.Select(p => new ColdPartitionStatus(
+                p.Topic,
+                (int)p.Partition,
+                p.Archived,
+                p.ColdFirstOffset,
+                p.ArchivedOffset,
+                p.EarliestOffset,
+                p.EndOffset,
+                p.Lag,
+                p.Headroom,
+                [.. p.Gaps.Select(g => (g.FromOffset, g.ToOffset))])),
+        ];
+    }
+
     /// <summary>The groups with stored positions, of <paramref name="topic"/> or of every topic when null, by topic and name.</summary>
     public async Task<IReadOnlyList<GroupSummary>> ListGroupsAsync(string? topic = null, CancellationToken cancellationToken = default)
     {

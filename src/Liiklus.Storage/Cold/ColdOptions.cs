@@ -16,6 +16,12 @@ public sealed record ColdOptions
     /// <summary>A segment is cut once its first record is this old; keep it well inside the topics' retention.</summary>
     public TimeSpan SegmentMaxAge { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Bytes of blocks the node keeps for replays (<c>cold_blockCacheBytes</c>): readers of the same range share them,
+    /// so a block is fetched from the store once while it stays cached.
+    /// </summary>
+    public long BlockCacheBytes { get; init; } = 256L * 1024 * 1024;
+
     public S3ColdOptions S3 { get; init; } = new();
 
     public PostgresColdOptions Postgres { get; init; } = new();

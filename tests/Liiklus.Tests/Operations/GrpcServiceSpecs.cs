@@ -55,7 +55,7 @@ public sealed class GrpcServiceSpecs(GatewayFixture fixture) : IClassFixture<Gat
         var service = files.SelectMany(f => f.Service).Single(s => s.Name == "LiiklusAdminService");
         // Reflection serves the proto file as declared.
         Assert.Equal(
-            ["Browse", "DeleteGroup", "DescribeCluster", "DescribeGroup", "DescribeTopic", "ListGroups", "ListTopics", "ResetPositions", "WatchGroup"],
+            ["Browse", "ColdStatus", "DeleteGroup", "DescribeCluster", "DescribeGroup", "DescribeTopic", "ListGroups", "ListTopics", "ResetPositions", "WatchGroup"],
             service.Method.Select(m => m.Name).Order());
         Assert.Contains(files.SelectMany(f => f.MessageType), m => m.Name == "GroupPartition");
     }

@@ -53,6 +53,10 @@ internal static class LibrdkafkaMock
     [DllImport(Library)]
     public static extern int rd_kafka_mock_topic_create(IntPtr cluster, string topic, int partitionCount, int replicationFactor);
 
+    /// <summary>Moves a partition's low watermark to <paramref name="beforeOffset"/>: what retention deleting records does.</summary>
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_partition_delete_records(IntPtr cluster, string topic, int partition, long beforeOffset);
+
     [DllImport(Library)]
     public static extern void rd_kafka_mock_topic_set_error(IntPtr cluster, string topic, int error);
 

@@ -106,6 +106,15 @@ public sealed class MockKafkaCluster : IDisposable
     public void AnswerUnknownTopic(string topic) =>
         LibrdkafkaMock.rd_kafka_mock_topic_set_error(_cluster, topic, UnknownTopicOrPartition);
 
+    /// <summary>
+    /// Deletes a partition's records below <paramref name="beforeOffset"/>, as retention does (the mock does not serve
+    /// the DeleteRecords admin request).
+    /// </summary>
+    public void DeleteRecords(string topic, int partition, long beforeOffset) =>
+        Check(
+            LibrdkafkaMock.rd_kafka_mock_partition_delete_records(_cluster, topic, partition, beforeOffset),
+            $"rd_kafka_mock_partition_delete_records({topic}, {partition}, {beforeOffset})");
+
     /// <summary>Closes the broker's connections and refuses new ones until <see cref="SetBrokerUp"/>.</summary>
     public void SetBrokerDown(int brokerId = 1) =>
         Check(LibrdkafkaMock.rd_kafka_mock_broker_set_down(_cluster, brokerId), "rd_kafka_mock_broker_set_down");

@@ -71,6 +71,10 @@ public static class RequestRights
                 return [Right.Consume(topic), Right.Group(group.Name)];
             }
 
+            // Cold status of one topic needs what reading it needs; of every archived topic, nothing (CallerScopes).
+            case ColdStatusRequest coldStatus:
+                return coldStatus.Topic.Length == 0 ? [] : [Right.Consume(RequestMapping.DescribeTopic(new DescribeTopicRequest { Topic = coldStatus.Topic }))];
+
             // A browse reads records as a consumer would, without a group.
             case BrowseRequest browse:
                 return [Right.Consume(RequestMapping.Browse(browse).Topic)];

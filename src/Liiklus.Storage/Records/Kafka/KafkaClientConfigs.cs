@@ -26,7 +26,11 @@ internal static class KafkaClientConfigs
         return config;
     }
 
-    public static ConsumerConfig Consumer(KafkaRecordsOptions options)
+    /// <param name="failBelowRetention">
+    /// whether an offset older than retention fails its partition (Local_AutoOffsetReset) instead of moving to the oldest
+    /// retained record: what a reader that can fetch the missing records elsewhere (the cold store) needs to learn
+    /// </param>
+    public static ConsumerConfig Consumer(KafkaRecordsOptions options, bool failBelowRetention = false)
     {
         var config = new ConsumerConfig(Layered(options, new Dictionary<string, string>
         {
@@ -45,8 +49,8 @@ internal static class KafkaClientConfigs
         config.EnableAutoCommit = false;
         config.EnableAutoOffsetStore = false;
         config.EnablePartitionEof = false;
-        // An offset older than retention starts at the oldest retained record.
-        config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        // An offset older than retention starts at the oldest retained record, unless the reader asked to be told.
+        config.AutoOffsetReset = failBelowRetention ? AutoOffsetReset.Error : AutoOffsetReset.Earliest;
         config.AllowAutoCreateTopics = false;
         return config;
     }

@@ -12,7 +12,7 @@ namespace Liiklus.Storage.Records.Kafka;
 /// consumer left without buffers closes itself after an idle timeout. Nothing here waits for Kafka: consumers are
 /// built, polled and closed on their own threads.
 /// </summary>
-internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogMessage> log) : IDisposable
+internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogMessage> log, bool failBelowRetention = false) : IDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
@@ -222,7 +222,7 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         var crowded = consumer is { } c2 && c2.BufferCount >= options.ReadersPerConsumer;
         if ((consumer is null || spreading || crowded) && _consumers.Count < options.MaxConsumers)
         {
-            consumer = new PooledConsumer(++_lastId, this, options, log);
+            consumer = new PooledConsumer(++_lastId, this, options, log, failBelowRetention);
             _consumers.Add(consumer);
             consumer.Start();
         }

@@ -4,6 +4,7 @@ using Akka.Streams.Dsl;
 using Confluent.Kafka;
 using Liiklus.Storage.Kafka;
 using Confluent.Kafka.Admin;
+using Liiklus.Storage.Cold.Archiving;
 
 namespace Liiklus.Storage.Records.Kafka;
 
@@ -15,7 +16,7 @@ namespace Liiklus.Storage.Records.Kafka;
 /// Nothing here connects eagerly or blocks a caller's thread: while Kafka is down, calls fail with
 /// <see cref="StorageUnavailableException"/> and work again once it is back.
 /// </summary>
-public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
+public sealed class KafkaRecordsStorage : IRecordsStorage, IRetentionAwareRecordsStorage, IArchiveSource, IDisposable
 {
     private static readonly TimeSpan TopicCreationRetry = TimeSpan.FromMilliseconds(100);
     private readonly KafkaRecordsOptions _options;
@@ -26,6 +27,9 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
     private readonly IAdminClient _lookingAdmin;
     private readonly KafkaTopicMetadata _metadata;
     private readonly KafkaConsumerPool _pool;
+    // Readers that fetch what retention deleted from elsewhere (the cold store): their consumers report an offset
+    // older than retention instead of moving past it. A pool of its own, since the setting is per consumer.
+    private readonly KafkaConsumerPool _retentionAwarePool;
     private readonly PartitionTails _tails;
     private IProducer<byte[]?, byte[]> _producer;
     private int _disposed;
@@ -54,6 +58,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         _lookingAdmin = BuildAdmin(createTopics: false);
         _metadata = new KafkaTopicMetadata(_creatingAdmin, _lookingAdmin, options.RequestTimeout, options.MetadataMaxAge);
         _pool = new KafkaConsumerPool(options, _log);
+        _retentionAwarePool = new KafkaConsumerPool(options, _log, failBelowRetention: true);
         // The shared fetch's own buffer is bounded by the reader buffer and emptied by its hub at once: it takes no budget.
         var fetches = ByteBudget.Unbounded();
         _tails = new PartitionTails(
@@ -237,6 +242,36 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
             (tp, ct) => OffsetAsync(tp, OffsetSpec.Earliest(), ct)));
     }
 
+    public Source<IReadOnlyList<StoredRecord>, NotUsed> RetainedPartitionSource(string topic, int partition, long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        // The shared tail holds only records already fetched, which retention can no longer take away from a reader.
+        return Source.FromGraph(new TailOrCatchUpSource(
+            _tails,
+            _retentionAwarePool,
+            new TopicPartition(topic, partition),
+            StartPosition.At(offset),
+            _options,
+            _budget,
+            (tp, ct) => OffsetAsync(tp, OffsetSpec.Earliest(), ct)));
+    }
+
+    public IArchiveReader OpenArchiveReader(string topic, int partition, long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        return new KafkaArchiveReader(_options, _log, topic, partition, offset);
+    }
+
+    public async Task<(long Earliest, long End)> RetainedRangeAsync(string topic, int partition, CancellationToken cancellationToken)
+    {
+        var topicPartition = new TopicPartition(topic, partition);
+        var earliest = await OffsetAsync(topicPartition, OffsetSpec.Earliest(), cancellationToken).ConfigureAwait(false);
+        var end = await OffsetAsync(topicPartition, OffsetSpec.Latest(), cancellationToken).ConfigureAwait(false);
+        return (earliest, end);
+    }
+
     public void Dispose()
     {
         // Registered in a container both as itself and as a records storage, so it may be disposed twice.
@@ -246,6 +281,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IDisposable
         }
 
         _pool.Dispose();
+        _retentionAwarePool.Dispose();
         _metadata.Dispose();
         _lookingAdmin.Dispose();
         _creatingAdmin.Dispose();

@@ -31,8 +31,13 @@ internal sealed class PooledConsumer
     private long _fetchedBytes;
     private long _brokerMessageBytes;
 
-    public PooledConsumer(int id, KafkaConsumerPool pool, KafkaRecordsOptions options, Action<LogMessage> log)
+    private readonly bool _failBelowRetention;
+
+    /// <param name="failBelowRetention">whether a partition whose next offset retention deleted fails with
+    /// <see cref="OffsetBelowRetentionException"/> rather than moving to the oldest retained record</param>
+    public PooledConsumer(int id, KafkaConsumerPool pool, KafkaRecordsOptions options, Action<LogMessage> log, bool failBelowRetention = false)
     {
+        _failBelowRetention = failBelowRetention;
         Id = id;
         _pool = pool;
         _options = options;
@@ -103,7 +108,7 @@ internal sealed class PooledConsumer
         try
         {
             // Built here, on its own thread, so that no caller's thread waits for librdkafka to start a client.
-            _consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(_options))
+            _consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(_options, _failBelowRetention))
                 .SetLogHandler((_, message) => _log(message))
                 .SetErrorHandler((_, error) => _log(KafkaErrors.AsLogMessage($"consumer-{Id}", error)))
                 .SetStatisticsHandler((_, statistics) => Interlocked.Exchange(ref _brokerMessageBytes, KafkaStatistics.MessageBytesReceived(statistics)))
@@ -404,6 +409,12 @@ internal sealed class PooledConsumer
         var topicPartition = e.ConsumerRecord?.TopicPartition;
         if (topicPartition is not null && _buffers.TryGetValue(topicPartition, out var buffer) && !buffer.Failed)
         {
+            if (_failBelowRetention && e.Error.Code == ErrorCode.Local_AutoOffsetReset)
+            {
+                buffer.Fail(new OffsetBelowRetentionException(topicPartition.Topic, topicPartition.Partition.Value, buffer.NextOffset));
+                return;
+            }
+
             buffer.Fail(KafkaErrors.Unavailable(e.Error, $"reading {topicPartition}"));
             return;
         }
