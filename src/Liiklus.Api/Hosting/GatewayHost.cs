@@ -77,6 +77,8 @@ public static class GatewayHost
         builder.Services.AddRecordProcessors(PluginSettings.From(config));
         builder.Services.AddAkka(ActorSystemName, akka => akka
             .AddHocon(config, HoconAddMode.Prepend)
+            // Akka's shutdown still writes through its fallback logger after the bridge below has stopped.
+            .AddHocon(settings.JsonLogs ? $"akka.stdout-logger-class = \"{typeof(JsonStdoutLogger).AssemblyQualifiedName}\"" : "akka {}", HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
