@@ -15,6 +15,34 @@ public static class ColdSegmentReader
     public const int TailGuess = 64 * 1024;
 
     /// <summary>
+    /// A segment's index from a store that fetches byte ranges: the tail by a guess, then, when the footer is longer,
+    /// exactly the length its trailer gives; at most two fetches.
+    /// </summary>
+    public static async Task<ColdSegmentIndex> FetchIndexAsync(ColdSegment segment, Func<long, int, Task<byte[]>> fetchRange)
+    {
+        var take = (int)Math.Min(TailGuess, segment.Bytes);
+        var tail = await fetchRange(segment.Bytes - take, take).ConfigureAwait(false);
+        if (TryReadIndex(segment, tail, out var index, out var needed))
+        {
+            return index!;
+        }
+
+        tail = await fetchRange(segment.Bytes - needed, needed).ConfigureAwait(false);
+        return TryReadIndex(segment, tail, out index, out _)
+            ? index!
+            : throw new ColdSegmentCorruptException(segment.Key, null, "its footer does not fit the length its trailer gives");
+    }
+
+    /// <summary>One block of a segment from a store that fetches byte ranges: one fetch of that block's bytes only.</summary>
+    public static async Task<ColdBlock> FetchBlockAsync(ColdSegmentIndex index, int block, Func<long, int, Task<byte[]>> fetchRange)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, index.Blocks.Count);
+        var info = index.Blocks[block];
+        return ReadBlock(index, block, await fetchRange(info.Position, info.CompressedLength).ConfigureAwait(false));
+    }
+
+    /// <summary>
     /// The segment's index, from its last bytes (<paramref name="tail"/>, at most the whole segment); false with the
     /// number of last bytes needed when <paramref name="tail"/> is too short for the footer.
     /// </summary>

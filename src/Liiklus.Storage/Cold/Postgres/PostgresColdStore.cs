@@ -162,35 +162,14 @@ public sealed class PostgresColdStore : IColdStore, IAsyncDisposable
     public Task<ColdSegmentIndex> ReadIndexAsync(ColdSegment segment, CancellationToken cancellationToken) =>
         RunAsync(
             $"read the footer of {segment.Key}",
-            async deadline =>
-            {
-                var take = Math.Min(ColdSegmentReader.TailGuess, segment.Bytes);
-                var tail = await ReadBytesAsync(segment, segment.Bytes - take, (int)take, deadline).ConfigureAwait(false);
-                if (ColdSegmentReader.TryReadIndex(segment, tail, out var index, out var needed))
-                {
-                    return index!;
-                }
-
-                tail = await ReadBytesAsync(segment, segment.Bytes - needed, needed, deadline).ConfigureAwait(false);
-                return ColdSegmentReader.TryReadIndex(segment, tail, out index, out _)
-                    ? index!
-                    : throw new ColdSegmentCorruptException(segment.Key, null, "its footer does not fit the length its trailer gives");
-            },
+            deadline => ColdSegmentReader.FetchIndexAsync(segment, (position, length) => ReadBytesAsync(segment, position, length, deadline)),
             cancellationToken);
 
-    public Task<ColdBlock> ReadBlockAsync(ColdSegmentIndex index, int block, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(block);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, index.Blocks.Count);
-        var info = index.Blocks[block];
-        return RunAsync(
+    public Task<ColdBlock> ReadBlockAsync(ColdSegmentIndex index, int block, CancellationToken cancellationToken) =>
+        RunAsync(
             $"read block {block} of {index.Segment.Key}",
-            async deadline => ColdSegmentReader.ReadBlock(
-                index,
-                block,
-                await ReadBytesAsync(index.Segment, info.Position, info.CompressedLength, deadline).ConfigureAwait(false)),
+            deadline => ColdSegmentReader.FetchBlockAsync(index, block, (position, length) => ReadBytesAsync(index.Segment, position, length, deadline)),
             cancellationToken);
-    }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
