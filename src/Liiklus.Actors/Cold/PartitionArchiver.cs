@@ -291,16 +291,16 @@ public sealed class PartitionArchiver : ReceiveActor, IWithTimers
     private void OnUploaded(Uploaded uploaded)
     {
         _uploading = false;
-        if (uploaded.Result.Outcome == ColdWriteOutcome.Conflict)
+        if (uploaded.Write.Outcome == ColdWriteOutcome.Conflict)
         {
             _log.Warning(
                 "Another archiver wrote part of [{Base}, {Next}) of {Topic}/{Partition} first; resuming from the store's archived offset {Archived}",
-                uploaded.Base, uploaded.Next, _topic, _partition, uploaded.Result.ArchivedNext);
+                uploaded.Base, uploaded.Next, _topic, _partition, uploaded.Write.ArchivedNext);
             StartResuming();
             return;
         }
 
-        if (uploaded.Result.Outcome == ColdWriteOutcome.Written)
+        if (uploaded.Write.Outcome == ColdWriteOutcome.Written)
         {
             _metrics.SegmentWritten(_topic, uploaded.Bytes);
         }
@@ -362,7 +362,7 @@ public sealed class PartitionArchiver : ReceiveActor, IWithTimers
         public static readonly ReadMore Instance = new();
     }
 
-    private sealed record Uploaded(ColdWriteResult Result, long Base, long Next, long Bytes, int Records, int Generation);
+    private sealed record Uploaded(ColdWriteResult Write, long Base, long Next, long Bytes, int Records, int Generation);
 
     private sealed record UploadFailed(Exception Cause, int Generation);
 
