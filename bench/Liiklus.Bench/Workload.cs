@@ -13,6 +13,7 @@ public sealed record Workload(
     int LatencySamples,
     int SlowConsumerRecords,
     int FanOutGroups,
+    int FanOutManyGroups,
     int FanOutRecordsPerStream,
     int FanOutOneStreamRecords,
     int FanOutGroupsOfOneTopic,
@@ -28,9 +29,9 @@ public sealed record Workload(
     public const int RecordSize = 100;
 
     public static Workload For(bool quick) => quick
-        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 8, 20, 5_000, 20, 2_000, Rounds: 2, WarmUp: TimeSpan.Zero, AcksPerRun: 2_000,
+        ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 8, FanOutManyGroups: 0, 20, 5_000, 20, 2_000, Rounds: 2, WarmUp: TimeSpan.Zero, AcksPerRun: 2_000,
             ReplayGroups: 30, ReplayConnections: 10, ReplayRecords: 147, ClientConsumeRecords: 64_000)
-        // 313 groups × 32 partitions: 10,016 streams.
-        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 313, 100, 20_000, 100, 20_000, Rounds: 5, WarmUp: TimeSpan.FromSeconds(15), AcksPerRun: 20_000,
+        // 313 groups × 32 partitions: 10,016 streams; then 1,563 groups: 50,016 streams, idle.
+        : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 313, FanOutManyGroups: 1_563, 100, 20_000, 100, 20_000, Rounds: 5, WarmUp: TimeSpan.FromSeconds(15), AcksPerRun: 20_000,
             ReplayGroups: 300, ReplayConnections: 100, ReplayRecords: 147, ClientConsumeRecords: 320_000);
 }

@@ -13,7 +13,8 @@ namespace Liiklus.Bench.Benchmarks;
 /// Many groups at the tail of one 32-partition topic, on a gateway in a process of its own (so its memory and threads
 /// are its alone), on the in-memory storage and on Kafka: how long until every stream delivers, the aggregate rate of
 /// delivery ÷ one stream's rate, the gateway's memory per idle stream, and its threads at a hundred streams and at all
-/// of them.
+/// of them. The full run then opens groups up to <see cref="Workload.FanOutManyGroups"/> (50,016 streams), each
+/// delivering one record, and measures the gateway's memory per idle stream again at that count.
 /// </summary>
 public static class FanOutBenchmark
 {
@@ -77,6 +78,22 @@ public static class FanOutBenchmark
         results.Figure($"{name}.gateway_threads_{streams.Count}_streams", idle.Threads);
         results.Figure($"{name}.gateway_threads_flowing", busy.Threads);
         results.Ratio(name, aggregate / one);
+
+        if (workload.FanOutManyGroups > workload.FanOutGroups)
+        {
+            clock.Restart();
+            await streams.OpenGroupsAsync(workload.FanOutManyGroups - workload.FanOutGroups);
+            await publisher.PublishToEveryPartitionAsync(topic, 1);
+            await streams.AllReachedAsync(3 + perStream, TimeSpan.FromMinutes(15));
+            var manyDelivering = clock.Elapsed;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var many = ProcessFigures.Of(gateway.ProcessId);
+            results.Figure($"{name}.many_streams", streams.Count);
+            results.Figure($"{name}.many_all_delivering_s", manyDelivering.TotalSeconds);
+            results.Figure($"{name}.gateway_rss_mb_many_idle_streams", many.RssMb);
+            results.Figure($"{name}.gateway_rss_kb_per_idle_stream_at_many", (many.RssMb - before.RssMb) * 1024 / streams.Count);
+            results.Figure($"{name}.gateway_threads_many_streams", many.Threads);
+        }
     }
 
     /// <summary>
