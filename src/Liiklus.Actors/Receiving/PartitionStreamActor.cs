@@ -21,7 +21,6 @@ namespace Liiklus.Actors.Receiving;
 internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 {
     private const string ClaimTimeoutKey = "claim-timeout";
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionToken _session;
     private readonly string _sessionId;
     private readonly int _partition;
@@ -150,7 +149,8 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         {
             if (terminated.Cause is not null and not StreamEndedException)
             {
-                _log.Warning(terminated.Cause, "Receive stream of topic {Topic} partition {Partition} failed", _session.Topic, _partition);
+                // A logger made only when needed: tens of thousands of idle streams would each hold one.
+                Context.GetLogger().Warning(terminated.Cause, "Receive stream of topic {Topic} partition {Partition} failed", _session.Topic, _partition);
                 _batches.TryComplete(terminated.Cause);
             }
 

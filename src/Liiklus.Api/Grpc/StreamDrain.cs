@@ -100,6 +100,9 @@ internal static class StreamDrain
                         Delivered(stream, written);
                     }
                 }
+
+                // Written: a stream at rest must not keep its last batch's replies (and their payloads) alive.
+                replies.Clear();
             }
         }
 

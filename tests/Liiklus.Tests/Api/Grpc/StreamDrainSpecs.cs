@@ -81,6 +81,43 @@ public sealed class StreamDrainSpecs
         Assert.Single(_writer.Writes);
     }
 
+    [Fact]
+    public async Task A_stream_at_rest_keeps_no_reply_it_wrote()
+    {
+        var replies = new List<WeakReference<ReceiveReply>>();
+        Hand(0, 3);
+        var stream = new ReceiveStream(_batches.Reader, _allowance, new DeliveryWatermark(), () => { });
+        var drained = StreamDrain.DrainRecordsAsync(
+            stream,
+            _writer,
+            record =>
+            {
+                var reply = new ReceiveReply { Record = new ReceiveReply.Types.Record { Offset = (ulong)record.Record.Offset } };
+                lock (replies)
+                {
+                    replies.Add(new WeakReference<ReceiveReply>(reply));
+                }
+
+                return reply;
+            },
+            () => Task.CompletedTask,
+            CancellationToken.None);
+
+        // Written and delivered, the drain waits for the next batch.
+        await Eventually.Until(() => Task.FromResult(_allowance.Held), held => held == 0, "the batch written and its bytes given back");
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+
+        lock (replies)
+        {
+            Assert.Equal(3, replies.Count);
+            Assert.All(replies, reply => Assert.False(reply.TryGetTarget(out _), "a written reply is still held by the idle stream"));
+        }
+
+        _batches.Writer.Complete();
+        await drained;
+    }
+
     private void Hand(long from, int count, long? bytes = null)
     {
         var records = Enumerable.Range(0, count)
