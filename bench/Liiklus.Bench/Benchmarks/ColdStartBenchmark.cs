@@ -19,6 +19,15 @@ public static class ColdStartBenchmark
     private const int Partitions = 8;
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The gateway started: the one built beside the bench (what <c>dotnet run</c> runs), or the app host named by
+    /// LIIKLUS_BENCH_GATEWAY, e.g. the image's ReadyToRun publish (see the README's cold start section).
+    /// </summary>
+    private static string Program =>
+        Environment.GetEnvironmentVariable("LIIKLUS_BENCH_GATEWAY") is { Length: > 0 } program
+            ? Path.GetFullPath(program)
+            : Path.Combine(AppContext.BaseDirectory, "Liiklus.Api");
+
     public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
     {
         using var kafka = new MockKafkaCluster();
@@ -59,7 +68,7 @@ public static class ColdStartBenchmark
         Dictionary<string, string> environment, string topic, int perPartition, TimeSpan warmUp, int warmWindows)
     {
         var sinceStart = Stopwatch.StartNew();
-        await using var gateway = GatewayProcess.Launch(environment, GatewayProcess.FreePort(), seedNodes: null);
+        await using var gateway = GatewayProcess.Launch(Program, environment, GatewayProcess.FreePort(), seedNodes: null);
         var firstCall = await FirstServedCallAsync(gateway, topic, sinceStart);
         using var reader = new BacklogReader(gateway.Client, topic, perPartition);
         var startedAt = sinceStart.Elapsed;
