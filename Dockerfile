@@ -13,7 +13,8 @@ COPY src/Liiklus.Api/Liiklus.Api.csproj src/Liiklus.Api/
 COPY src/Liiklus.Actors/Liiklus.Actors.csproj src/Liiklus.Actors/
 COPY src/Liiklus.Storage/Liiklus.Storage.csproj src/Liiklus.Storage/
 COPY src/Liiklus.Plugins/Liiklus.Plugins.csproj src/Liiklus.Plugins/
-RUN dotnet restore src/Liiklus.Api/Liiklus.Api.csproj
+# For this platform's runtime: the publish below compiles ahead of time (ReadyToRun, see Liiklus.Api.csproj).
+RUN dotnet restore src/Liiklus.Api/Liiklus.Api.csproj --use-current-runtime
 COPY protos/ protos/
 COPY hocon/ hocon/
 COPY console/dist/ console/dist/
@@ -21,7 +22,7 @@ COPY src/Liiklus.Api/ src/Liiklus.Api/
 COPY src/Liiklus.Actors/ src/Liiklus.Actors/
 COPY src/Liiklus.Storage/ src/Liiklus.Storage/
 COPY src/Liiklus.Plugins/ src/Liiklus.Plugins/
-RUN dotnet publish src/Liiklus.Api/Liiklus.Api.csproj -c Release --no-restore -o /app
+RUN dotnet publish src/Liiklus.Api/Liiklus.Api.csproj -c Release --no-restore --use-current-runtime --no-self-contained -o /app
 
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app

@@ -23,6 +23,8 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     // Metrics on ÷ off (liiklus.metrics.enabled), two gateways in this process.
     ("receive_metrics", MetricsCostBenchmark.ReceiveAsync),
     ("publish_metrics", MetricsCostBenchmark.PublishAsync),
+    // A gateway process started cold over a Kafka backlog: start → first served call, first 5 s of receiving ÷ warm.
+    ("cold_start", ColdStartBenchmark.RunAsync),
 };
 
 var (commandLine, message, exitCode) = BenchCommandLine.Parse(args, [.. benchmarks.Select(b => b.Name)]);

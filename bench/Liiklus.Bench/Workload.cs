@@ -24,14 +24,18 @@ public sealed record Workload(
     int ReplayGroups,
     int ReplayConnections,
     int ReplayRecords,
-    int ClientConsumeRecords)
+    int ClientConsumeRecords,
+    int ColdStarts,
+    TimeSpan ColdStartWarmUp)
 {
     public const int RecordSize = 100;
 
     public static Workload For(bool quick) => quick
         ? new Workload(true, 50_000, 64, TimeSpan.FromSeconds(2), 500, 100_000, 8, FanOutManyGroups: 0, 20, 5_000, 20, 2_000, Rounds: 2, WarmUp: TimeSpan.Zero, AcksPerRun: 2_000,
-            ReplayGroups: 30, ReplayConnections: 10, ReplayRecords: 147, ClientConsumeRecords: 64_000)
+            ReplayGroups: 30, ReplayConnections: 10, ReplayRecords: 147, ClientConsumeRecords: 64_000,
+            ColdStarts: 1, ColdStartWarmUp: TimeSpan.FromSeconds(10))
         // 313 groups × 32 partitions: 10,016 streams; then 1,563 groups: 50,016 streams, idle.
         : new Workload(false, 500_000, 64, TimeSpan.FromSeconds(10), 5_000, 1_000_000, 313, FanOutManyGroups: 1_563, 100, 20_000, 100, 20_000, Rounds: 5, WarmUp: TimeSpan.FromSeconds(15), AcksPerRun: 20_000,
-            ReplayGroups: 300, ReplayConnections: 100, ReplayRecords: 147, ClientConsumeRecords: 320_000);
+            ReplayGroups: 300, ReplayConnections: 100, ReplayRecords: 147, ClientConsumeRecords: 320_000,
+            ColdStarts: 3, ColdStartWarmUp: TimeSpan.FromSeconds(20));
 }

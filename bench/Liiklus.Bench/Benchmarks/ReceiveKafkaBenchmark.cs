@@ -28,7 +28,7 @@ public static class ReceiveKafkaBenchmark
         var perPartition = workload.Quick ? 5_000 : 30_000;
         var topic = $"receive-kafka-{Guid.NewGuid():N}";
         kafka.CreateTopic(topic, Partitions);
-        Produce(kafka, topic, perPartition);
+        Produce(kafka, topic, Partitions, perPartition);
 
         // The baseline is one raw consumer with tuned fetch settings, as an application reading the topic itself would
         // have. The gateway's pool polls with one consumer per core, so raw consumers in that arrangement are measured
@@ -69,7 +69,8 @@ public static class ReceiveKafkaBenchmark
         return perStream * Partitions / clock.Elapsed.TotalSeconds;
     }
 
-    private static void Produce(MockKafkaCluster kafka, string topic, int perPartition)
+    /// <summary>Lays down <paramref name="perPartition"/> 100-byte records on each of the topic's first partitions.</summary>
+    internal static void Produce(MockKafkaCluster kafka, string topic, int partitions, int perPartition)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
         {
@@ -78,7 +79,7 @@ public static class ReceiveKafkaBenchmark
             BatchSize = 1_000_000,
         }).SetLogHandler((_, _) => { }).Build();
         var value = new byte[Workload.RecordSize];
-        for (var partition = 0; partition < Partitions; partition++)
+        for (var partition = 0; partition < partitions; partition++)
         {
             for (var i = 0; i < perPartition; i++)
             {

@@ -11,7 +11,8 @@ namespace Liiklus.Api.Admin;
 /// </summary>
 public static class LiiklusAdminServiceBinding
 {
-    private static readonly string ServiceName = LiiklusAdminService.Descriptor.FullName;
+    // As protos/admin.proto names it; the descriptor would build the whole file's at start, which only reflection needs.
+    internal const string ServiceName = "liiklus.admin.v1.LiiklusAdminService";
 
     private static readonly Method<ListTopicsRequest, ListTopicsReply> ListTopics =
         CheckedMethods.Unary(ServiceName, "ListTopics", ListTopicsRequest.Parser, ListTopicsReply.Parser);

@@ -23,7 +23,8 @@ public static class CheckedMethods
     private static Marshaller<T> RequestMarshaller<T>(MessageParser<T> parser)
         where T : IMessage<T>
     {
-        var typeName = MessageTypeName(parser);
+        // The type's name comes from the proto file's descriptor, built on first use: only a malformed request needs it,
+        // and building every message's descriptor at start would delay the first call.
         return Marshallers.Create<T>(Serialize, context =>
         {
             try
@@ -32,7 +33,7 @@ public static class CheckedMethods
             }
             catch (InvalidProtocolBufferException e)
             {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"the request is not a valid {typeName} message: {e.Message}"));
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"the request is not a valid {MessageTypeName(parser)} message: {e.Message}"));
             }
         });
     }

@@ -19,9 +19,11 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    // Detection, downing and removal take about 6 s of the configured timings; the rest is the coordinator's move and
-    // the survivors' Receive calls, which a machine busy with the rest of the suite stretches.
-    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(15);
+    // hocon/akka.conf's timings: the failure detector's verdict (a heartbeat interval, the 2.5 s acceptable pause and the
+    // phi margin, which a loaded machine's jitter widens to about 1.5 s) ≤ 5.5 s, stable-after 2 s, gossip and the
+    // leader's removal ≤ 1 s; when the group's coordinator ran on the killed node, its shard moves after the 1 s
+    // removal margin and a region retry, and the new coordinator reads the topic's partitions: ≤ 12 s in all.
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(12);
 
     private Dictionary<string, string> Environment => GatewayProcess.KafkaAndRedis(kafka.BootstrapServers, redis.Port);
 
@@ -82,7 +84,7 @@ public sealed class ClusterProcessSpecs(MockKafkaCluster kafka, RedisServer redi
     }
 
     [Fact]
-    public async Task A_saturated_node_stays_reachable_for_three_minutes_and_a_killed_node_still_hands_its_partitions_over_within_ten_seconds()
+    public async Task A_saturated_node_stays_reachable_for_three_minutes_and_a_killed_node_still_hands_its_partitions_over_within_twelve_seconds()
     {
         var loadTopic = NewName("load");
         var topic = NewName("topic");

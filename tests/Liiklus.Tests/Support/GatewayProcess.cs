@@ -71,7 +71,12 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>Starts the gateway without waiting for it to serve, for a node that may be refused on its way.</summary>
     public static GatewayProcess Launch(IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes) =>
-        Launch(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Liiklus.Api")) { WorkingDirectory = AppContext.BaseDirectory }, environment, remotePort, seedNodes);
+        Launch(Path.Combine(AppContext.BaseDirectory, "Liiklus.Api"), environment, remotePort, seedNodes);
+
+    /// <summary>Starts another build of the gateway, e.g. a <c>dotnet publish</c> output, without waiting for it to serve.</summary>
+    /// <param name="program">the gateway's app host (Liiklus.Api), run in its own folder</param>
+    public static GatewayProcess Launch(string program, IReadOnlyDictionary<string, string> environment, int remotePort, string? seedNodes) =>
+        Launch(new ProcessStartInfo(program) { WorkingDirectory = Path.GetDirectoryName(program) }, environment, remotePort, seedNodes);
 
     /// <summary>
     /// <paramref name="count"/> nodes forming one cluster: the first is the seed of the others, which start side by side.
