@@ -29,16 +29,41 @@ internal static class WireMapping
         return wire;
     }
 
+    /// <summary>A received event's attributes, from the attributes of its wire form.</summary>
+    public static CloudEvent Event(Wire.LiiklusEvent e, StreamAttributes attributes)
+    {
+        var cloudEvent = new CloudEvent(e.Id, e.Type, attributes.Source)
+        {
+            Time = attributes.Time,
+            DataContentType = e.DataContentType.Length == 0 ? null : e.DataContentType,
+            Data = e.Data.Memory,
+        };
+        return e.Extensions.Count == 0 ? cloudEvent : cloudEvent with { Extensions = new Dictionary<string, string>(e.Extensions) };
+    }
+
+    /// <summary>
+    /// An event's source and time as parsed, shared by the records of a stream that carry the same ones (never
+    /// changed once made: records built on other threads read it safely).
+    /// </summary>
+    internal sealed class StreamAttributes(string source, Uri sourceUri, string time, DateTimeOffset? parsedTime)
+    {
+        public string SourceText => source;
+
+        public Uri Source => sourceUri;
+
+        public string TimeText => time;
+
+        public DateTimeOffset? Time => parsedTime;
+    }
+
     /// <summary>
     /// Decodes the replies of one stream: the records of a stream mostly share their source and often their time,
-    /// so the last of each is parsed once.
+    /// so the last of each is parsed once. A CloudEvent record's event is built when the record's reader first asks
+    /// for it; its source and time are parsed here, so a malformed one fails the stream as it always did.
     /// </summary>
     internal sealed class Decoder
     {
-        private string? _source;
-        private Uri? _sourceUri;
-        private string? _time;
-        private DateTimeOffset? _parsedTime;
+        private StreamAttributes? _last;
 
         public LiiklusRecord Record(string topic, int partition, Wire.ReceiveReply reply) => reply.ReplyCase switch
         {
@@ -56,61 +81,36 @@ internal static class WireMapping
             _ => throw new InvalidOperationException($"The gateway answered a Receive reply of an unknown kind ({reply.ReplyCase})"),
         };
 
-        public CloudEvent Event(Wire.LiiklusEvent e)
-        {
-            var cloudEvent = new CloudEvent(e.Id, e.Type, Source(e.Source))
-            {
-                Time = Time(e.Time),
-                DataContentType = e.DataContentType.Length == 0 ? null : e.DataContentType,
-                Data = e.Data.Memory,
-            };
-            return e.Extensions.Count == 0 ? cloudEvent : cloudEvent with { Extensions = new Dictionary<string, string>(e.Extensions) };
-        }
-
         private LiiklusRecord FromEvent(string topic, int partition, Wire.ReceiveReply.Types.LiiklusEventRecord record)
         {
-            var e = Event(record.Event);
-            return new LiiklusRecord
+            var e = record.Event;
+            var attributes = Attributes(e.Source, e.Time);
+            if (e.Id.Length == 0 || e.Type.Length == 0)
             {
-                Topic = topic,
-                Partition = partition,
-                Offset = record.Offset,
-                Key = record.Key.Memory,
-                Value = e.Data,
-                Event = e,
-                Timestamp = record.Timestamp?.ToDateTimeOffset() ?? default,
-                IsReplay = record.Replay,
-            };
+                // Refused now, as the event's constructor refuses it, rather than when a handler reads it.
+                _ = Event(e, attributes);
+            }
+
+            return new LiiklusRecord(topic, partition, record, attributes);
         }
 
-        private Uri Source(string source)
+        private StreamAttributes Attributes(string source, string time)
         {
-            if (!ReferenceEquals(source, _source) && source != _source)
+            var last = _last;
+            if (last is not null && (ReferenceEquals(source, last.SourceText) || source == last.SourceText) && time == last.TimeText)
             {
-                _sourceUri = new Uri(source, UriKind.RelativeOrAbsolute);
-                _source = source;
+                return last;
             }
 
-            return _sourceUri!;
+            var sourceUri = last is not null && source == last.SourceText ? last.Source : new Uri(source, UriKind.RelativeOrAbsolute);
+            var parsedTime = last is not null && time == last.TimeText ? last.Time : ParseTime(time);
+            return _last = new StreamAttributes(source, sourceUri, time, parsedTime);
         }
 
-        private DateTimeOffset? Time(string time)
-        {
-            if (time.Length == 0)
-            {
-                return null;
-            }
-
-            if (time != _time)
-            {
-                _parsedTime = DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-                    ? parsed
-                    : null;
-                _time = time;
-            }
-
-            return _parsedTime;
-        }
+        private static DateTimeOffset? ParseTime(string time) =>
+            time.Length > 0 && DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+                ? parsed
+                : null;
     }
 
     public static IReadOnlyDictionary<int, long> EndOffsets(Wire.GetEndOffsetsReply reply) =>

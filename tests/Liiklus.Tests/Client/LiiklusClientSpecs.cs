@@ -43,6 +43,41 @@ public sealed class LiiklusClientSpecs(GatewayFixture fixture) : ClientSpecsBase
     }
 
     [Fact]
+    public async Task Received_event_is_one_instance_for_every_reader_and_copy_and_keeps_record_equality()
+    {
+        var client = NewClient();
+        var topic = NewName("topic");
+        var sent = new CloudEvent("evt-2", "com.example.order.paid", new Uri("https://example.com/orders"))
+        {
+            Time = new DateTimeOffset(2026, 11, 26, 8, 30, 0, TimeSpan.Zero),
+            Data = "paid"u8.ToArray(),
+            Extensions = new Dictionary<string, string> { ["tenant"] = "acme" },
+        };
+        var published = await client.PublishAsync(topic, sent, "k"u8.ToArray());
+
+        using var timeout = new CancellationTokenSource(LiiklusClientExtensions.Deadline);
+        await using var subscription = client.SubscribeAsync(new ConsumerGroup(topic, "g"), OffsetReset.Earliest, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var assignment = await AssignmentOfAsync(subscription, published.Partition);
+        var record = await client.ReceiveAsync(assignment, cancellationToken: timeout.Token).FirstAsync(timeout.Token);
+        var events = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => record.Event)));
+        var copy = record with { };
+
+        Assert.All(events, e => Assert.Same(events[0], e));
+        Assert.Same(events[0], copy.Event);
+        Assert.Equal(sent with { Data = record.Value }, record.Event! with { Extensions = sent.Extensions });
+        Assert.Equal(sent.Extensions, record.Event.Extensions);
+        Assert.Equal(record, copy);
+        Assert.Equal(record.GetHashCode(), copy.GetHashCode());
+        Assert.Equal(record.Timestamp, copy.Timestamp);
+        Assert.NotEqual(default, record.Timestamp);
+        Assert.NotEqual(record, record with { IsReplay = !record.IsReplay });
+        Assert.NotEqual(record, record with { Event = record.Event with { Id = "evt-3" } });
+        Assert.NotEqual(record, record with { Event = null });
+        Assert.Null((record with { Event = null }).Event);
+        Assert.Contains("evt-2", record.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plain_value_is_received_without_event_attributes()
     {
         var client = NewClient();
