@@ -29,7 +29,21 @@ public sealed class ReplyMappingSpecs
     public void A_reused_reply_keeps_nothing_of_the_record_it_carried_before()
     {
         var reusable = ReplyMapping.NewReusable();
-        ReplyMapping.ToReply(new StoredRecord(0, 7, [1, 2], [3, 4, 5], [], DateTimeOffset.UnixEpoch.AddDays(3)), true, Binary, reusable);
+        var first = new StoredRecord(0, 7, [1, 2], [3, 4, 5], [], DateTimeOffset.UnixEpoch.AddDays(3));
+        var replayed = ReplyMapping.ToReply(first, true, Binary, reusable);
+        Assert.Equal(
+            new ReceiveReply
+            {
+                Record = new ReceiveReply.Types.Record
+                {
+                    Offset = 7,
+                    Key = Google.Protobuf.ByteString.CopyFrom(1, 2),
+                    Value = Google.Protobuf.ByteString.CopyFrom(3, 4, 5),
+                    Timestamp = Timestamp.FromDateTimeOffset(first.Timestamp),
+                    Replay = true,
+                },
+            },
+            replayed);
 
         var second = new StoredRecord(0, 8, null, [9], [], DateTimeOffset.UnixEpoch.AddDays(1));
         var reply = ReplyMapping.ToReply(second, false, Binary, reusable);
