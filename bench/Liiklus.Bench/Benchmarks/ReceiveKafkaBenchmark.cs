@@ -54,6 +54,10 @@ public static class ReceiveKafkaBenchmark
         results.Figure("receive_kafka.raw_one_consumer_cpu_us_per_record", rawOne.CpuMicrosPerRecord);
         results.Figure($"receive_kafka.raw_{Environment.ProcessorCount}_consumers_cpu_us_per_record", rawPerCore.CpuMicrosPerRecord);
         results.Figure("receive_kafka.bare_grpc_8_streams_cpu_us_per_record", bareStreams.CpuMicrosPerRecord);
+        // Allocation per record does not depend on the machine's load, as CPU time does: the per-record garbage of each path.
+        results.Figure("receive_kafka.gateway_allocated_bytes_per_record", throughGateway.AllocatedBytesPerRecord);
+        results.Figure("receive_kafka.raw_one_consumer_allocated_bytes_per_record", rawOne.AllocatedBytesPerRecord);
+        results.Figure("receive_kafka.bare_grpc_8_streams_allocated_bytes_per_record", bareStreams.AllocatedBytesPerRecord);
         results.Ratio("receive_kafka", throughGateway.BestRate / rawOne.BestRate);
         results.Ratio("receive_kafka_per_core", throughGateway.BestRate / rawPerCore.BestRate);
     }

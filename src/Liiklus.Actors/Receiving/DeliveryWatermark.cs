@@ -13,12 +13,12 @@ internal sealed class DeliveryWatermark
 
     public void Delivered(ReceivedBatch batch)
     {
-        if (batch.Records.Count == 0)
+        if (batch.Count == 0)
         {
             return;
         }
 
-        var offset = batch.Records[^1].Record.Offset;
+        var offset = batch.Last.Offset;
         var seen = Interlocked.Read(ref _highest);
         while (offset > seen)
         {

@@ -179,7 +179,7 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
             // Right after the source, so that ending the stream lets a batch being gathered through to the channel.
             .ViaMaterialized(KillSwitches.Single<IReadOnlyList<StoredRecord>>(), Keep.Right)
             .Via(new ByteAllowanceGate(_allowance))
-            .Select(chunk => ToBatch(chunk, replayUntil))
+            .Select(chunk => new ReceivedBatch(chunk.Records, chunk.Bytes, replayUntil))
             // While the client is slower than the storage, chunks gather into batches that cross to the call together:
             // one hand-over and one flush for many records instead of one each.
             .BatchWeighted(_dependencies.Settings.StreamBufferBytes, batch => batch.Bytes, first => first, (batch, next) => batch.Append(next))
@@ -192,17 +192,6 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 
     private DeliveredUpTo Delivered() =>
         new(_session.Topic, _session.Group.Name, _sessionId, _partition, _watermark.Highest);
-
-    private static ReceivedBatch ToBatch(ChargedChunk chunk, long replayUntil)
-    {
-        var records = new List<ReceivedRecord>(chunk.Records.Count);
-        foreach (var record in chunk.Records)
-        {
-            records.Add(new ReceivedRecord(record, record.Offset <= replayUntil));
-        }
-
-        return new ReceivedBatch(records, chunk.Bytes);
-    }
 
     /// <summary>Ends the call: normally, or with <paramref name="cause"/> as the call's status.</summary>
     private void Finish(Exception? cause = null)

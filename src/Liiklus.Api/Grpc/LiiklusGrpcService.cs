@@ -61,11 +61,19 @@ public sealed class LiiklusGrpcService(
         // Delivering: a span in the record's publisher's trace, when tracing is on (Operations/Tracing). Record
         // post-processors run on this call's own drain loop, just before a record becomes a reply: one that throws ends
         // this call with INTERNAL naming it; a record one drops is skipped and the stream goes on.
-        Func<ReceivedRecord, ReceiveReply?> toReply = postProcessing.IsEmpty
-            ? record => ReplyMapping.ToReply(GatewayTracing.Delivering(record, session.Topic), format)
-            : record => postProcessing.Process(session.Topic, GatewayTracing.Delivering(record, session.Topic)) is { } delivered
-                ? ReplyMapping.ToReply(delivered, format)
-                : null;
+        StreamDrain.ReplyMapper toReply = postProcessing.IsEmpty
+            ? (record, replay, reusable) =>
+            {
+                GatewayTracing.Delivering(record, session.Topic);
+                return ReplyMapping.ToReply(record, replay, format, reusable);
+            }
+            : (record, replay, reusable) =>
+            {
+                GatewayTracing.Delivering(record, session.Topic);
+                return postProcessing.Process(session.Topic, new ReceivedRecord(record, replay)) is { } delivered
+                    ? ReplyMapping.ToReply(delivered.Record, delivered.Replay, format, reusable)
+                    : null;
+            };
         await StreamDrain.DrainRecordsAsync(
             stream,
             responseStream,

@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Liiklus.Actors.Receiving;
 using Liiklus.Api.Events;
 using Liiklus.Protocol;
 using Liiklus.Storage.Records;
@@ -10,9 +9,12 @@ namespace Liiklus.Api.Grpc;
 /// <summary>Records to replies in the format a Receive call asked for (the contract's CloudEvents rules).</summary>
 public static class ReplyMapping
 {
-    public static ReceiveReply ToReply(ReceivedRecord received, ReceiveRequest.Types.ContentFormat format)
+    /// <summary>
+    /// The reply for <paramref name="record"/>: a record reply is written into <paramref name="reusable"/> (see
+    /// <see cref="NewReusable"/>), which it answers; an event in the LIIKLUS_EVENT format gets a reply of its own.
+    /// </summary>
+    public static ReceiveReply ToReply(StoredRecord record, bool replay, ReceiveRequest.Types.ContentFormat format, ReceiveReply reusable)
     {
-        var record = received.Record;
         var cloudEvent = CloudEvent.FromRecord(record);
         if (format == ReceiveRequest.Types.ContentFormat.LiiklusEvent && cloudEvent is not null)
         {
@@ -24,23 +26,41 @@ public static class ReplyMapping
                     Key = Bytes(record.Key),
                     Event = ToLiiklusEvent(cloudEvent),
                     Timestamp = Timestamp.FromDateTimeOffset(record.Timestamp),
-                    Replay = received.Replay,
+                    Replay = replay,
                 },
             };
         }
 
-        return new ReceiveReply
+        var reply = reusable.Record;
+        reply.Offset = (ulong)record.Offset;
+        reply.Key = Bytes(record.Key);
+        // Old BINARY clients still get every attribute of an event: as CloudEvents structured JSON.
+        reply.Value = cloudEvent is null ? Bytes(record.Value) : UnsafeByteOperations.UnsafeWrap(StructuredJson.Serialize(cloudEvent));
+        SetTimestamp(reply.Timestamp, record.Timestamp);
+        reply.Replay = replay;
+        return reusable;
+    }
+
+    /// <summary>
+    /// A record reply to fill again and again: a call serializes a reply as it writes it, so once a write completed its
+    /// reply is free for the next record, and a Receive stream needs no new reply objects per record.
+    /// </summary>
+    public static ReceiveReply NewReusable() => new() { Record = new ReceiveReply.Types.Record { Timestamp = new Timestamp() } };
+
+    // What Timestamp.FromDateTimeOffset computes, into an existing Timestamp: whole seconds since the epoch (rounded
+    // down, also before 1970) and the nanoseconds past them.
+    private static void SetTimestamp(Timestamp timestamp, DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var remainder);
+        if (remainder < 0)
         {
-            Record = new ReceiveReply.Types.Record
-            {
-                Offset = (ulong)record.Offset,
-                Key = Bytes(record.Key),
-                // Old BINARY clients still get every attribute of an event: as CloudEvents structured JSON.
-                Value = cloudEvent is null ? Bytes(record.Value) : UnsafeByteOperations.UnsafeWrap(StructuredJson.Serialize(cloudEvent)),
-                Timestamp = Timestamp.FromDateTimeOffset(record.Timestamp),
-                Replay = received.Replay,
-            },
-        };
+            seconds--;
+            remainder += TimeSpan.TicksPerSecond;
+        }
+
+        timestamp.Seconds = seconds;
+        timestamp.Nanos = (int)(remainder * TimeSpan.NanosecondsPerTick);
     }
 
     /// <summary>-1 (no record) is 18446744073709551615 on the wire of a uint64 map, as in Liiklus.</summary>

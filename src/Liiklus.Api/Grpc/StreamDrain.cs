@@ -2,6 +2,7 @@ using Grpc.Core;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Subscriptions;
 using Liiklus.Protocol;
+using Liiklus.Storage.Records;
 
 namespace Liiklus.Api.Grpc;
 
@@ -32,42 +33,73 @@ internal static class StreamDrain
     }
 
     /// <summary>
+    /// The reply for a record (whether it is a replay): <c>reusable</c> filled in, or a reply of its own; null for a record
+    /// not to be written (dropped by a post-processor).
+    /// </summary>
+    public delegate ReceiveReply? ReplyMapper(StoredRecord record, bool replay, ReceiveReply reusable);
+
+    /// <summary>
     /// Writes every record the stream hands over until the core completes it; a stream completed with an error rethrows
     /// it. While more records are at hand, writes are hinted so several share one flush (at most
     /// <see cref="MaxUnflushedBytes"/>); the last one at hand is written unhinted, so a quiet stream never leaves a record
     /// unsent. A batch's bytes go back to the stream once all of its records have been flushed. A record
-    /// <paramref name="toReply"/> answers null for (dropped by a post-processor) is not written.
+    /// <paramref name="toReply"/> answers null for (dropped by a post-processor) is not written. Each record is mapped
+    /// just before the one ahead of it is written, into one of two replies that take turns: the write of one has
+    /// serialized it by the time it is filled again, so no reply is allocated per record.
     /// </summary>
     /// <param name="flush">sends what hinted writes left in the response buffer</param>
     public static async Task DrainRecordsAsync(
         ReceiveStream stream,
         IServerStreamWriter<ReceiveReply> writer,
-        Func<ReceivedRecord, ReceiveReply?> toReply,
+        ReplyMapper toReply,
         Func<Task> flush,
         CancellationToken cancellationToken)
     {
         var reader = stream.Batches;
         var written = new List<ReceivedBatch>(2);
-        var replies = new List<ReceiveReply>();
+        ReceiveReply[] reusable = [ReplyMapping.NewReusable(), ReplyMapping.NewReusable()];
+        var turn = 0;
         long unflushed = 0;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             while (reader.TryRead(out var batch))
             {
-                replies.Clear();
-                foreach (var record in batch.Records)
+                var bytesPerRecord = batch.Bytes / Math.Max(1, batch.Count);
+                ReceiveReply? ahead = null;
+                foreach (var chunk in batch.Chunks)
                 {
-                    if (toReply(record) is { } reply)
+                    for (var i = 0; i < chunk.Count; i++)
                     {
-                        replies.Add(reply);
+                        var record = chunk[i];
+                        if (toReply(record, batch.IsReplay(record), reusable[turn]) is not { } reply)
+                        {
+                            continue;
+                        }
+
+                        turn ^= 1;
+                        if (ahead is not null)
+                        {
+                            // More of this batch follows: hinted, unless the cap calls for a flush.
+                            unflushed += bytesPerRecord;
+                            var hinted = unflushed < MaxUnflushedBytes;
+                            writer.WriteOptions = hinted ? Buffered : null;
+                            await writer.WriteAsync(ahead, cancellationToken);
+                            if (!hinted)
+                            {
+                                unflushed = 0;
+                                Delivered(stream, written);
+                            }
+                        }
+
+                        ahead = reply;
                     }
                 }
 
-                if (replies.Count == 0)
+                written.Add(batch);
+                if (ahead is null)
                 {
                     // Nothing of it to write. Hinted writes before it were left for this batch to flush: when nothing
                     // more is at hand, flush them now, or they would wait (and hold their bytes) for the next record.
-                    written.Add(batch);
                     if (unflushed > 0 && !await MoreAtHandAsync(reader))
                     {
                         await flush();
@@ -82,23 +114,14 @@ internal static class StreamDrain
                     continue;
                 }
 
-                var bytesPerReply = batch.Bytes / replies.Count;
-                for (var i = 0; i < replies.Count; i++)
+                unflushed += bytesPerRecord;
+                var hint = unflushed < MaxUnflushedBytes && await MoreAtHandAsync(reader);
+                writer.WriteOptions = hint ? Buffered : null;
+                await writer.WriteAsync(ahead, cancellationToken);
+                if (!hint)
                 {
-                    unflushed += bytesPerReply;
-                    if (i == replies.Count - 1)
-                    {
-                        written.Add(batch);
-                    }
-
-                    var hint = unflushed < MaxUnflushedBytes && (i < replies.Count - 1 || await MoreAtHandAsync(reader));
-                    writer.WriteOptions = hint ? Buffered : null;
-                    await writer.WriteAsync(replies[i], cancellationToken);
-                    if (!hint)
-                    {
-                        unflushed = 0;
-                        Delivered(stream, written);
-                    }
+                    unflushed = 0;
+                    Delivered(stream, written);
                 }
 
                 // Written: a stream at rest must not keep its last batch's replies (and their payloads) alive.

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Liiklus.Actors.Receiving;
+using Liiklus.Storage.Records;
 using Liiklus.Storage.Telemetry;
 
 namespace Liiklus.Api.Operations.Tracing;
@@ -16,11 +16,11 @@ public static class GatewayTracing
     /// carries, see <see cref="TraceContextHeaders"/>), linked to the Receive call's own span. A record without trace
     /// context costs a header scan only, and nothing at all while tracing is off.
     /// </summary>
-    public static ReceivedRecord Delivering(ReceivedRecord received, string topic)
+    public static void Delivering(StoredRecord record, string topic)
     {
-        if (!Source.HasListeners() || !TraceContextHeaders.TryExtract(received.Record.Headers, out var publisher))
+        if (!Source.HasListeners() || !TraceContextHeaders.TryExtract(record.Headers, out var publisher))
         {
-            return received;
+            return;
         }
 
         var call = Activity.Current;
@@ -28,12 +28,11 @@ public static class GatewayTracing
         using (var span = Source.StartActivity($"deliver {topic}", ActivityKind.Consumer, publisher, links: links))
         {
             span?.SetTag("messaging.destination.name", topic);
-            span?.SetTag("messaging.destination.partition.id", received.Record.Partition);
-            span?.SetTag("messaging.kafka.offset", received.Record.Offset);
+            span?.SetTag("messaging.destination.partition.id", record.Partition);
+            span?.SetTag("messaging.kafka.offset", record.Offset);
         }
 
         // The delivery span ends here; the call's own span stays the current one for what follows.
         Activity.Current = call;
-        return received;
     }
 }

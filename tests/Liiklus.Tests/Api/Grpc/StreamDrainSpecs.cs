@@ -60,7 +60,7 @@ public sealed class StreamDrainSpecs
     {
         Hand(0, 1);
         Hand(1, 1);
-        var drained = DrainAsync(record => record.Record.Offset != 1);
+        var drained = DrainAsync(record => record.Offset != 1);
 
         await Eventually.Until(() => Task.FromResult((_flushes, _allowance.Held)), seen => seen == (1, 0L), "the flush of the record before the dropped one");
         _batches.Writer.Complete();
@@ -121,20 +121,20 @@ public sealed class StreamDrainSpecs
     private void Hand(long from, int count, long? bytes = null)
     {
         var records = Enumerable.Range(0, count)
-            .Select(i => new ReceivedRecord(new StoredRecord(0, from + i, null, [1, 2, 3], [], DateTimeOffset.UtcNow), false))
-            .ToList();
+            .Select(i => new StoredRecord(0, from + i, null, [1, 2, 3], [], DateTimeOffset.UtcNow))
+            .ToArray();
         var charged = bytes ?? (long)count * RecordBytes;
         Assert.True(_allowance.TryTake(charged));
-        Assert.True(_batches.Writer.TryWrite(new ReceivedBatch(records, charged)));
+        Assert.True(_batches.Writer.TryWrite(new ReceivedBatch(records, charged, replayUntil: -1)));
     }
 
-    private Task DrainAsync(Func<ReceivedRecord, bool> keep)
+    private Task DrainAsync(Func<StoredRecord, bool> keep)
     {
         var stream = new ReceiveStream(_batches.Reader, _allowance, new DeliveryWatermark(), () => { });
         return StreamDrain.DrainRecordsAsync(
             stream,
             _writer,
-            record => keep(record) ? new ReceiveReply { Record = new ReceiveReply.Types.Record { Offset = (ulong)record.Record.Offset } } : null,
+            (record, _, _) => keep(record) ? new ReceiveReply { Record = new ReceiveReply.Types.Record { Offset = (ulong)record.Offset } } : null,
             () =>
             {
                 Interlocked.Increment(ref _flushes);
