@@ -47,6 +47,13 @@ public static class ReplyMapping
     /// </summary>
     public static ReceiveReply NewReusable() => new() { Record = new ReceiveReply.Types.Record { Timestamp = new Timestamp() } };
 
+    /// <summary>Lets go of the payload a reusable reply last carried (its write has completed).</summary>
+    public static void Forget(ReceiveReply reusable)
+    {
+        reusable.Record.Key = ByteString.Empty;
+        reusable.Record.Value = ByteString.Empty;
+    }
+
     // What Timestamp.FromDateTimeOffset computes, into an existing Timestamp: whole seconds since the epoch (rounded
     // down, also before 1970) and the nanoseconds past them.
     private static void SetTimestamp(Timestamp timestamp, DateTimeOffset time)

@@ -124,8 +124,12 @@ internal static class StreamDrain
                     Delivered(stream, written);
                 }
 
-                // Written: a stream at rest must not keep its last batch's replies (and their payloads) alive.
-                replies.Clear();
+                if (!hint)
+                {
+                    // At rest until the next batch: its reusable replies must not keep the last records' payloads alive.
+                    ReplyMapping.Forget(reusable[0]);
+                    ReplyMapping.Forget(reusable[1]);
+                }
             }
         }
 

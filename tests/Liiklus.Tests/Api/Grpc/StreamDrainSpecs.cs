@@ -82,24 +82,14 @@ public sealed class StreamDrainSpecs
     }
 
     [Fact]
-    public async Task A_stream_at_rest_keeps_no_reply_it_wrote()
+    public async Task A_stream_at_rest_keeps_no_payload_it_wrote()
     {
-        var replies = new List<WeakReference<ReceiveReply>>();
-        Hand(0, 3);
+        var payloads = HandTracked(0, 3);
         var stream = new ReceiveStream(_batches.Reader, _allowance, new DeliveryWatermark(), () => { });
         var drained = StreamDrain.DrainRecordsAsync(
             stream,
             _writer,
-            record =>
-            {
-                var reply = new ReceiveReply { Record = new ReceiveReply.Types.Record { Offset = (ulong)record.Record.Offset } };
-                lock (replies)
-                {
-                    replies.Add(new WeakReference<ReceiveReply>(reply));
-                }
-
-                return reply;
-            },
+            (record, replay, reusable) => ReplyMapping.ToReply(record, replay, ReceiveRequest.Types.ContentFormat.Binary, reusable),
             () => Task.CompletedTask,
             CancellationToken.None);
 
@@ -108,14 +98,23 @@ public sealed class StreamDrainSpecs
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
 
-        lock (replies)
-        {
-            Assert.Equal(3, replies.Count);
-            Assert.All(replies, reply => Assert.False(reply.TryGetTarget(out _), "a written reply is still held by the idle stream"));
-        }
+        Assert.Equal(3, _writer.Writes.Count);
+        Assert.All(payloads, payload => Assert.False(payload.TryGetTarget(out _), "a written record's value is still held by the idle stream"));
 
         _batches.Writer.Complete();
         await drained;
+    }
+
+    // Not inlined: the records must not stay reachable from the spec's own frame.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private List<WeakReference<byte[]>> HandTracked(long from, int count)
+    {
+        var records = Enumerable.Range(0, count)
+            .Select(i => new StoredRecord(0, from + i, null, [1, 2, 3], [], DateTimeOffset.UtcNow))
+            .ToArray();
+        Assert.True(_allowance.TryTake((long)count * RecordBytes));
+        Assert.True(_batches.Writer.TryWrite(new ReceivedBatch(records, (long)count * RecordBytes, replayUntil: -1)));
+        return [.. records.Select(record => new WeakReference<byte[]>(record.Value))];
     }
 
     private void Hand(long from, int count, long? bytes = null)
