@@ -23,6 +23,10 @@ public sealed class BareLiiklusService(InMemoryRecordsStorage records) : Liiklus
     private static readonly ByteString Key = ByteString.CopyFromUtf8("key");
 
 
+    /// <summary>The storage a bare service appends to: the gateway's in-memory storage as the bench configures it.</summary>
+    public static InMemoryRecordsStorage NewStorage() =>
+        new(new InMemoryRecordsOptions(RetentionPerPartition: BenchHosts.RetentionPerPartition));
+
     public override async Task<PublishReply> Publish(PublishRequest request, ServerCallContext context)
     {
 #pragma warning disable CS0612 // the benchmarks publish raw values and events both

@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using Liiklus.Tests.Support;
 using Liiklus.Protocol;
 using Liiklus.Storage.Records;
-using Liiklus.Storage.Records.Memory;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -68,8 +67,7 @@ public sealed class BenchHosts : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        // The gateway's in-memory storage as the bench configures it: the bare publish appends as the gateway's does.
-        builder.Services.AddSingleton(new InMemoryRecordsStorage(new InMemoryRecordsOptions(RetentionPerPartition: RetentionPerPartition)));
+        builder.Services.AddSingleton(BareLiiklusService.NewStorage());
         var app = builder.Build();
         app.MapGrpcService<BareLiiklusService>();
         return app;

@@ -38,6 +38,8 @@ public static class PublishBenchmark
         await RateAsync(hosts.Bare, workload.PublishCallers, TimeSpan.FromMilliseconds(500));
 
         var share = workload.PublishDuration / workload.Rounds;
+        var gatewayCpu = new CpuPerCall();
+        var bareCpu = new CpuPerCall();
         var gatewayRates = new List<double>();
         var bareRates = new List<double>();
         var pairs = new List<double>();
@@ -46,13 +48,13 @@ public static class PublishBenchmark
             double gateway, bare;
             if (round % 2 == 0)
             {
-                bare = await RateAsync(hosts.Bare, workload.PublishCallers, share);
-                gateway = await RateAsync(hosts.Gateway, workload.PublishCallers, share);
+                bare = await bareCpu.MeasureAsync(() => RateAsync(hosts.Bare, workload.PublishCallers, share));
+                gateway = await gatewayCpu.MeasureAsync(() => RateAsync(hosts.Gateway, workload.PublishCallers, share));
             }
             else
             {
-                gateway = await RateAsync(hosts.Gateway, workload.PublishCallers, share);
-                bare = await RateAsync(hosts.Bare, workload.PublishCallers, share);
+                gateway = await gatewayCpu.MeasureAsync(() => RateAsync(hosts.Gateway, workload.PublishCallers, share));
+                bare = await bareCpu.MeasureAsync(() => RateAsync(hosts.Bare, workload.PublishCallers, share));
             }
 
             gatewayRates.Add(gateway);
@@ -64,6 +66,9 @@ public static class PublishBenchmark
         results.Figure("publish.gateway_calls_per_s", gatewayRates.Max());
         results.Figure("publish.bare_calls_per_s", bareRates.Max());
         results.Figure("publish.best_rates_ratio", gatewayRates.Max() / bareRates.Max());
+        // The whole process's CPU per call (the callers, the server and whatever else ran): what each side costs.
+        results.Figure("publish.gateway_cpu_us_per_call", gatewayCpu.MicrosPerCall);
+        results.Figure("publish.bare_cpu_us_per_call", bareCpu.MicrosPerCall);
         results.Ratio("publish", Median(pairs));
     }
 
@@ -71,5 +76,29 @@ public static class PublishBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private sealed class CpuPerCall
+    {
+        private TimeSpan _cpu;
+        private double _calls;
+
+        public double MicrosPerCall => _calls == 0 ? 0 : _cpu.TotalMicroseconds / _calls;
+
+        public async Task<double> MeasureAsync(Func<Task<double>> run)
+        {
+            var before = ProcessorTime();
+            var clock = Stopwatch.StartNew();
+            var rate = await run();
+            _cpu += ProcessorTime() - before;
+            _calls += rate * clock.Elapsed.TotalSeconds;
+            return rate;
+        }
+
+        private static TimeSpan ProcessorTime()
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.TotalProcessorTime;
+        }
     }
 }
