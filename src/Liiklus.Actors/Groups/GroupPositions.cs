@@ -7,9 +7,10 @@ namespace Liiklus.Actors.Groups;
 
 /// <summary>
 /// Changes a group's positions through its coordinator, wherever in the cluster it runs: acks, resets and deletions are
-/// ordered there, so a reset can fence off the acks made before it (see <see cref="GroupCoordinator"/>).
+/// ordered there, so a reset can fence off the acks made before it (see <see cref="GroupCoordinator"/>). A coordinator
+/// on this node is told directly (<see cref="LocalCoordinators"/>), any other through the shard region.
 /// </summary>
-public sealed class GroupPositions(IRequiredActor<GroupCoordinatorRegion> region)
+public sealed class GroupPositions(IRequiredActor<GroupCoordinatorRegion> region, LocalCoordinators local)
 {
     // Past the storages' own deadlines: the coordinator answers a storage that does not with a refusal of its own.
     private static readonly TimeSpan AckAnswer = TimeSpan.FromSeconds(30);
@@ -83,7 +84,8 @@ public sealed class GroupPositions(IRequiredActor<GroupCoordinatorRegion> region
         object answer;
         try
         {
-            answer = await region.ActorRef.Ask<object>(command, timeout, cancellationToken).ConfigureAwait(false);
+            var coordinator = local.TryGet(command.Topic, command.GroupName, out var here) ? here : region.ActorRef;
+            answer = await coordinator.Ask<object>(command, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {

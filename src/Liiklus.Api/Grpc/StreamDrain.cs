@@ -35,7 +35,9 @@ internal static class StreamDrain
     /// Writes every record the stream hands over until the core completes it; a stream completed with an error rethrows
     /// it. While more records are at hand, writes are hinted so several share one flush (at most
     /// <see cref="MaxUnflushedBytes"/>); the last one at hand is written unhinted, so a quiet stream never leaves a record
-    /// unsent. A batch's bytes go back to the stream once all of its records have been flushed. A record
+    /// unsent. Before that last write, a stream whose records kept coming gives the core one turn to hand over more (one
+    /// flush for both); a stream found quiet the last time writes at once, so a lone record does not wait a turn for
+    /// nothing. A batch's bytes go back to the stream once all of its records have been flushed. A record
     /// <paramref name="toReply"/> answers null for (dropped by a post-processor) is not written.
     /// </summary>
     /// <param name="flush">sends what hinted writes left in the response buffer</param>
@@ -50,6 +52,7 @@ internal static class StreamDrain
         var written = new List<ReceivedBatch>(2);
         var replies = new List<ReceiveReply>();
         long unflushed = 0;
+        var flowing = false;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             while (reader.TryRead(out var batch))
@@ -68,7 +71,7 @@ internal static class StreamDrain
                     // Nothing of it to write. Hinted writes before it were left for this batch to flush: when nothing
                     // more is at hand, flush them now, or they would wait (and hold their bytes) for the next record.
                     written.Add(batch);
-                    if (unflushed > 0 && !await MoreAtHandAsync(reader))
+                    if (unflushed > 0 && !(flowing = await MoreAtHandAsync(reader, flowing)))
                     {
                         await flush();
                         unflushed = 0;
@@ -91,7 +94,7 @@ internal static class StreamDrain
                         written.Add(batch);
                     }
 
-                    var hint = unflushed < MaxUnflushedBytes && (i < replies.Count - 1 || await MoreAtHandAsync(reader));
+                    var hint = unflushed < MaxUnflushedBytes && (i < replies.Count - 1 || (flowing = await MoreAtHandAsync(reader, flowing)));
                     writer.WriteOptions = hint ? Buffered : null;
                     await writer.WriteAsync(replies[i], cancellationToken);
                     if (!hint)
@@ -116,12 +119,18 @@ internal static class StreamDrain
         flushed.Clear();
     }
 
-    // The core hands records over from another thread; give it one turn to catch up before paying for a flush.
-    private static async ValueTask<bool> MoreAtHandAsync<T>(System.Threading.Channels.ChannelReader<T> reader)
+    // The core hands records over from another thread; while they keep coming (flowing), give it one turn to catch up
+    // before paying for a flush.
+    private static async ValueTask<bool> MoreAtHandAsync<T>(System.Threading.Channels.ChannelReader<T> reader, bool flowing)
     {
         if (reader.TryPeek(out _))
         {
             return true;
+        }
+
+        if (!flowing)
+        {
+            return false;
         }
 
         await Task.Yield();
