@@ -55,7 +55,6 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     private readonly TimeSpan _idleTimeout;
     private readonly TimeSpan _refreshInterval;
     private readonly GroupTelemetry? _telemetry;
-    private readonly LocalCoordinators? _local;
     private readonly List<Member> _members = [];
     private readonly Dictionary<int, Claim> _claims = [];
     private string?[] _owners = [];
@@ -65,17 +64,14 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     /// <param name="telemetry">where rebalances, claims and the coordinated groups are reported; null: nowhere</param>
     /// <param name="handoffGrace">how long a revoked partition waits at most for its old session's last ack (see the class)</param>
-    /// <param name="local">where this node's coordinators are found for commands told to them directly; null: nowhere</param>
     public GroupCoordinator(
         IRecordsStorage records,
         IPositionsStorage positions,
         TimeSpan idleTimeout,
         TimeSpan refreshInterval,
         GroupTelemetry? telemetry = null,
-        TimeSpan handoffGrace = default,
-        LocalCoordinators? local = null)
+        TimeSpan handoffGrace = default)
     {
-        _local = local;
         _handoffGrace = handoffGrace;
         _records = records;
         _positions = positions;
@@ -95,15 +91,10 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
         TimeSpan idleTimeout,
         TimeSpan refreshInterval,
         GroupTelemetry? telemetry = null,
-        TimeSpan handoffGrace = default,
-        LocalCoordinators? local = null) =>
-        Akka.Actor.Props.Create(() => new GroupCoordinator(records, positions, idleTimeout, refreshInterval, telemetry, handoffGrace, local));
+        TimeSpan handoffGrace = default) =>
+        Akka.Actor.Props.Create(() => new GroupCoordinator(records, positions, idleTimeout, refreshInterval, telemetry, handoffGrace));
 
-    protected override void PostStop()
-    {
-        _local?.Leaving(_topic, _groupName, Self);
-        _telemetry?.Stopped(_topic, _groupName);
-    }
+    protected override void PostStop() => _telemetry?.Stopped(_topic, _groupName);
 
     private void LearningPartitions()
     {
@@ -124,7 +115,6 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
             _owners = new string?[learned.Count];
             _log.Info("Group coordinator for topic {Topic} group {Group} ready with {PartitionCount} partitions", _topic, _groupName, learned.Count);
             Become(Coordinating);
-            _local?.Coordinating(_topic, _groupName, Self);
             Stash.UnstashAll();
             UpdateIdleTimeout();
         });
@@ -238,8 +228,6 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     /// </summary>
     private void Passivating()
     {
-        // Commands told directly from now on would reach a coordinator about to stop: they go through the shard again.
-        _local?.Leaving(_topic, _groupName, Self);
         Context.SetReceiveTimeout(null);
         Timers.CancelAll();
         Context.Parent.Tell(new Passivate(PoisonPill.Instance));

@@ -7,10 +7,9 @@ namespace Liiklus.Actors.Groups;
 
 /// <summary>
 /// Changes a group's positions through its coordinator, wherever in the cluster it runs: acks, resets and deletions are
-/// ordered there, so a reset can fence off the acks made before it (see <see cref="GroupCoordinator"/>). A coordinator
-/// on this node is told directly (<see cref="LocalCoordinators"/>), any other through the shard region.
+/// ordered there, so a reset can fence off the acks made before it (see <see cref="GroupCoordinator"/>).
 /// </summary>
-public sealed class GroupPositions(IRequiredActor<GroupCoordinatorRegion> region, LocalCoordinators local)
+public sealed class GroupPositions(IRequiredActor<GroupCoordinatorRegion> region)
 {
     // Past the storages' own deadlines: the coordinator answers a storage that does not with a refusal of its own.
     private static readonly TimeSpan AckAnswer = TimeSpan.FromSeconds(30);
@@ -84,8 +83,7 @@ public sealed class GroupPositions(IRequiredActor<GroupCoordinatorRegion> region
         object answer;
         try
         {
-            var coordinator = local.TryGet(command.Topic, command.GroupName, out var here) ? here : region.ActorRef;
-            answer = await coordinator.Ask<object>(command, timeout, cancellationToken).ConfigureAwait(false);
+            answer = await region.ActorRef.Ask<object>(command, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {

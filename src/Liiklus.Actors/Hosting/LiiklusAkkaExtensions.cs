@@ -118,14 +118,12 @@ public static class LiiklusAkkaExtensions
                     groups.PartitionsRefreshInterval,
                     // Registered by the host only when it measures.
                     resolver.GetService<GroupTelemetry>(),
-                    groups.HandoffGrace,
-                    resolver.GetService<LocalCoordinators>()),
+                    groups.HandoffGrace),
                 new GroupCommandExtractor(groups.MaxShards),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithActors((system, registry, resolver) =>
             {
                 var region = registry.Get<GroupCoordinatorRegion>();
-                system.ActorOf(GroupCommandRerouter.Props(region), "group-command-rerouter");
                 registry.Register<SubscriptionSupervisor>(system.ActorOf(
                     SubscriptionSupervisor.Props(region, resolver.GetService<SubscriptionSettings>().JoinTimeout),
                     "subscriptions"));
@@ -158,7 +156,6 @@ public static class LiiklusAkkaExtensions
             .AddSingleton<ReceiveStreamStarter>()
             .AddSingleton<GroupMembership>()
             .AddSingleton<TopicBrowser>()
-            .AddSingleton<LocalCoordinators>()
             .AddSingleton<GroupPositions>()
             .AddSingleton<Placement.CoordinatorPlacement>();
 }
