@@ -94,10 +94,6 @@ public static class GatewayHost
             // Leave room above the record limit so an oversized record gets the gateway's own clear status.
             grpc.MaxReceiveMessageSize = settings.MaxRecordSizeBytes + 64 * 1024;
         });
-        // Held by the container, grpc-dotnet takes the service and its interceptors from it instead of building them
-        // anew for every call (they keep no per-call state; everything they depend on is a singleton).
-        builder.Services.AddSingleton<StatusMappingInterceptor>();
-        builder.Services.AddSingleton<LiiklusGrpcService>();
         // Metrics, health, tracing, reflection and compression (src/Liiklus.Api/Operations).
         builder.AddLiiklusOperations(settings);
         // The web console at /console on the operations port, and gRPC-Web there for the services it calls.

@@ -68,12 +68,6 @@ public static class OperationsRegistration
                 grpc.Interceptors.Add<CallMetricsInterceptor>();
             }
         });
-        // Taken from the container rather than built for every call (see the gateway host's note on its service).
-        services.AddSingleton<SmallRepliesUncompressedInterceptor>();
-        if (operations.MetricsEnabled)
-        {
-            services.AddSingleton<CallMetricsInterceptor>();
-        }
         services.AddGrpcReflection();
 
         services.AddSingleton<NodeDraining>();
