@@ -67,6 +67,7 @@ public sealed class BenchHosts : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
+        builder.Services.AddSingleton(BareLiiklusService.NewStorage());
         var app = builder.Build();
         app.MapGrpcService<BareLiiklusService>();
         return app;

@@ -80,6 +80,7 @@ public sealed class SecureHosts : IAsyncDisposable
                 listen.UseHttps(certificate);
             }));
         builder.Services.AddGrpc();
+        builder.Services.AddSingleton(BareLiiklusService.NewStorage());
         var app = builder.Build();
         app.MapGrpcService<BareLiiklusService>();
         return app;

@@ -59,6 +59,9 @@ public static class AckBenchmark
             for (var i = 0; i < stores.Length; i++)
             {
                 results.Figure($"acks.{stores[i].Name}_per_s", sides[i].BestRate);
+                // The bench process's CPU per ack over the measured runs (the callers and the four gateways, the stores
+                // run in processes of their own): steadier than rates on a loaded machine.
+                results.Figure($"acks.{stores[i].Name}_cpu_us_per_ack", sides[i].CpuMicrosPerRecord);
                 if (i > 0)
                 {
                     results.Ratio($"acks_{stores[i].Name}", sides[i].BestRate / sides[0].BestRate);

@@ -2,7 +2,8 @@ namespace Liiklus.Bench.Benchmarks;
 
 /// <summary>
 /// <see cref="PublishBenchmark"/> with TLS and JWT: concurrent Publish callers on the gateway with TLS, an RS512 token
-/// on every call and rights from its scopes ÷ the same callers on the bare echo service over TLS.
+/// on every call and rights from its scopes ÷ the same callers on the bare service over TLS (which appends each record to an in-memory partition log, as
+/// the gateway's storage does).
 /// </summary>
 public static class SecurePublishBenchmark
 {

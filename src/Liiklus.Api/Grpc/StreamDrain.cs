@@ -42,7 +42,9 @@ internal static class StreamDrain
     /// Writes every record the stream hands over until the core completes it; a stream completed with an error rethrows
     /// it. While more records are at hand, writes are hinted so several share one flush (at most
     /// <see cref="MaxUnflushedBytes"/>); the last one at hand is written unhinted, so a quiet stream never leaves a record
-    /// unsent. A batch's bytes go back to the stream once all of its records have been flushed. A record
+    /// unsent. Before that last write, a stream whose records kept coming gives the core one turn to hand over more (one
+    /// flush for both); a stream found quiet the last time writes at once, so a lone record does not wait a turn for
+    /// nothing. A batch's bytes go back to the stream once all of its records have been flushed. A record
     /// <paramref name="toReply"/> answers null for (dropped by a post-processor) is not written. Each record is mapped
     /// just before the one ahead of it is written, into one of two replies that take turns: the write of one has
     /// serialized it by the time it is filled again, so no reply is allocated per record.
@@ -60,6 +62,7 @@ internal static class StreamDrain
         ReceiveReply[] reusable = [ReplyMapping.NewReusable(), ReplyMapping.NewReusable()];
         var turn = 0;
         long unflushed = 0;
+        var flowing = false;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             while (reader.TryRead(out var batch))
@@ -100,7 +103,7 @@ internal static class StreamDrain
                 {
                     // Nothing of it to write. Hinted writes before it were left for this batch to flush: when nothing
                     // more is at hand, flush them now, or they would wait (and hold their bytes) for the next record.
-                    if (unflushed > 0 && !await MoreAtHandAsync(reader))
+                    if (unflushed > 0 && !(flowing = await MoreAtHandAsync(reader, flowing)))
                     {
                         await flush();
                         unflushed = 0;
@@ -115,7 +118,7 @@ internal static class StreamDrain
                 }
 
                 unflushed += bytesPerRecord;
-                var hint = unflushed < MaxUnflushedBytes && await MoreAtHandAsync(reader);
+                var hint = unflushed < MaxUnflushedBytes && (flowing = await MoreAtHandAsync(reader, flowing));
                 writer.WriteOptions = hint ? Buffered : null;
                 await writer.WriteAsync(ahead, cancellationToken);
                 if (!hint)
@@ -146,12 +149,18 @@ internal static class StreamDrain
         flushed.Clear();
     }
 
-    // The core hands records over from another thread; give it one turn to catch up before paying for a flush.
-    private static async ValueTask<bool> MoreAtHandAsync<T>(System.Threading.Channels.ChannelReader<T> reader)
+    // The core hands records over from another thread; while they keep coming (flowing), give it one turn to catch up
+    // before paying for a flush.
+    private static async ValueTask<bool> MoreAtHandAsync<T>(System.Threading.Channels.ChannelReader<T> reader, bool flowing)
     {
         if (reader.TryPeek(out _))
         {
             return true;
+        }
+
+        if (!flowing)
+        {
+            return false;
         }
 
         await Task.Yield();

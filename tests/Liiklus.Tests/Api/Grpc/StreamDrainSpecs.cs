@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Grpc.Core;
 using Liiklus.Actors.Receiving;
@@ -70,6 +71,24 @@ public sealed class StreamDrainSpecs
     }
 
     [Fact]
+    public async Task A_quiet_streams_record_is_flushed_at_once_without_waiting_a_turn_for_more()
+    {
+        Hand(0, 1);
+        // The next record comes just after the drain first looks for more: a drain that waited a turn would see it and
+        // hold the first record back (hinted) to share a flush with it.
+        var reader = new ArrivingAfterFirstLook(_batches, () =>
+        {
+            Hand(1, 1);
+            _batches.Writer.Complete();
+        });
+
+        await DrainAsync(_ => true, reader);
+
+        Assert.Equal([(0UL, false), (1UL, false)], _writer.Writes.Select(w => (w.Offset, w.Hinted)));
+        Assert.Equal(0, _allowance.Held);
+    }
+
+    [Fact]
     public async Task A_stream_that_ends_with_an_error_rethrows_it_after_writing_what_came_before()
     {
         Hand(0, 1);
@@ -127,9 +146,9 @@ public sealed class StreamDrainSpecs
         Assert.True(_batches.Writer.TryWrite(new ReceivedBatch(records, charged, replayUntil: -1)));
     }
 
-    private Task DrainAsync(Func<StoredRecord, bool> keep)
+    private Task DrainAsync(Func<StoredRecord, bool> keep, ChannelReader<ReceivedBatch>? reader = null)
     {
-        var stream = new ReceiveStream(_batches.Reader, _allowance, new DeliveryWatermark(), () => { });
+        var stream = new ReceiveStream(reader ?? _batches.Reader, _allowance, new DeliveryWatermark(), () => { });
         return StreamDrain.DrainRecordsAsync(
             stream,
             _writer,
@@ -140,6 +159,32 @@ public sealed class StreamDrainSpecs
                 return Task.CompletedTask;
             },
             CancellationToken.None);
+    }
+
+    /// <summary>The core's channel, where <paramref name="arrive"/> hands more over right after the drain's first look for more.</summary>
+    private sealed class ArrivingAfterFirstLook(Channel<ReceivedBatch> inner, Action arrive) : ChannelReader<ReceivedBatch>
+    {
+        private bool _looked;
+
+        public override bool CanPeek => true;
+
+        public override Task Completion => inner.Reader.Completion;
+
+        public override bool TryRead([MaybeNullWhen(false)] out ReceivedBatch item) => inner.Reader.TryRead(out item);
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.Reader.WaitToReadAsync(cancellationToken);
+
+        public override bool TryPeek([MaybeNullWhen(false)] out ReceivedBatch item)
+        {
+            var seen = inner.Reader.TryPeek(out item);
+            if (!_looked)
+            {
+                _looked = true;
+                arrive();
+            }
+
+            return seen;
+        }
     }
 
     /// <summary>The call's response stream as the drain sees it: what was written, hinted or not, and what was held then.</summary>
