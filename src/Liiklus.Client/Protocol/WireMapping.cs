@@ -45,16 +45,7 @@ internal static class WireMapping
     /// An event's source and time as parsed, shared by the records of a stream that carry the same ones (never
     /// changed once made: records built on other threads read it safely).
     /// </summary>
-    internal sealed class StreamAttributes(string source, Uri sourceUri, string time, DateTimeOffset? parsedTime)
-    {
-        public string SourceText => source;
-
-        public Uri Source => sourceUri;
-
-        public string TimeText => time;
-
-        public DateTimeOffset? Time => parsedTime;
-    }
+    internal sealed record StreamAttributes(string SourceText, Uri Source, string TimeText, DateTimeOffset? Time);
 
     /// <summary>
     /// Decodes the replies of one stream: the records of a stream mostly share their source and often their time,
