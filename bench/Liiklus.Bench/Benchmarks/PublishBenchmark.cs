@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using Google.Protobuf;
 using Liiklus.Protocol;
 
@@ -36,6 +37,14 @@ public static class PublishBenchmark
     {
         await RateAsync(hosts.Gateway, workload.PublishCallers, TimeSpan.FromMilliseconds(500));
         await RateAsync(hosts.Bare, workload.PublishCallers, TimeSpan.FromMilliseconds(500));
+        // Both sides in turns until the JIT has tiered the gateway's longer path, as the throughput benchmarks do:
+        // measured before it, the gateway's rounds paid for the compiler thread's work on both sides' shared code.
+        await Interleaved.WarmUpAsync(
+            workload.WarmUp,
+            () => RateAsync(hosts.Gateway, workload.PublishCallers, TimeSpan.FromSeconds(1)),
+            () => RateAsync(hosts.Bare, workload.PublishCallers, TimeSpan.FromSeconds(1)));
+        var jitMethods = JitInfo.GetCompiledMethodCount();
+        var jitTime = JitInfo.GetCompilationTime();
 
         var share = workload.PublishDuration / workload.Rounds;
         var gatewayCpu = new CpuPerCall();
@@ -69,6 +78,9 @@ public static class PublishBenchmark
         // The whole process's CPU per call (the callers, the server and whatever else ran): what each side costs.
         results.Figure("publish.gateway_cpu_us_per_call", gatewayCpu.MicrosPerCall);
         results.Figure("publish.bare_cpu_us_per_call", bareCpu.MicrosPerCall);
+        // What the JIT still did while the rounds ran: near nothing once both sides are warm.
+        results.Figure("publish.jit_methods_while_measured", JitInfo.GetCompiledMethodCount() - jitMethods);
+        results.Figure("publish.jit_ms_while_measured", (JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds);
         results.Ratio("publish", Median(pairs));
     }
 

@@ -18,14 +18,30 @@ namespace Liiklus.Api.Grpc;
 /// </summary>
 public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> logger) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    // A call answered at once (an in-memory publish, say) passes through without a state machine of its own.
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
+        Task<TResponse> call;
         try
         {
-            return await continuation(request, context);
+            call = continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            return Task.FromException<TResponse>(ToRpcException(e, context));
+        }
+
+        return call.IsCompletedSuccessfully ? call : MappedAsync(call, context);
+    }
+
+    private async Task<TResponse> MappedAsync<TResponse>(Task<TResponse> call, ServerCallContext context)
+    {
+        try
+        {
+            return await call;
         }
         catch (Exception e) when (e is not RpcException)
         {

@@ -4,5 +4,17 @@ namespace Liiklus.Storage.Records;
 public sealed record OutgoingRecord(byte[]? Key, byte[] Value, IReadOnlyList<RecordHeader> Headers, DateTimeOffset Timestamp)
 {
     /// <summary>Key, value and header bytes together: what a storage's size limit is measured against.</summary>
-    public int SizeInBytes => (Key?.Length ?? 0) + Value.Length + Headers.Sum(h => h.Name.Length + h.Value.Length);
+    public int SizeInBytes
+    {
+        get
+        {
+            var size = (Key?.Length ?? 0) + Value.Length;
+            for (var i = 0; i < Headers.Count; i++)
+            {
+                size += Headers[i].Name.Length + Headers[i].Value.Length;
+            }
+
+            return size;
+        }
+    }
 }

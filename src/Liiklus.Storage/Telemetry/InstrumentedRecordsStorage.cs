@@ -14,7 +14,51 @@ namespace Liiklus.Storage.Telemetry;
 /// <param name="metrics">null when the host does not measure</param>
 public sealed class InstrumentedRecordsStorage(IRecordsStorage inner, string storage, StorageMetrics? metrics) : IRecordsStorage
 {
-    public async Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
+    public Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
+    {
+        if (StorageTracing.Source.HasListeners())
+        {
+            return TracedPublishAsync(topic, record, cancellationToken);
+        }
+
+        // Untraced: no span name to format, and a publish the storage answered at once needs no state machine.
+        var started = Stopwatch.GetTimestamp();
+        Task<PublishResult> publishing;
+        try
+        {
+            publishing = inner.PublishAsync(topic, record, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            Failed(span: null, e, "publish", started);
+            return Task.FromException<PublishResult>(e);
+        }
+
+        if (!publishing.IsCompletedSuccessfully)
+        {
+            return MeasuredPublishAsync(publishing, started);
+        }
+
+        metrics?.Completed(storage, "publish", started, failed: false);
+        return publishing;
+    }
+
+    private async Task<PublishResult> MeasuredPublishAsync(Task<PublishResult> publishing, long started)
+    {
+        try
+        {
+            var published = await publishing.ConfigureAwait(false);
+            metrics?.Completed(storage, "publish", started, failed: false);
+            return published;
+        }
+        catch (Exception e)
+        {
+            Failed(span: null, e, "publish", started);
+            throw;
+        }
+    }
+
+    private async Task<PublishResult> TracedPublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
     {
         using var span = StorageTracing.Source.StartActivity($"publish {topic}", ActivityKind.Producer);
         if (span is not null)

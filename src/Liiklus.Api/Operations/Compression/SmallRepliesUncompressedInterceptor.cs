@@ -14,18 +14,34 @@ public sealed class SmallRepliesUncompressedInterceptor(OperationsSettings setti
 {
     private static readonly WriteOptions Uncompressed = new(WriteFlags.NoCompress);
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        var reply = await continuation(request, context);
+        var call = continuation(request, context);
+        if (!call.IsCompletedSuccessfully)
+        {
+            return ChosenAsync(call, context);
+        }
+
+        Choose(call.Result, context);
+        return call;
+    }
+
+    private async Task<TResponse> ChosenAsync<TResponse>(Task<TResponse> call, ServerCallContext context)
+    {
+        var reply = await call;
+        Choose(reply, context);
+        return reply;
+    }
+
+    private void Choose<TResponse>(TResponse reply, ServerCallContext context)
+    {
         if (reply is IMessage message && message.CalculateSize() < settings.CompressionMinMessageBytes)
         {
             context.WriteOptions = Uncompressed;
         }
-
-        return reply;
     }
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(

@@ -15,22 +15,44 @@ public sealed class CallMetricsInterceptor(GatewayMetrics metrics) : Interceptor
     private static readonly KeyValuePair<string, object?> Ok = new("status", "ok");
     private static readonly KeyValuePair<string, object?> Error = new("status", "error");
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
         if (request is not PublishRequest publish)
         {
-            return await continuation(request, context);
+            return continuation(request, context);
         }
 
         var started = Stopwatch.GetTimestamp();
+        Task<TResponse> call;
         try
         {
-            var reply = await continuation(request, context);
-            metrics.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Ok);
-            metrics.Published.Add(1, new KeyValuePair<string, object?>("topic", metrics.TopicLabel(publish.Topic)));
+            call = continuation(request, context);
+        }
+        catch (Exception e)
+        {
+            metrics.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Error);
+            return Task.FromException<TResponse>(e);
+        }
+
+        // A publish answered at once is measured without a state machine of its own.
+        if (!call.IsCompletedSuccessfully)
+        {
+            return MeasuredAsync(call, publish.Topic, started);
+        }
+
+        Published(publish.Topic, started);
+        return call;
+    }
+
+    private async Task<TResponse> MeasuredAsync<TResponse>(Task<TResponse> call, string topic, long started)
+    {
+        try
+        {
+            var reply = await call;
+            Published(topic, started);
             return reply;
         }
         catch
@@ -38,6 +60,12 @@ public sealed class CallMetricsInterceptor(GatewayMetrics metrics) : Interceptor
             metrics.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Error);
             throw;
         }
+    }
+
+    private void Published(string topic, long started)
+    {
+        metrics.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Ok);
+        metrics.Published.Add(1, new KeyValuePair<string, object?>("topic", metrics.TopicLabel(topic)));
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
