@@ -47,8 +47,11 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     private readonly Dictionary<(uint Version, int Partition), DateTimeOffset> _lastAcks = [];
     private readonly Dictionary<(uint Version, int Partition), List<PendingAck>> _pendingAcks = [];
     private readonly Dictionary<(uint Version, int Partition), long> _ackedOffsets = [];
+    private readonly HashSet<(uint Version, int Partition)> _writing = [];
+    private readonly Dictionary<(uint Version, int Partition), QueuedAcks> _queuedAcks = [];
     private readonly Dictionary<int, Handoff> _handoffs = [];
     private readonly TimeSpan _handoffGrace;
+    // Acks taken and not yet answered: those being written and those queued behind a write of their partition.
     private int _writesInFlight;
     private long _lastEpoch;
     private Action? _whenWritesDone;
@@ -441,24 +444,51 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
     private static AckRefused NotDelivered(AckPosition ack, Fence fence) =>
         new(ack.Partition, AckRefusal.NotDeliveredSinceReset, $"offset {ack.Offset} of partition {ack.Partition} has not been delivered since the group version's position was reset to {fence.Target}: the ack was made before the reset");
 
+    /// <summary>
+    /// Stores an ack. A (version, partition) has one write at a time, so a later ack is never overwritten by an earlier
+    /// one that reached the store after it; acks that come meanwhile wait as one, and only the last of them is written
+    /// (last write wins) and answers them all. The write starts on the thread pool: a store's own work before its
+    /// request leaves (building and signing it) is not done on the coordinator's one thread, which every ack of the
+    /// group goes through.
+    /// </summary>
     private void Write(AckPosition ack, IActorRef replyTo)
     {
         _writesInFlight++;
         var key = (ack.GroupVersion, ack.Partition);
-        Guarded(() => _positions.UpdateAsync(ack.Topic, new GroupId(ack.GroupName, ack.GroupVersion), ack.Partition, ack.Offset, CancellationToken.None))
+        if (!_writing.Contains(key))
+        {
+            StartWrite(key, ack, [replyTo]);
+        }
+        else if (_queuedAcks.TryGetValue(key, out var queued))
+        {
+            queued.Latest = ack;
+            queued.ReplyTo.Add(replyTo);
+        }
+        else
+        {
+            _queuedAcks[key] = new QueuedAcks(ack, replyTo);
+        }
+    }
+
+    private void StartWrite((uint Version, int Partition) key, AckPosition ack, List<IActorRef> replyTo)
+    {
+        _writing.Add(key);
+        var positions = _positions;
+        Task.Run(() => positions.UpdateAsync(ack.Topic, new GroupId(ack.GroupName, ack.GroupVersion), ack.Partition, ack.Offset, CancellationToken.None))
             .PipeTo(Self, success: () => new AckWritten(key, ack.Offset, replyTo, null), failure: e => new AckWritten(key, ack.Offset, replyTo, e));
     }
 
     private void OnAckWritten(AckWritten written)
     {
-        _writesInFlight--;
+        _writesInFlight -= written.ReplyTo.Count;
+        _writing.Remove(written.Key);
         var partition = written.Key.Partition;
         switch (written.Failure)
         {
             case null:
                 _lastAcks[written.Key] = DateTimeOffset.UtcNow;
                 _ackedOffsets[written.Key] = written.Offset;
-                written.ReplyTo.Tell(new AckStored(partition));
+                Tell(written.ReplyTo, new AckStored(partition));
                 if (_handoffs.TryGetValue(partition, out var handoff) && handoff.Version == written.Key.Version
                     && handoff.Delivered is { } delivered && written.Offset >= delivered)
                 {
@@ -467,21 +497,35 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
                 break;
             case PositionOutOfRangeException outOfRange:
-                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.OutOfRange, outOfRange.Problem, outOfRange.Field));
+                Tell(written.ReplyTo, new AckRefused(partition, AckRefusal.OutOfRange, outOfRange.Problem, outOfRange.Field));
                 break;
             case StorageUnavailableException unavailable:
-                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.StorageUnavailable, unavailable.Summary));
+                Tell(written.ReplyTo, new AckRefused(partition, AckRefusal.StorageUnavailable, unavailable.Summary));
                 break;
             default:
                 _log.Warning(written.Failure, "Ack of topic {Topic} group {Group} version {GroupVersion} partition {Partition} could not be stored", _topic, _groupName, written.Key.Version, partition);
-                written.ReplyTo.Tell(new AckRefused(partition, AckRefusal.StorageUnavailable, StorageUnavailableException.PositionsSummary));
+                Tell(written.ReplyTo, new AckRefused(partition, AckRefusal.StorageUnavailable, StorageUnavailableException.PositionsSummary));
                 break;
+        }
+
+        // The acks that came while this one was written: the last of them now, for all of them.
+        if (_queuedAcks.Remove(written.Key, out var queued))
+        {
+            StartWrite(written.Key, queued.Latest, queued.ReplyTo);
         }
 
         if (_writesInFlight == 0 && _whenWritesDone is { } next)
         {
             _whenWritesDone = null;
             next();
+        }
+    }
+
+    private static void Tell(List<IActorRef> replyTo, IGroupMessage answer)
+    {
+        foreach (var asker in replyTo)
+        {
+            asker.Tell(answer);
         }
     }
 
@@ -842,7 +886,16 @@ public sealed class GroupCoordinator : ReceiveActor, IWithStash, IWithTimers
 
     private sealed record PendingAck(AckPosition Ack, IActorRef ReplyTo, string AskedSession);
 
-    private sealed record AckWritten((uint Version, int Partition) Key, long Offset, IActorRef ReplyTo, Exception? Failure) : INoSerializationVerificationNeeded;
+    /// <param name="ReplyTo">every ack the write answers: the one written and those it replaced while they waited</param>
+    private sealed record AckWritten((uint Version, int Partition) Key, long Offset, List<IActorRef> ReplyTo, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    /// <summary>Acks of one (version, partition) waiting for its write in flight: the last one came, and who asked.</summary>
+    private sealed class QueuedAcks(AckPosition latest, IActorRef replyTo)
+    {
+        public AckPosition Latest { get; set; } = latest;
+
+        public List<IActorRef> ReplyTo { get; } = [replyTo];
+    }
 
     private sealed record HandoffExpired(int Partition) : INoSerializationVerificationNeeded;
 

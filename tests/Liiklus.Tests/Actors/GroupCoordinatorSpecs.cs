@@ -1,3 +1,4 @@
+using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
@@ -263,6 +264,55 @@ public sealed class GroupCoordinatorSpecs : TestKit
         Assert.Equal(member.Ref, shard.LastSender);
         // Handled here, the join's partitions would have ended with this incarnation, as if revoked.
         Assert.False(member.HasMessages, "the passivating coordinator assigned partitions it was about to drop");
+    }
+
+    [Fact]
+    public async Task Ack_that_comes_while_an_earlier_ack_of_its_partition_is_written_is_stored_after_it()
+    {
+        var positions = new InMemoryPositionsStorage();
+        var held = new HeldWritePositionsStorage(positions, heldOffset: 200);
+        var coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, held, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+
+        coordinator.Tell(new AckPosition(Topic, Group, 0, 3, 200, null), first.Ref);
+        await held.HeldWriteStarted.WaitAsync(TimeSpan.FromSeconds(10));
+        coordinator.Tell(new AckPosition(Topic, Group, 0, 3, 100, null), second.Ref);
+        // Answered after the second ack: the coordinator has taken it while the first one's write is still held.
+        coordinator.Tell(new GetGroupState(Topic, Group), TestActor);
+        ExpectMsg<GroupState>();
+        held.Release();
+
+        first.ExpectMsg<AckStored>();
+        second.ExpectMsg<AckStored>();
+        Assert.Equal([200L, 100L], held.Written);
+        Assert.Equal(100, (await positions.GetAsync(Topic, new GroupId(Group, 0), CancellationToken.None))[3]);
+    }
+
+    [Fact]
+    public async Task Acks_that_wait_behind_a_write_of_their_partition_are_written_once_as_the_last_of_them_and_all_answered()
+    {
+        var positions = new InMemoryPositionsStorage();
+        var held = new HeldWritePositionsStorage(positions, heldOffset: 200);
+        var coordinator = Sys.ActorOf(GroupCoordinator.Props(_records, held, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
+        var askers = Enumerable.Range(0, 4).Select(_ => CreateTestProbe()).ToList();
+
+        coordinator.Tell(new AckPosition(Topic, Group, 0, 3, 200, null), askers[0].Ref);
+        await held.HeldWriteStarted.WaitAsync(TimeSpan.FromSeconds(10));
+        coordinator.Tell(new AckPosition(Topic, Group, 0, 3, 300, null), askers[1].Ref);
+        coordinator.Tell(new AckPosition(Topic, Group, 0, 3, 150, null), askers[2].Ref);
+        coordinator.Tell(new AckPosition(Topic, Group, 0, 5, 7, null), askers[3].Ref);
+        // Another partition's ack is not held up by this one's write.
+        Assert.Equal(new AckStored(5), askers[3].ExpectMsg<AckStored>());
+        held.Release();
+
+        foreach (var asker in askers.Take(3))
+        {
+            Assert.Equal(new AckStored(3), asker.ExpectMsg<AckStored>());
+        }
+
+        Assert.Equal([7L, 200L, 150L], held.Written);
+        Assert.Equal(150, (await positions.GetAsync(Topic, new GroupId(Group, 0), CancellationToken.None))[3]);
     }
 
     /// <summary>A coordinator that had a member and lost it, under a probe standing for its shard.</summary>
