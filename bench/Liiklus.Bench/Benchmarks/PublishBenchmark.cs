@@ -78,6 +78,9 @@ public static class PublishBenchmark
         // The whole process's CPU per call (the callers, the server and whatever else ran): what each side costs.
         results.Figure("publish.gateway_cpu_us_per_call", gatewayCpu.MicrosPerCall);
         results.Figure("publish.bare_cpu_us_per_call", bareCpu.MicrosPerCall);
+        // Managed bytes the whole process allocated per call (callers and server): steadier than time on a shared machine.
+        results.Figure("publish.gateway_allocated_bytes_per_call", gatewayCpu.AllocatedBytesPerCall);
+        results.Figure("publish.bare_allocated_bytes_per_call", bareCpu.AllocatedBytesPerCall);
         // What the JIT still did while the rounds ran: near nothing once both sides are warm.
         results.Figure("publish.jit_methods_while_measured", JitInfo.GetCompiledMethodCount() - jitMethods);
         results.Figure("publish.jit_ms_while_measured", (JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds);
@@ -93,16 +96,21 @@ public static class PublishBenchmark
     private sealed class CpuPerCall
     {
         private TimeSpan _cpu;
+        private long _allocated;
         private double _calls;
 
         public double MicrosPerCall => _calls == 0 ? 0 : _cpu.TotalMicroseconds / _calls;
 
+        public double AllocatedBytesPerCall => _calls == 0 ? 0 : _allocated / _calls;
+
         public async Task<double> MeasureAsync(Func<Task<double>> run)
         {
             var before = ProcessorTime();
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             var rate = await run();
             _cpu += ProcessorTime() - before;
+            _allocated += GC.GetTotalAllocatedBytes() - allocatedBefore;
             _calls += rate * clock.Elapsed.TotalSeconds;
             return rate;
         }

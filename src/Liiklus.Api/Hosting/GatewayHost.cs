@@ -88,6 +88,8 @@ public static class GatewayHost
             .WithClusterTls(security.ClusterCertificates)
             .WithLiiklusCore(settings.Groups)
             .WithColdArchiversWhenOn(settings.Cold));
+        // Interceptors registered as services are resolved once, not made for every call (they keep no call's state).
+        builder.Services.AddSingleton<StatusMappingInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<StatusMappingInterceptor>();

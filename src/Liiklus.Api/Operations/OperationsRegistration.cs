@@ -53,12 +53,24 @@ public static class OperationsRegistration
             endpoint.Listen = listen;
         }));
 
+        // Singletons, as the status mapping: resolved once rather than made for every call.
+        var uncompressedSmallReplies = operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0;
+        if (uncompressedSmallReplies)
+        {
+            services.AddSingleton<SmallRepliesUncompressedInterceptor>();
+        }
+
+        if (operations.MetricsEnabled)
+        {
+            services.AddSingleton<CallMetricsInterceptor>();
+        }
+
         services.Configure<GrpcServiceOptions>(grpc =>
         {
             // Sent only to clients whose grpc-accept-encoding names gzip; gzip requests are read whatever this says.
             grpc.ResponseCompressionAlgorithm = operations.ResponseCompression;
             grpc.ResponseCompressionLevel = operations.CompressionLevel;
-            if (operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0)
+            if (uncompressedSmallReplies)
             {
                 grpc.Interceptors.Add<SmallRepliesUncompressedInterceptor>();
             }
