@@ -9,6 +9,8 @@ var benchmarks = new (string Name, Func<BenchHosts, Workload, BenchResults, Task
     ("publish", PublishBenchmark.RunAsync),
     ("publish_schema", PublishSchemaBenchmark.RunAsync),
     ("latency", LatencyBenchmark.RunAsync),
+    // Publish→receive through the gateway on Kafka ÷ an application's own producer and consumer on the same cluster.
+    ("latency_kafka", LatencyKafkaBenchmark.RunAsync),
     ("slow_consumer", SlowConsumerBenchmark.RunAsync),
     ("fan_out", FanOutBenchmark.RunAsync),
     ("fan_out_groups", FanOutGroupsBenchmark.RunAsync),
