@@ -320,8 +320,6 @@ internal sealed class PooledConsumer
         var size = record.SizeInBytes;
         _pending.Add(record);
         _pendingBytes += size;
-        Interlocked.Increment(ref _fetchedRecords);
-        Interlocked.Add(ref _fetchedBytes, size);
         buffer.NextOffset = record.Offset + 1;
         buffer.Started = true;
         if (buffer.IsFullWith(_pending.Count, _pendingBytes))
@@ -339,6 +337,9 @@ internal sealed class PooledConsumer
     {
         if (_pendingBuffer is { } buffer && _pending.Count > 0)
         {
+            // Counted per chunk, not per record: the poll thread is the path's busiest.
+            Interlocked.Add(ref _fetchedRecords, _pending.Count);
+            Interlocked.Add(ref _fetchedBytes, _pendingBytes);
             buffer.Add([.. _pending], _pendingBytes);
         }
 
