@@ -50,6 +50,9 @@ internal sealed class PooledConsumer
     /// <summary>Topic-partitions with a buffer here; guarded by the pool's lock.</summary>
     public int BufferCount => _held.Count;
 
+    /// <summary>Of <see cref="BufferCount"/>, the buffers of readers catching up (evictable ones); guarded by the pool's lock.</summary>
+    public int CatchUpCount { get; private set; }
+
     /// <summary>Records dropped because they reached the poll thread after their partition was paused.</summary>
     public long LateRecords => Interlocked.Read(ref _lateRecords);
 
@@ -71,20 +74,21 @@ internal sealed class PooledConsumer
     public void Add(PartitionBuffer buffer)
     {
         _held.Add(buffer.TopicPartition, buffer);
+        CatchUpCount += buffer.Evictable ? 1 : 0;
         Send(new Assign(buffer));
     }
 
     /// <summary>Under the pool's lock.</summary>
     public void Remove(PartitionBuffer buffer)
     {
-        _held.Remove(buffer.TopicPartition);
+        Released(buffer);
         Send(new Unassign(buffer, Evicting: false));
     }
 
     /// <summary>Under the pool's lock: frees the slot of a paused buffer for another; its stage attaches again later.</summary>
     public void Evict(PartitionBuffer buffer)
     {
-        _held.Remove(buffer.TopicPartition);
+        Released(buffer);
         Send(new Unassign(buffer, Evicting: true));
     }
 
@@ -96,6 +100,14 @@ internal sealed class PooledConsumer
     }
 
     public bool Join(TimeSpan timeout) => !_thread.IsAlive || _thread.Join(timeout);
+
+    private void Released(PartitionBuffer buffer)
+    {
+        if (_held.Remove(buffer.TopicPartition, out var held))
+        {
+            CatchUpCount -= held.Evictable ? 1 : 0;
+        }
+    }
 
     private void Send(Request request)
     {
