@@ -15,6 +15,7 @@ public sealed class MeasuredSide(long recordsPerRun, Func<Task<double>> run)
     private static readonly TimeSpan WindDown = TimeSpan.FromMilliseconds(200);
     private readonly List<double> _rates = [];
     private TimeSpan _cpu;
+    private TimeSpan _wall;
     private long _allocated;
     private long _records;
 
@@ -24,6 +25,12 @@ public sealed class MeasuredSide(long recordsPerRun, Func<Task<double>> run)
     public IReadOnlyList<double> Rates => _rates;
 
     public double CpuMicrosPerRecord => _records == 0 ? 0 : _cpu.TotalMicroseconds / _records;
+
+    /// <summary>
+    /// The process's CPU time over the wall time of the measured runs: near the machine's cores when a side is bound by
+    /// CPU, well below when it waits (for a fetch, a timer, a hand-off).
+    /// </summary>
+    public double CoresBusy => _wall == TimeSpan.Zero ? 0 : _cpu / _wall;
 
     /// <summary>
     /// Bytes the process's managed code allocated per record over the measured runs (every thread's): unlike CPU time,
@@ -38,7 +45,9 @@ public sealed class MeasuredSide(long recordsPerRun, Func<Task<double>> run)
         await Task.Delay(WindDown);
         var before = ProcessorTime();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var clock = Stopwatch.StartNew();
         var rate = await run();
+        _wall += clock.Elapsed;
         _cpu += ProcessorTime() - before;
         _allocated += GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         _records += recordsPerRun;

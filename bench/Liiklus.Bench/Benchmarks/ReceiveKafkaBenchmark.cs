@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using Liiklus.Protocol;
+using Liiklus.Storage.Records.Kafka;
 using Liiklus.Tests.Support;
 
 namespace Liiklus.Bench.Benchmarks;
@@ -21,7 +23,7 @@ public static class ReceiveKafkaBenchmark
             liiklus.storage.records.type = KAFKA
             liiklus.storage.kafka {
               bootstrap-servers = "{{kafka.BootstrapServers}}"
-              properties { "fetch.wait.max.ms" = 10 }
+              properties { "fetch.wait.max.ms" = 10, "statistics.interval.ms" = 200 }
             }
             """);
         // The mock keeps roughly the newest 45,000 100-byte records of a partition: stay within that.
@@ -38,7 +40,11 @@ public static class ReceiveKafkaBenchmark
         var records = (long)perPartition * Partitions;
         var rawOne = new MeasuredSide(records, () => Task.FromResult(oneConsumer.ReadAll(Partitions, perPartition)));
         var rawPerCore = new MeasuredSide(records, () => Task.FromResult(consumerPerCore.ReadAll(Partitions, perPartition)));
-        var throughGateway = new MeasuredSide(records, () => GatewayRateAsync(gateway.Client, topic, perPartition));
+        var storage = gateway.Services.GetRequiredService<KafkaRecordsStorage>();
+        var brokerBytesBefore = storage.BrokerMessageBytes;
+        // Per gateway run (warm-up ones too), when the last of its streams had its first record.
+        var lastFirstRecords = new List<TimeSpan>();
+        var throughGateway = new MeasuredSide(records, () => GatewayRateAsync(gateway.Client, topic, perPartition, lastFirstRecords));
         // What the transport alone carries: a bare service streaming as many pre-built records over as many calls.
         // No gateway over gRPC goes faster on the same machine, whatever its storage.
         var bareStreams = new MeasuredSide(records, () => BareStreamsRateAsync(hosts, perPartition));
@@ -54,10 +60,28 @@ public static class ReceiveKafkaBenchmark
         results.Figure("receive_kafka.raw_one_consumer_cpu_us_per_record", rawOne.CpuMicrosPerRecord);
         results.Figure($"receive_kafka.raw_{Environment.ProcessorCount}_consumers_cpu_us_per_record", rawPerCore.CpuMicrosPerRecord);
         results.Figure("receive_kafka.bare_grpc_8_streams_cpu_us_per_record", bareStreams.CpuMicrosPerRecord);
+        // Cores the process kept busy during each side's runs: a side below the machine's cores waited, not computed.
+        results.Figure("receive_kafka.gateway_cores_busy", throughGateway.CoresBusy);
+        results.Figure("receive_kafka.raw_one_consumer_cores_busy", rawOne.CoresBusy);
+        results.Figure("receive_kafka.bare_grpc_8_streams_cores_busy", bareStreams.CoresBusy);
+        // Each measured gateway run's rate, and how long into it its last stream waited for a first record: the time its
+        // streams spent starting (subscription, assignments, placing, a consumer slot, the first fetch) rather than reading.
+        for (var round = 0; round < throughGateway.Rates.Count; round++)
+        {
+            results.Figure($"receive_kafka.gateway_round_{round + 1}_records_per_s", throughGateway.Rates[round]);
+            results.Figure(
+                $"receive_kafka.gateway_round_{round + 1}_last_first_record_ms",
+                lastFirstRecords[lastFirstRecords.Count - throughGateway.Rates.Count + round].TotalMilliseconds);
+        }
+
         // Allocation per record does not depend on the machine's load, as CPU time does: the per-record garbage of each path.
         results.Figure("receive_kafka.gateway_allocated_bytes_per_record", throughGateway.AllocatedBytesPerRecord);
         results.Figure("receive_kafka.raw_one_consumer_allocated_bytes_per_record", rawOne.AllocatedBytesPerRecord);
         results.Figure("receive_kafka.bare_grpc_8_streams_allocated_bytes_per_record", bareStreams.AllocatedBytesPerRecord);
+        // Message bytes the gateway's consumers took from the brokers per record it delivered (librdkafka's statistics,
+        // every 200 ms): more than a record's size when a paused partition's prefetch is dropped and fetched again.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        results.Figure("receive_kafka.gateway_broker_bytes_per_record", (double)(storage.BrokerMessageBytes - brokerBytesBefore) / (records * lastFirstRecords.Count));
         results.Ratio("receive_kafka", throughGateway.BestRate / rawOne.BestRate);
         results.Ratio("receive_kafka_per_core", throughGateway.BestRate / rawPerCore.BestRate);
     }
@@ -81,6 +105,8 @@ public static class ReceiveKafkaBenchmark
             BootstrapServers = kafka.BootstrapServers,
             LingerMs = 5,
             BatchSize = 1_000_000,
+            // Every record is queued before the flush: librdkafka's default bound (100,000) fails a produce on a busy machine.
+            QueueBufferingMaxMessages = Math.Max(100_000, partitions * perPartition),
         }).SetLogHandler((_, _) => { }).Build();
         var value = new byte[Workload.RecordSize];
         for (var partition = 0; partition < partitions; partition++)
@@ -94,10 +120,12 @@ public static class ReceiveKafkaBenchmark
         producer.Flush(TimeSpan.FromMinutes(1));
     }
 
-    private static async Task<double> GatewayRateAsync(LiiklusService.LiiklusServiceClient gateway, string topic, int perPartition)
+    private static async Task<double> GatewayRateAsync(LiiklusService.LiiklusServiceClient gateway, string topic, int perPartition, List<TimeSpan> lastFirstRecords)
     {
         using var subscription = gateway.Subscribe(new SubscribeRequest { Topic = topic, Group = $"bench-{Guid.NewGuid():N}" });
         var clock = Stopwatch.StartNew();
+        var lastFirstRecord = TimeSpan.Zero;
+        var firstRecordLock = new Lock();
         var streams = new List<Task>();
         while (streams.Count < Partitions && await subscription.ResponseStream.MoveNext(CancellationToken.None))
         {
@@ -105,11 +133,19 @@ public static class ReceiveKafkaBenchmark
             streams.Add(Task.Run(async () =>
             {
                 using var receive = gateway.Receive(new ReceiveRequest { Assignment = assignment });
-                await receive.ReadAsync(perPartition);
+                await receive.ReadAsync(1);
+                lock (firstRecordLock)
+                {
+                    lastFirstRecord = clock.Elapsed > lastFirstRecord ? clock.Elapsed : lastFirstRecord;
+                }
+
+                await receive.ReadAsync(perPartition - 1);
             }));
         }
 
         await Task.WhenAll(streams);
-        return perPartition * Partitions / clock.Elapsed.TotalSeconds;
+        var elapsed = clock.Elapsed;
+        lastFirstRecords.Add(lastFirstRecord);
+        return perPartition * Partitions / elapsed.TotalSeconds;
     }
 }

@@ -90,9 +90,15 @@ internal sealed class ByteAllowanceGate(StreamByteAllowance allowance) : GraphSt
             var room = _gate._allowance.Room;
             var count = 0;
             long bytes = 0;
-            while (count < records.Count && (count == 0 || bytes + records[count].SizeInBytes <= room))
+            while (count < records.Count)
             {
-                bytes += records[count].SizeInBytes;
+                var size = records[count].SizeInBytes;
+                if (count > 0 && bytes + size > room)
+                {
+                    break;
+                }
+
+                bytes += size;
                 count++;
             }
 

@@ -56,6 +56,12 @@ public sealed record CloudEvent(
     /// </summary>
     public static CloudEvent? FromRecord(StoredRecord record)
     {
+        // Asked for every record a stream delivers, most of which carry no header at all.
+        if (record.Headers.Count == 0)
+        {
+            return null;
+        }
+
         Dictionary<string, string>? attributes = null;
         string? contentTypeHeader = null;
         foreach (var header in record.Headers)

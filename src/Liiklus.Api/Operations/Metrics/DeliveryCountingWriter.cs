@@ -22,9 +22,27 @@ internal sealed class DeliveryCountingWriter(IServerStreamWriter<ReceiveReply> i
 
     public Task WriteAsync(ReceiveReply message) => WriteAsync(message, CancellationToken.None);
 
-    public async Task WriteAsync(ReceiveReply message, CancellationToken cancellationToken)
+    public Task WriteAsync(ReceiveReply message, CancellationToken cancellationToken)
     {
-        await inner.WriteAsync(message, cancellationToken);
+        // A hinted write completes at once (nothing is flushed): counted without an async state machine per record.
+        var writing = inner.WriteAsync(message, cancellationToken);
+        if (!writing.IsCompletedSuccessfully)
+        {
+            return CountWhenWrittenAsync(writing);
+        }
+
+        Written();
+        return Task.CompletedTask;
+    }
+
+    private async Task CountWhenWrittenAsync(Task writing)
+    {
+        await writing;
+        Written();
+    }
+
+    private void Written()
+    {
         _unreported++;
         if (inner.WriteOptions is not { Flags: var flags } || (flags & WriteFlags.BufferHint) == 0)
         {

@@ -38,6 +38,18 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         }
     }
 
+    /// <summary>Buffers of readers catching up that each open consumer holds, in the order the consumers were opened.</summary>
+    public IReadOnlyList<int> CatchUpsPerConsumer
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _consumers.Select(c => c.CatchUpCount)];
+            }
+        }
+    }
+
     /// <summary>Buffers waiting for a consumer slot.</summary>
     public int WaitingCount
     {
@@ -217,7 +229,13 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
     private bool TryAttach(PartitionBuffer buffer)
     {
         var topicPartition = buffer.TopicPartition;
-        var consumer = _consumers.Where(c => c.Holder(topicPartition) is null).MinBy(c => c.BufferCount);
+        // Spread by kind first: a reader catching up fetches as fast as its stream takes records, a shared tail only as
+        // fast as they are published, and one poll thread carries all of its consumer's. Counted together, a tail and
+        // the catch-up of the same partition (never on one consumer) would put every tail on one consumer and every
+        // catch-up on another.
+        var consumer = _consumers
+            .Where(c => c.Holder(topicPartition) is null)
+            .MinBy(c => (buffer.Evictable ? c.CatchUpCount : c.BufferCount - c.CatchUpCount, c.BufferCount));
         var spreading = consumer is { BufferCount: > 0 } && _consumers.Count < options.ConsumersToSpreadOver;
         var crowded = consumer is { } c2 && c2.BufferCount >= options.ReadersPerConsumer;
         if ((consumer is null || spreading || crowded) && _consumers.Count < options.MaxConsumers)

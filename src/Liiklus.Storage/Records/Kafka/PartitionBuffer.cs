@@ -62,7 +62,9 @@ internal sealed class PartitionBuffer(
 
     public int Count => Volatile.Read(ref _count);
 
-    public long Bytes => Interlocked.Read(ref _bytes);
+    // Read for every record the poll thread accepts: a plain atomic read, not Interlocked.Read's locked exchange on a
+    // line the stage writes.
+    public long Bytes => Volatile.Read(ref _bytes);
 
     /// <summary>Whether the buffer, with <paramref name="records"/> more of <paramref name="bytes"/>, reaches a bound.</summary>
     public bool IsFullWith(int records, long bytes) =>

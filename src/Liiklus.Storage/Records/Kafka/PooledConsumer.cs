@@ -50,6 +50,9 @@ internal sealed class PooledConsumer
     /// <summary>Topic-partitions with a buffer here; guarded by the pool's lock.</summary>
     public int BufferCount => _held.Count;
 
+    /// <summary>Of <see cref="BufferCount"/>, the buffers of readers catching up (evictable ones); guarded by the pool's lock.</summary>
+    public int CatchUpCount { get; private set; }
+
     /// <summary>Records dropped because they reached the poll thread after their partition was paused.</summary>
     public long LateRecords => Interlocked.Read(ref _lateRecords);
 
@@ -71,20 +74,21 @@ internal sealed class PooledConsumer
     public void Add(PartitionBuffer buffer)
     {
         _held.Add(buffer.TopicPartition, buffer);
+        CatchUpCount += buffer.Evictable ? 1 : 0;
         Send(new Assign(buffer));
     }
 
     /// <summary>Under the pool's lock.</summary>
     public void Remove(PartitionBuffer buffer)
     {
-        _held.Remove(buffer.TopicPartition);
+        Released(buffer);
         Send(new Unassign(buffer, Evicting: false));
     }
 
     /// <summary>Under the pool's lock: frees the slot of a paused buffer for another; its stage attaches again later.</summary>
     public void Evict(PartitionBuffer buffer)
     {
-        _held.Remove(buffer.TopicPartition);
+        Released(buffer);
         Send(new Unassign(buffer, Evicting: true));
     }
 
@@ -96,6 +100,14 @@ internal sealed class PooledConsumer
     }
 
     public bool Join(TimeSpan timeout) => !_thread.IsAlive || _thread.Join(timeout);
+
+    private void Released(PartitionBuffer buffer)
+    {
+        if (_held.Remove(buffer.TopicPartition, out var held))
+        {
+            CatchUpCount -= held.Evictable ? 1 : 0;
+        }
+    }
 
     private void Send(Request request)
     {
@@ -320,8 +332,6 @@ internal sealed class PooledConsumer
         var size = record.SizeInBytes;
         _pending.Add(record);
         _pendingBytes += size;
-        Interlocked.Increment(ref _fetchedRecords);
-        Interlocked.Add(ref _fetchedBytes, size);
         buffer.NextOffset = record.Offset + 1;
         buffer.Started = true;
         if (buffer.IsFullWith(_pending.Count, _pendingBytes))
@@ -339,6 +349,9 @@ internal sealed class PooledConsumer
     {
         if (_pendingBuffer is { } buffer && _pending.Count > 0)
         {
+            // Counted per chunk, not per record: the poll thread is the path's busiest.
+            Interlocked.Add(ref _fetchedRecords, _pending.Count);
+            Interlocked.Add(ref _fetchedBytes, _pendingBytes);
             buffer.Add([.. _pending], _pendingBytes);
         }
 

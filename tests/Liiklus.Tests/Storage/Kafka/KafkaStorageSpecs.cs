@@ -205,6 +205,33 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public void Readers_catching_up_spread_over_the_consumers_though_each_partitions_tail_holds_a_slot_on_one()
+    {
+        using var storage = NewStorage(spreadOverConsumers: 2, maxConsumers: 2);
+        var pool = storage.Pool;
+        var topic = _cluster.NewTopic(4);
+        var buffers = new List<PartitionBuffer>();
+        // As streams start from the earliest record: each partition's shared tail, then its catch-up reader, which can
+        // only go to a consumer other than the tail's.
+        for (var partition = 0; partition < 4; partition++)
+        {
+            var topicPartition = new TopicPartition(topic, partition);
+            foreach (var buffer in new[] { NewBuffer(topicPartition, evictable: false), NewBuffer(topicPartition) })
+            {
+                pool.Attach(buffer);
+                buffers.Add(buffer);
+            }
+        }
+
+        Assert.Equal([2, 2], pool.CatchUpsPerConsumer);
+        foreach (var buffer in buffers)
+        {
+            pool.Detach(buffer);
+            buffer.Close();
+        }
+    }
+
+    [Fact]
     public async Task Readers_of_a_partition_beyond_the_consumer_bound_wait_their_turn_and_all_read_everything()
     {
         const int records = 200;
@@ -400,8 +427,8 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             },
             _materializer);
 
-    private static PartitionBuffer NewBuffer(TopicPartition topicPartition) =>
-        new(topicPartition, 0, 100, 1024 * 1024, ByteBudget.Unbounded(), () => { }, _ => { }) { Evictable = true };
+    private static PartitionBuffer NewBuffer(TopicPartition topicPartition, bool evictable = true) =>
+        new(topicPartition, 0, 100, 1024 * 1024, ByteBudget.Unbounded(), () => { }, _ => { }) { Evictable = evictable };
 
     /// <summary>Pulls <paramref name="count"/> records, pausing <c>Pause</c> ms after every <c>Every</c> of them.</summary>
     private static async Task<List<StoredRecord>> ReadWithPausesAsync(OnDemandReader reader, int count, List<(int Every, int Pause)> pauses)
