@@ -18,9 +18,13 @@ namespace Liiklus.Actors.Receiving;
 /// or the coordinator's end completes the stream cleanly (a batch still waiting for room in the channel may be dropped:
 /// nothing of it was acked, so the partition's next owner reads it again); cancellation stops it at once.
 /// </summary>
-internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
+/// <remarks>
+/// A node holds one of these per open Receive call, most of them idle: it is an <see cref="UntypedActor"/> with its
+/// phase in a field, and waits for its coordinator with the receive timeout, so that each stream does not carry a
+/// table of handler delegates per behaviour and a timer scheduler of its own.
+/// </remarks>
+internal sealed class PartitionStreamActor : UntypedActor
 {
-    private const string ClaimTimeoutKey = "claim-timeout";
     private readonly SessionToken _session;
     private readonly string _sessionId;
     private readonly int _partition;
@@ -29,6 +33,7 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     private readonly StreamByteAllowance _allowance;
     private readonly DeliveryWatermark _watermark;
     private UniqueKillSwitch? _killSwitch;
+    private Phase _phase = Phase.Claiming;
     private bool _claimed;
     private bool _revoked;
 
@@ -48,10 +53,14 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         _dependencies = dependencies;
         _batches = batches;
         _allowance = allowance;
-        Claiming();
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    private enum Phase
+    {
+        Claiming,
+        LoadingPositions,
+        Streaming,
+    }
 
     public static Props Props(
         SessionToken session,
@@ -66,7 +75,8 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _dependencies.Groups.Tell(new ClaimPartition(_session.Topic, _session.Group.Name, _sessionId, _partition, Self));
-        Timers.StartSingleTimer(ClaimTimeoutKey, ClaimTimedOut.Instance, _dependencies.Settings.ClaimTimeout);
+        // Only the claim's answer is awaited meanwhile: no other message comes before it to push the timeout back.
+        Context.SetReceiveTimeout(_dependencies.Settings.ClaimTimeout);
     }
 
     // Its supervisor stops a stream that throws rather than restart it. The call must see that end as the failure it
@@ -100,94 +110,126 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
         _batches.TryComplete();
     }
 
-    private void Claiming()
+    protected override void OnReceive(object message)
     {
-        Receive<PartitionClaimed>(_ =>
+        switch (message)
         {
-            Timers.Cancel(ClaimTimeoutKey);
-            _claimed = true;
-            Context.Watch(Sender);
-            // issue 14: the reader's version, so a storage that cannot list versions reads at least up to it.
-            _dependencies.Positions.GetVersionsForAsync(_session.Topic, _session.Group, CancellationToken.None)
-                .PipeTo(Self, success: positions => new PositionsLoaded(positions), failure: e => new PositionsUnavailable(e));
-            Become(LoadingPositions);
-        });
-        Receive<SessionUnknown>(_ => Finish(new SessionNotFoundException(_sessionId)));
-        Receive<PartitionNotOwned>(_ => Finish());
-        // The coordinator could not learn the topic's partitions from the records storage.
-        Receive<GroupUnavailable>(unavailable => Finish(StorageUnavailableException.Records(
-            $"group '{_session.Group.Name}' of topic '{_session.Topic}' is unavailable: {unavailable.Reason}")));
-        Receive<ClaimTimedOut>(_ => Finish(new CoordinatorUnavailableException(
-            $"the coordinator of group '{_session.Group.Name}' of topic '{_session.Topic}' did not answer within {_dependencies.Settings.ClaimTimeout}")));
-        EndingsInAnyState();
+            // Endings, in any phase.
+            case ReportDelivered:
+                Sender.Tell(Delivered());
+                return;
+            case ClaimRevoked:
+                _revoked = true;
+                Finish();
+                return;
+            case Terminated:
+                Finish();
+                return;
+            case EndReceive:
+                // Nobody reads the call any more: what is in flight is dropped, not waited for.
+                Context.Stop(Self);
+                return;
+        }
+
+        var handled = _phase switch
+        {
+            Phase.Claiming => Claiming(message),
+            Phase.LoadingPositions => LoadingPositions(message),
+            _ => Streaming(message),
+        };
+        if (!handled)
+        {
+            Unhandled(message);
+        }
     }
 
-    private void LoadingPositions()
+    private bool Claiming(object message)
     {
-        Receive<PositionsLoaded>(loaded =>
+        switch (message)
         {
-            var acked = loaded.Positions.TryGetValue(_session.Group.Version, out var own) && own.TryGetValue(_partition, out var offset)
-                ? offset
-                : (long?)null;
-            var replayUntil = loaded.Positions.Values.Select(v => v.TryGetValue(_partition, out var o) ? o : -1).DefaultIfEmpty(-1).Max();
-            var start = acked is { } last
-                ? StartPosition.At(last + 1)
-                : _session.AutoOffsetReset == OffsetReset.Latest ? StartPosition.Latest : StartPosition.Earliest;
-            StartStream(start, replayUntil);
-            Become(Streaming);
-        });
-        Receive<PositionsUnavailable>(failed => Finish(new StorageUnavailableException(
-            (failed.Cause as StorageUnavailableException)?.Summary ?? StorageUnavailableException.PositionsSummary,
-            $"positions of group '{_session.Group.Name}' could not be read: {failed.Cause.Message}",
-            failed.Cause)));
-        EndingsInAnyState();
+            case PartitionClaimed:
+                Context.SetReceiveTimeout(null);
+                _claimed = true;
+                Context.Watch(Sender);
+                // issue 14: the reader's version, so a storage that cannot list versions reads at least up to it.
+                _dependencies.Positions.GetVersionsForAsync(_session.Topic, _session.Group, CancellationToken.None)
+                    .PipeTo(Self, success: positions => new PositionsLoaded(positions), failure: e => new PositionsUnavailable(e));
+                _phase = Phase.LoadingPositions;
+                return true;
+            case SessionUnknown:
+                Finish(new SessionNotFoundException(_sessionId));
+                return true;
+            case PartitionNotOwned:
+                Finish();
+                return true;
+            case GroupUnavailable unavailable:
+                // The coordinator could not learn the topic's partitions from the records storage.
+                Finish(StorageUnavailableException.Records(
+                    $"group '{_session.Group.Name}' of topic '{_session.Topic}' is unavailable: {unavailable.Reason}"));
+                return true;
+            case ReceiveTimeout:
+                Finish(new CoordinatorUnavailableException(
+                    $"the coordinator of group '{_session.Group.Name}' of topic '{_session.Topic}' did not answer within {_dependencies.Settings.ClaimTimeout}"));
+                return true;
+            default:
+                return false;
+        }
     }
 
-    private void Streaming()
+    private bool LoadingPositions(object message)
     {
-        Receive<StreamTerminated>(terminated =>
+        switch (message)
         {
-            if (terminated.Cause is not null and not StreamEndedException)
-            {
-                // A logger made only when needed: tens of thousands of idle streams would each hold one.
-                Context.GetLogger().Warning(terminated.Cause, "Receive stream of topic {Topic} partition {Partition} failed", _session.Topic, _partition);
-                _batches.TryComplete(terminated.Cause);
-            }
-
-            Context.Stop(Self);
-        });
-        EndingsInAnyState();
+            case PositionsLoaded loaded:
+                var acked = loaded.Positions.TryGetValue(_session.Group.Version, out var own) && own.TryGetValue(_partition, out var offset)
+                    ? offset
+                    : (long?)null;
+                var replayUntil = loaded.Positions.Values.Select(v => v.TryGetValue(_partition, out var o) ? o : -1).DefaultIfEmpty(-1).Max();
+                var start = acked is { } last
+                    ? StartPosition.At(last + 1)
+                    : _session.AutoOffsetReset == OffsetReset.Latest ? StartPosition.Latest : StartPosition.Earliest;
+                StartStream(start, replayUntil);
+                _phase = Phase.Streaming;
+                return true;
+            case PositionsUnavailable failed:
+                Finish(new StorageUnavailableException(
+                    (failed.Cause as StorageUnavailableException)?.Summary ?? StorageUnavailableException.PositionsSummary,
+                    $"positions of group '{_session.Group.Name}' could not be read: {failed.Cause.Message}",
+                    failed.Cause));
+                return true;
+            default:
+                return false;
+        }
     }
 
-    private void EndingsInAnyState()
+    private bool Streaming(object message)
     {
-        Receive<ReportDelivered>(_ => Sender.Tell(Delivered()));
-        Receive<ClaimRevoked>(_ =>
+        if (message is not StreamTerminated terminated)
         {
-            _revoked = true;
-            Finish();
-        });
-        Receive<Terminated>(_ => Finish());
-        // Nobody reads the call any more: what is in flight is dropped, not waited for.
-        Receive<EndReceive>(_ => Context.Stop(Self));
+            return false;
+        }
+
+        if (terminated.Cause is not null and not StreamEndedException)
+        {
+            // A logger made only when needed: tens of thousands of idle streams would each hold one.
+            Context.GetLogger().Warning(terminated.Cause, "Receive stream of topic {Topic} partition {Partition} failed", _session.Topic, _partition);
+            _batches.TryComplete(terminated.Cause);
+        }
+
+        Context.Stop(Self);
+        return true;
     }
 
     private void StartStream(StartPosition start, long replayUntil)
     {
         var (killSwitch, terminated) = _dependencies.Records
             .PartitionSource(_session.Topic, _partition, start)
-            // Right after the source, so that ending the stream lets a batch being gathered through to the channel.
+            // Right after the source, so that ending the stream lets what the sink holds through to the channel.
             .ViaMaterialized(KillSwitches.Single<IReadOnlyList<StoredRecord>>(), Keep.Right)
-            .Via(new ByteAllowanceGate(_allowance))
-            .Select(chunk => new ReceivedBatch(chunk.Records, chunk.Bytes, replayUntil))
-            // While the client is slower than the storage, chunks gather into batches that cross to the call together:
-            // one hand-over and one flush for many records instead of one each.
-            .BatchWeighted(_dependencies.Settings.StreamBufferBytes, batch => batch.Bytes, first => first, (batch, next) => batch.Append(next))
-            .WatchTermination(Keep.Both)
-            .To(ChannelSink.FromWriter(_batches, isOwner: false))
+            .ToMaterialized(new ReceiveBatchSink(_allowance, _batches, replayUntil), Keep.Both)
             .Run(_dependencies.Materializer);
         _killSwitch = killSwitch;
-        terminated.PipeTo(Self, success: _ => new StreamTerminated(null), failure: e => new StreamTerminated(e));
+        terminated.PipeTo(Self, success: () => new StreamTerminated(null), failure: e => new StreamTerminated(e));
     }
 
     private DeliveredUpTo Delivered() =>
@@ -213,11 +255,6 @@ internal sealed class PartitionStreamActor : ReceiveActor, IWithTimers
 
     /// <summary>Arrives after the actor stopped when the call ended first: not worth a dead-letter line.</summary>
     private sealed record StreamTerminated(Exception? Cause) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
-
-    private sealed record ClaimTimedOut : INoSerializationVerificationNeeded
-    {
-        public static readonly ClaimTimedOut Instance = new();
-    }
 
     /// <summary>The stream was stopped with its actor, which completes the call itself.</summary>
     private sealed class StreamEndedException() : Exception("the receive stream ended");
