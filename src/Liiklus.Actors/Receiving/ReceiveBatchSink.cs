@@ -12,32 +12,49 @@ namespace Liiklus.Actors.Receiving;
 /// the storage; a chunk that does not fit whole goes in parts, a record at least), gathers what was let in into one
 /// <see cref="ReceivedBatch"/> while the call is still busy with the one before, and hands batches to the call's
 /// channel. Upstream completing lets what it holds through; its materialized task completes once the stage has ended
-/// (faulted with the stream's failure). One stage instead of a gate, a map, a batch, a termination watch and a channel
+/// (faulted with the stream's failure).
+/// <para>
+/// Given <c>restAfter</c>, a stream that holds nothing and got no records from the storage for that long comes to
+/// rest: it cancels the storage and ends with the offset it would read next, the answer of its materialized task (-1
+/// when it ended otherwise), so that its owner can let go of the whole graph and start another from there once the
+/// storage has records again. Only a stream that has read a record rests: before it, it does not know its offset (a
+/// start the storage resolves), and a storage still catching up to where it was woken is not idle.
+/// </para>
+/// One stage instead of a gate, a map, a batch, a termination watch and a channel
 /// sink: a node holds tens of thousands of idle Receive streams, and each stage costs every one of them its logic,
 /// module and connections.
 /// </summary>
-internal sealed class ReceiveBatchSink(StreamByteAllowance allowance, ChannelWriter<ReceivedBatch> batches, long replayUntil)
-    : GraphStageWithMaterializedValue<SinkShape<IReadOnlyList<StoredRecord>>, Task>
+internal sealed class ReceiveBatchSink(
+    StreamByteAllowance allowance,
+    ChannelWriter<ReceivedBatch> batches,
+    long replayUntil,
+    TimeSpan? restAfter)
+    : GraphStageWithMaterializedValue<SinkShape<IReadOnlyList<StoredRecord>>, Task<long>>
 {
+    /// <summary>What the materialized task answers for a stream that ended without coming to rest.</summary>
+    public const long NotAtRest = -1;
+
     private readonly Inlet<IReadOnlyList<StoredRecord>> _in = new("receive-batch-sink.in");
     private readonly StreamByteAllowance _allowance = allowance;
     private readonly ChannelWriter<ReceivedBatch> _batches = batches;
     private readonly long _replayUntil = replayUntil;
+    private readonly TimeSpan? _restAfter = restAfter;
 
     public override SinkShape<IReadOnlyList<StoredRecord>> Shape => new(_in);
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("receive-batch-sink");
 
-    public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    public override ILogicAndMaterializedValue<Task<long>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new LogicAndMaterializedValue<Task>(new Logic(this, ended), ended.Task);
+        var ended = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new LogicAndMaterializedValue<Task<long>>(new Logic(this, ended), ended.Task);
     }
 
-    private sealed class Logic : InGraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic, IInHandler
     {
+        private const string RestTimer = "rest";
         private readonly ReceiveBatchSink _sink;
-        private readonly TaskCompletionSource _ended;
+        private readonly TaskCompletionSource<long> _ended;
         private Action _wake = null!;
         private Action<bool> _writable = null!;
         private Action<Exception> _writeFailed = null!;
@@ -48,8 +65,11 @@ internal sealed class ReceiveBatchSink(StreamByteAllowance allowance, ChannelWri
         private bool _waitingForRoom;
         private bool _upstreamDone;
         private bool _finished;
+        // The offset after the last record the storage gave: where the stream would rest.
+        private long _nextOffset = NotAtRest;
+        private bool _pushedSinceTimer;
 
-        public Logic(ReceiveBatchSink sink, TaskCompletionSource ended) : base(sink.Shape)
+        public Logic(ReceiveBatchSink sink, TaskCompletionSource<long> ended) : base(sink.Shape)
         {
             _sink = sink;
             _ended = ended;
@@ -62,22 +82,54 @@ internal sealed class ReceiveBatchSink(StreamByteAllowance allowance, ChannelWri
             _wake = () => wake();
             _writable = GetAsyncCallback<bool>(OnWritable);
             _writeFailed = GetAsyncCallback<Exception>(Fail);
+            if (_sink._restAfter is { } restAfter)
+            {
+                // One timer for the stream's life, not one per record: it rests between one and two periods after its
+                // last record.
+                ScheduleRepeatedly(RestTimer, restAfter);
+            }
+
             Pull(_sink._in);
         }
 
-        public override void OnPush()
+        public void OnPush()
         {
-            _pending = Grab(_sink._in);
+            var chunk = Grab(_sink._in);
+            if (chunk.Count > 0)
+            {
+                _nextOffset = chunk[^1].Offset + 1;
+            }
+
+            _pushedSinceTimer = true;
+            _pending = chunk;
             LetIn();
         }
 
-        public override void OnUpstreamFinish()
+        public void OnUpstreamFinish()
         {
             _upstreamDone = true;
             CompleteWhenDone();
         }
 
-        public override void OnUpstreamFailure(Exception e) => Fail(e);
+        public void OnUpstreamFailure(Exception e) => Fail(e);
+
+        protected override void OnTimer(object timerKey)
+        {
+            if (_pushedSinceTimer)
+            {
+                _pushedSinceTimer = false;
+                return;
+            }
+
+            if (_nextOffset == NotAtRest || _upstreamDone || _pending is not null || _batch is not null || _waitingForRoom)
+            {
+                return;
+            }
+
+            // At the tail with nothing in hand: rest, with nothing to let through.
+            Cancel(_sink._in);
+            Finish(_nextOffset);
+        }
 
         public override void PostStop()
         {
@@ -178,7 +230,7 @@ internal sealed class ReceiveBatchSink(StreamByteAllowance allowance, ChannelWri
             if (!open)
             {
                 // The channel was completed: the stream's actor has ended it, nobody takes the rest.
-                Finish();
+                Finish(NotAtRest);
                 return;
             }
 
@@ -190,11 +242,11 @@ internal sealed class ReceiveBatchSink(StreamByteAllowance allowance, ChannelWri
         {
             if (_upstreamDone && _pending is null && _batch is null && !_waitingForRoom)
             {
-                Finish();
+                Finish(NotAtRest);
             }
         }
 
-        private void Finish()
+        private void Finish(long restingAt)
         {
             if (_finished)
             {
@@ -202,7 +254,7 @@ internal sealed class ReceiveBatchSink(StreamByteAllowance allowance, ChannelWri
             }
 
             _finished = true;
-            _ended.TrySetResult();
+            _ended.TrySetResult(restingAt);
             CompleteStage();
         }
 
