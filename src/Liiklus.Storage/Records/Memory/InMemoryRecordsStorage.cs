@@ -92,12 +92,14 @@ public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRe
         }
 
         var log = partitions[partition];
-        if (!log.WaitForAppend(offset, wake))
+        var wait = new AppendWait(log, wake);
+        if (!log.WaitForAppend(offset, wait.Fire))
         {
-            wake();
+            // A record is there already.
+            wait.Fire();
         }
 
-        return new AppendWait(log, wake);
+        return wait;
     }
 
     public IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords)
