@@ -23,6 +23,13 @@ public static class FanOutBenchmark
 
     public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
     {
+        // For a quick run at a chosen stream count (groups × 32 partitions), and to hold the idle gateway for a heap dump
+        // (LIIKLUS_BENCH_HOLD_IDLE names a file holding its process id; deleting the file lets the run go on).
+        if (Environment.GetEnvironmentVariable("LIIKLUS_BENCH_FANOUT_GROUPS") is { } groups)
+        {
+            workload = workload with { FanOutGroups = int.Parse(groups, System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
         await RunOnAsync("memory", new Dictionary<string, string>(), kafka: null, workload, results);
         using var kafka = new MockKafkaCluster();
         await RunOnAsync(
@@ -58,6 +65,14 @@ public static class FanOutBenchmark
         var allDelivering = clock.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(3));
         var idle = ProcessFigures.Of(gateway.ProcessId);
+        if (Environment.GetEnvironmentVariable("LIIKLUS_BENCH_HOLD_IDLE") is { } hold)
+        {
+            await File.WriteAllTextAsync(hold, $"{gateway.ProcessId} {name} {streams.Count}");
+            while (File.Exists(hold))
+            {
+                await Task.Delay(500);
+            }
+        }
 
         var perStream = workload.FanOutRecordsPerStream;
         clock.Restart();

@@ -44,12 +44,12 @@ public sealed class ReceivedBatch
     /// <summary>Each record with its replay mark, one object per record: for tests and plugins, not the hot path.</summary>
     public IEnumerable<ReceivedRecord> Records => _chunks.SelectMany(chunk => chunk).Select(record => new ReceivedRecord(record, IsReplay(record)));
 
-    /// <summary>Merges a later batch of the same stream into this one, while the call is busy writing the one before.</summary>
-    internal ReceivedBatch Append(ReceivedBatch later)
+    /// <summary>Adds the stream's next records (charged <paramref name="bytes"/>), while the call is busy writing the batch before.</summary>
+    internal ReceivedBatch Append(IReadOnlyList<StoredRecord> records, long bytes)
     {
-        _chunks.AddRange(later._chunks);
-        Count += later.Count;
-        Bytes += later.Bytes;
+        _chunks.Add(records);
+        Count += records.Count;
+        Bytes += bytes;
         return this;
     }
 }

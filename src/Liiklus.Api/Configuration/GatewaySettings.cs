@@ -77,7 +77,10 @@ public sealed record GatewaySettings(
             new SubscriptionSettings(
                 read.Int("liiklus.subscribe.buffer-size", 1, 1_000_000),
                 read.Duration("liiklus.subscribe.join-timeout", TimeSpan.FromSeconds(1), Day)),
-            new ReceiveSettings(read.Duration("liiklus.receive.claim-timeout", Millisecond, Day), streamBuffer),
+            new ReceiveSettings(
+                read.Duration("liiklus.receive.claim-timeout", Millisecond, Day),
+                streamBuffer,
+                read.Duration("liiklus.receive.rest-after", Millisecond, Day)),
             read.Bytes("liiklus.receive.memory-budget", 1024 * 1024, 1024 * GiB),
             new GroupCoordinatorSettings(
                 read.Int("liiklus.groups.max-shards", 1, 100_000),

@@ -57,4 +57,28 @@ public interface IRecordsStorage
     /// chunk, not once per record. It reads only as far as downstream demand reaches.
     /// </summary>
     Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start);
+
+    /// <summary>
+    /// Calls <paramref name="wake"/> once a record at or after <paramref name="offset"/> of the partition can be read
+    /// (at once when one can already, or when the storage cannot tell; a spurious call is allowed): what lets an idle
+    /// stream let go of its graph and start a new one from <paramref name="offset"/> when records come. Disposing the
+    /// answer stops the wait. Null when the storage has no such hook: the stream then keeps its graph.
+    /// </summary>
+    IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake) => null;
+
+    /// <summary>
+    /// The offset a stream starting at <paramref name="start"/> reads first, when the storage knows it without I/O and
+    /// holds the partition's records from there on in memory, for <see cref="ReadAtTail"/>; null otherwise (a read
+    /// needed to tell, or records to fetch). A new stream given one starts at rest: it takes what is there with
+    /// <see cref="ReadAtTail"/> and waits for more with <see cref="WakeOnAppend"/>, without a graph.
+    /// </summary>
+    long? RestingOffset(string topic, int partition, StartPosition start) => null;
+
+    /// <summary>
+    /// Up to <paramref name="maxRecords"/> records from <paramref name="offset"/> on, when the storage holds them in
+    /// memory at the partition's tail and reads them without I/O (none when no record is there yet); null when it
+    /// cannot (the offset is not at its tail: a stream then reads through <see cref="PartitionSource"/>). What lets a
+    /// stream at rest take a few new records without starting a graph.
+    /// </summary>
+    IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords) => null;
 }

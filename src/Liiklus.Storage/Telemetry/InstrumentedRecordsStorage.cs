@@ -110,6 +110,15 @@ public sealed class InstrumentedRecordsStorage(IRecordsStorage inner, string sto
             });
     }
 
+    public IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake) =>
+        inner.WakeOnAppend(topic, partition, offset, wake);
+
+    public IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords) =>
+        inner.ReadAtTail(topic, partition, offset, maxRecords);
+
+    public long? RestingOffset(string topic, int partition, StartPosition start) =>
+        inner.RestingOffset(topic, partition, start);
+
     private async Task<T> ObserveAsync<T>(string operation, string? topic, Func<Task<T>> call)
     {
         using var span = StorageTracing.Source.StartActivity(topic is null ? operation : $"{operation} {topic}", ActivityKind.Client);

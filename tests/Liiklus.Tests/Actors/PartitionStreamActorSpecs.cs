@@ -1,7 +1,9 @@
 using System.Text;
 using System.Threading.Channels;
 using Akka.Actor;
+using Akka;
 using Akka.Streams;
+using Akka.Streams.Dsl;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Liiklus.Actors.Groups;
@@ -117,14 +119,60 @@ public sealed class PartitionStreamActorSpecs : TestKit
         Assert.Null(identity.Subject);
     }
 
-    private void StartStream(IPositionsStorage? positions = null, TimeSpan? claimTimeout = null)
+    [Fact]
+    public async Task Idle_stream_holds_no_running_graph_and_a_record_published_later_still_arrives()
+    {
+        // A storage that reads only through graphs: the stream's graph must come to rest.
+        var records = new OpenSourcesStorage(_records, readsInMemory: false);
+        await Publish(1);
+        StartStream(records: records, restAfter: TimeSpan.FromMilliseconds(50));
+        Claim();
+        Assert.Equal([0L], await Read(1));
+
+        await Eventually.Until(() => Task.FromResult(records.Open), open => open == 0, "the idle stream's graph ended", Deadline);
+        await Publish(2);
+
+        Assert.Equal([1L, 2L], await Read(2));
+    }
+
+    [Fact]
+    public async Task Records_the_storage_holds_in_memory_reach_the_call_without_a_graph_in_order()
+    {
+        var records = new OpenSourcesStorage(_records);
+        await Publish(2);
+        StartStream(records: records);
+        Claim();
+        Assert.Equal([0L, 1L], await Read(2));
+
+        await Publish(3);
+
+        Assert.Equal([2L, 3L, 4L], await Read(3));
+        Assert.Equal(0, records.Started);
+    }
+
+    [Fact]
+    public async Task Revoked_partition_completes_a_stream_at_rest()
+    {
+        var records = new OpenSourcesStorage(_records, readsInMemory: false);
+        await Publish(1);
+        StartStream(records: records, restAfter: TimeSpan.FromMilliseconds(50));
+        var (_, stream) = Claim();
+        await Read(1);
+        await Eventually.Until(() => Task.FromResult(records.Open), open => open == 0, "the idle stream's graph ended", Deadline);
+
+        stream.Tell(new ClaimRevoked(_session.Encode(), 0));
+
+        await _received.Reader.Completion.WaitAsync(Deadline);
+    }
+
+    private void StartStream(IPositionsStorage? positions = null, TimeSpan? claimTimeout = null, IRecordsStorage? records = null, TimeSpan? restAfter = null)
     {
         var dependencies = new ReceiveDependencies(
             _groups.Ref,
-            _records,
+            records ?? _records,
             positions ?? _positions,
             Sys.Materializer(),
-            new ReceiveSettings(claimTimeout ?? Deadline, 64 * 1024));
+            new ReceiveSettings(claimTimeout ?? Deadline, 64 * 1024, restAfter));
         var allowance = new StreamByteAllowance(64 * 1024, ByteBudget.Unbounded());
         Sys.ActorOf(PartitionStreamActor.Props(_session, _session.Encode(), 0, dependencies, _received.Writer, allowance, new DeliveryWatermark()));
     }
@@ -156,6 +204,56 @@ public sealed class PartitionStreamActorSpecs : TestKit
         }
 
         return offsets;
+    }
+
+    /// <summary>A real records storage that counts its partition sources still running.</summary>
+    /// <param name="readsInMemory">whether it offers the inner storage's reads at its tail, which need no graph</param>
+    private sealed class OpenSourcesStorage(IRecordsStorage inner, bool readsInMemory = true) : IRecordsStorage
+    {
+        private int _open;
+        private int _started;
+
+        public int Open => Volatile.Read(ref _open);
+
+        public int Started => Volatile.Read(ref _started);
+
+        public Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken) =>
+            inner.PublishAsync(topic, record, cancellationToken);
+
+        public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) =>
+            inner.GetPartitionCountAsync(topic, cancellationToken);
+
+        public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+            inner.GetEndOffsetsAsync(topic, cancellationToken);
+
+        public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
+            inner.GetEarliestOffsetsAsync(topic, cancellationToken);
+
+        public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
+            inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
+            inner.ListTopicsAsync(cancellationToken);
+
+        public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+        {
+            Interlocked.Increment(ref _open);
+            Interlocked.Increment(ref _started);
+            return inner.PartitionSource(topic, partition, start).WatchTermination((_, ended) =>
+            {
+                ended.ContinueWith(_ => Interlocked.Decrement(ref _open), TaskScheduler.Default);
+                return NotUsed.Instance;
+            });
+        }
+
+        public IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake) =>
+            inner.WakeOnAppend(topic, partition, offset, wake);
+
+        public IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords) =>
+            readsInMemory ? inner.ReadAtTail(topic, partition, offset, maxRecords) : null;
+
+        public long? RestingOffset(string topic, int partition, StartPosition start) =>
+            readsInMemory ? inner.RestingOffset(topic, partition, start) : null;
     }
 
     /// <summary>A broken storage: it throws where it should return a failed task.</summary>

@@ -37,6 +37,44 @@ public abstract class RecordsStorageContract : TestKit
         new(key is null ? null : Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value), headers, DateTimeOffset.UtcNow);
 
     [Fact]
+    public async Task Wake_on_append_wakes_at_once_for_a_record_already_there_and_a_waiter_at_the_end_on_the_next_append()
+    {
+        var topic = NewTopic();
+        var first = await Storage.PublishAsync(topic, Record("v0", "key"), CancellationToken.None);
+        var there = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        using var atFirst = Storage.WakeOnAppend(topic, first.Partition, first.Offset, () => there.TrySetResult());
+        using var atEnd = Storage.WakeOnAppend(topic, first.Partition, first.Offset + 1, () => next.TrySetResult());
+        await there.Task.WaitAsync(Deadline);
+        await Storage.PublishAsync(topic, Record("v1", "key"), CancellationToken.None);
+
+        Assert.NotNull(atEnd);
+        await next.Task.WaitAsync(Deadline);
+    }
+
+    [Fact]
+    public async Task Read_at_tail_gives_the_records_from_the_offset_on_or_nothing_when_the_storage_cannot()
+    {
+        var topic = NewTopic();
+        var first = await Storage.PublishAsync(topic, Record("v0", "key"), CancellationToken.None);
+        await Storage.PublishAsync(topic, Record("v1", "key"), CancellationToken.None);
+
+        var read = Storage.ReadAtTail(topic, first.Partition, first.Offset, 10);
+        var atEnd = Storage.ReadAtTail(topic, first.Partition, first.Offset + 2, 10);
+
+        if (read is not null)
+        {
+            Assert.Equal(["v0", "v1"], read.Select(r => Encoding.UTF8.GetString(r.Value)));
+        }
+
+        if (atEnd is not null)
+        {
+            Assert.Empty(atEnd);
+        }
+    }
+
+    [Fact]
     public async Task Records_with_one_key_land_on_one_partition_at_consecutive_offsets()
     {
         var topic = NewTopic();

@@ -65,4 +65,15 @@ public sealed class ColdRecordsStorage(
         var replay = new ColdReplay(inner, retained, cache, store, metrics, materializer, topic, partition);
         return Source.From(() => replay.ReadAsync(start, CancellationToken.None));
     }
+
+    // A stream rests only at the tail, which the inner storage holds.
+    public IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake) =>
+        inner.WakeOnAppend(topic, partition, offset, wake);
+
+    public IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords) =>
+        inner.ReadAtTail(topic, partition, offset, maxRecords);
+
+    // The earliest record may be in the archive, which the inner storage does not know of.
+    public long? RestingOffset(string topic, int partition, StartPosition start) =>
+        start is StartPosition.EarliestPosition ? null : inner.RestingOffset(topic, partition, start);
 }

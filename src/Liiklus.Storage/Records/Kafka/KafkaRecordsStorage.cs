@@ -242,6 +242,66 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IRetentionAwareRecord
             (tp, ct) => OffsetAsync(tp, OffsetSpec.Earliest(), ct)));
     }
 
+    public IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        var tail = _tails.Join(new TopicPartition(topic, partition));
+        var wait = new TailWait(_tails, tail, wake);
+        switch (tail.Join(offset, wake, out var sequence))
+        {
+            case JoinResult.Joined:
+                StoredRecord[]? next;
+                try
+                {
+                    next = tail.Read(ref sequence, 1, wake);
+                }
+                catch (StorageUnavailableException)
+                {
+                    // The window failed: a new stream fails with the cause.
+                    next = null;
+                }
+
+                if (next is not { Length: 0 })
+                {
+                    wake();
+                }
+
+                break;
+            case JoinResult.NotYet:
+                // Woken once the window knows where it starts.
+                break;
+            default:
+                // Outside the window, or the window failed: a new stream reads on its own, or fails with the cause.
+                wake();
+                break;
+        }
+
+        return wait;
+    }
+
+    /// <remarks>Read in place from the partition's shared tail window, when it runs and holds the offset.</remarks>
+    public IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords) =>
+        partition < 0 ? null : _tails.Find(new TopicPartition(topic, partition))?.ReadAt(offset, maxRecords);
+
+    /// <remarks>
+    /// Known only from a running shared tail: its window's end for a stream starting at the end (where
+    /// <see cref="TailOrCatchUpSource"/> would join it), or an offset inside the window.
+    /// </remarks>
+    public long? RestingOffset(string topic, int partition, StartPosition start)
+    {
+        if (partition < 0 || _tails.WindowOf(new TopicPartition(topic, partition)) is not { } window)
+        {
+            return null;
+        }
+
+        return start switch
+        {
+            StartPosition.LatestPosition => window.End,
+            StartPosition.OffsetPosition at when at.Offset >= window.Start && at.Offset <= window.End => at.Offset,
+            _ => null,
+        };
+    }
+
     public Source<IReadOnlyList<StoredRecord>, NotUsed> RetainedPartitionSource(string topic, int partition, long offset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);

@@ -322,6 +322,30 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="max"/> records of the window from <paramref name="offset"/> on, for a reader that is not
+    /// placed in it; null when the offset is outside the window, or the window does not know where it starts or failed.
+    /// </summary>
+    public StoredRecord[]? ReadAt(long offset, int max)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null || !_resolved || offset < _start || offset > _end)
+            {
+                return null;
+            }
+
+            var sequence = SequenceOf(offset);
+            var records = new StoredRecord[(int)Math.Min(max, _nextSequence - sequence)];
+            for (var i = 0; i < records.Length; i++)
+            {
+                records[i] = _records[(int)((sequence + i) % _records.Length)];
+            }
+
+            return records;
+        }
+    }
+
     /// <summary>Calls <paramref name="wake"/> once on the next append (or failure).</summary>
     public void WakeOnAppend(Action wake)
     {

@@ -49,6 +49,15 @@ internal sealed class PartitionTails(
         }
     }
 
+    /// <summary>The running tail of <paramref name="topicPartition"/>, if it has one; the caller does not join it.</summary>
+    public PartitionTail? Find(TopicPartition topicPartition)
+    {
+        lock (_lock)
+        {
+            return _tails.GetValueOrDefault(topicPartition);
+        }
+    }
+
     /// <summary>The window of <paramref name="topicPartition"/>'s tail, if it has a running one that knows where it starts.</summary>
     public (long Start, long End, long Bytes, int Records)? WindowOf(TopicPartition topicPartition)
     {

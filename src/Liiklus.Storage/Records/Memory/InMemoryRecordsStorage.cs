@@ -83,6 +83,37 @@ public sealed class InMemoryRecordsStorage(InMemoryRecordsOptions options) : IRe
         return Source.FromGraph(new PartitionLogSource(partitions[partition], start));
     }
 
+    public IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake)
+    {
+        var partitions = GetOrCreate(topic);
+        if (partition < 0 || partition >= partitions.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partition), partition, $"topic '{topic}' has {partitions.Length} partitions");
+        }
+
+        var log = partitions[partition];
+        var wait = new AppendWait(log, wake);
+        if (!log.WaitForAppend(offset, wait.Fire))
+        {
+            // A record is there already.
+            wait.Fire();
+        }
+
+        return wait;
+    }
+
+    public IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords)
+    {
+        var partitions = GetOrCreate(topic);
+        return partition >= 0 && partition < partitions.Length ? partitions[partition].ReadAt(offset, maxRecords) : null;
+    }
+
+    public long? RestingOffset(string topic, int partition, StartPosition start)
+    {
+        var partitions = GetOrCreate(topic);
+        return partition >= 0 && partition < partitions.Length ? partitions[partition].Resolve(start) : null;
+    }
+
     /// <summary>
     /// Gives <paramref name="topic"/> (created when unknown) <paramref name="partitions"/> partitions in all; existing
     /// partitions keep their records. As in Kafka, a topic's partitions are never fewer.

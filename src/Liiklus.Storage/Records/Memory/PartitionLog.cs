@@ -107,6 +107,47 @@ internal sealed class PartitionLog(int partition, int retention)
         }
     }
 
+    /// <summary>
+    /// Registers <paramref name="wakeOnAppend"/> to be called once by the next append, unless a record at or after
+    /// <paramref name="offset"/> is already there (false: nothing registered).
+    /// </summary>
+    public bool WaitForAppend(long offset, Action wakeOnAppend)
+    {
+        lock (_lock)
+        {
+            if (offset < _nextOffset)
+            {
+                return false;
+            }
+
+            _waiters.Add(wakeOnAppend);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> records from <paramref name="offset"/> on; null when that offset was dropped or is
+    /// past the end (where a source would resolve it otherwise).
+    /// </summary>
+    public StoredRecord[]? ReadAt(long offset, int max)
+    {
+        lock (_lock)
+        {
+            if (offset < _lowWatermark || offset > _nextOffset)
+            {
+                return null;
+            }
+
+            var records = new StoredRecord[(int)Math.Min(max, _nextOffset - offset)];
+            for (var i = 0; i < records.Length; i++)
+            {
+                records[i] = _ring[(offset + i) % _ring.Length];
+            }
+
+            return records;
+        }
+    }
+
     public void StopWaiting(Action wakeOnAppend)
     {
         lock (_lock)
