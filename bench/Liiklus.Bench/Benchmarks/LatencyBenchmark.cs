@@ -69,7 +69,7 @@ public static class LatencyBenchmark
         Data = ByteString.CopyFrom(new byte[Workload.RecordSize]),
     };
 
-    private static double Percentile(List<double> values, double quantile)
+    internal static double Percentile(List<double> values, double quantile)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];

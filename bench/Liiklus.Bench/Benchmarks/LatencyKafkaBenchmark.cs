@@ -37,12 +37,14 @@ public static class LatencyKafkaBenchmark
         using var raw = new RawTrip(kafka, rawTopic);
         var (gatewaySamples, rawSamples) = await SampleAsync(gateway.Client, gatewayTopic, raw, Math.Min(workload.LatencySamples, 2_000));
 
-        results.Figure("latency_kafka.gateway_p50_ms", Percentile(gatewaySamples, 0.50));
-        results.Figure("latency_kafka.gateway_p99_ms", Percentile(gatewaySamples, 0.99));
-        results.Figure("latency_kafka.raw_p50_ms", Percentile(rawSamples, 0.50));
-        results.Figure("latency_kafka.raw_p99_ms", Percentile(rawSamples, 0.99));
-        results.Ratio("latency_kafka_p50", Percentile(gatewaySamples, 0.50) / Percentile(rawSamples, 0.50));
-        results.Ratio("latency_kafka_p99", Percentile(gatewaySamples, 0.99) / Percentile(rawSamples, 0.99));
+        var (gatewayP50, gatewayP99) = (LatencyBenchmark.Percentile(gatewaySamples, 0.50), LatencyBenchmark.Percentile(gatewaySamples, 0.99));
+        var (rawP50, rawP99) = (LatencyBenchmark.Percentile(rawSamples, 0.50), LatencyBenchmark.Percentile(rawSamples, 0.99));
+        results.Figure("latency_kafka.gateway_p50_ms", gatewayP50);
+        results.Figure("latency_kafka.gateway_p99_ms", gatewayP99);
+        results.Figure("latency_kafka.raw_p50_ms", rawP50);
+        results.Figure("latency_kafka.raw_p99_ms", rawP99);
+        results.Ratio("latency_kafka_p50", gatewayP50 / rawP50);
+        results.Ratio("latency_kafka_p99", gatewayP99 / rawP99);
     }
 
     private static async Task<(List<double> Gateway, List<double> Raw)> SampleAsync(
@@ -95,12 +97,6 @@ public static class LatencyKafkaBenchmark
         }
 
         return (gateway, rawSamples);
-    }
-
-    private static double Percentile(List<double> values, double quantile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
     }
 
     /// <summary>When each offset arrived, whichever comes first: the arrival or the wait for it.</summary>
