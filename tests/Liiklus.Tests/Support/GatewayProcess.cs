@@ -14,6 +14,8 @@ namespace Liiklus.Tests.Support;
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOutPorts = new();
+
     private readonly Process _process;
     private readonly GrpcChannel _channel;
     private readonly StringWriter _log = new();
@@ -169,11 +171,22 @@ public sealed class GatewayProcess : IAsyncDisposable
         ["redis_port"] = redisPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// A loopback port free now and never handed out before in this test run: the kernel may offer a port again as soon
+    /// as its probe closes, and one gateway given the same port for remoting and gRPC cannot start.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (HandedOutPorts.TryAdd(port, 0))
+            {
+                return port;
+            }
+        }
     }
 
     /// <summary>SIGKILL: no shutdown of any kind, as a crash or the OOM killer would.</summary>
