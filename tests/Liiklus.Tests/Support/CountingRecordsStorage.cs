@@ -6,35 +6,17 @@ using Liiklus.Storage.Records;
 namespace Liiklus.Tests.Support;
 
 /// <summary>A real records storage that also counts what each partition's readers pulled out of it.</summary>
-public sealed class CountingRecordsStorage(IRecordsStorage inner) : IRecordsStorage
+public sealed class CountingRecordsStorage(IRecordsStorage inner) : ForwardingRecordsStorage(inner)
 {
     private readonly ConcurrentDictionary<(string Topic, int Partition), StrongBox> _pulled = new();
 
     public long PulledFrom(string topic, int partition) =>
         _pulled.TryGetValue((topic, partition), out var count) ? Interlocked.Read(ref count.Value) : 0;
 
-    public Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken) =>
-        inner.PublishAsync(topic, record, cancellationToken);
-
-    public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) =>
-        inner.GetPartitionCountAsync(topic, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-        inner.GetEndOffsetsAsync(topic, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-        inner.GetEarliestOffsetsAsync(topic, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
-        inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
-        inner.ListTopicsAsync(cancellationToken);
-
-    public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+    public override Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
     {
         var count = _pulled.GetOrAdd((topic, partition), _ => new StrongBox());
-        return inner.PartitionSource(topic, partition, start).Select(chunk =>
+        return Inner.PartitionSource(topic, partition, start).Select(chunk =>
         {
             Interlocked.Add(ref count.Value, chunk.Count);
             return chunk;

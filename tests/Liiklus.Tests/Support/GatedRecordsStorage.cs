@@ -1,5 +1,3 @@
-using Akka;
-using Akka.Streams.Dsl;
 using Liiklus.Storage.Records;
 
 namespace Liiklus.Tests.Support;
@@ -8,7 +6,7 @@ namespace Liiklus.Tests.Support;
 /// A real records storage whose publishes wait at a gate until the test lets each one through, counting how many
 /// are inside at once: what a client's pipelining really puts on the gateway.
 /// </summary>
-public sealed class GatedRecordsStorage(IRecordsStorage inner) : IRecordsStorage
+public sealed class GatedRecordsStorage(IRecordsStorage inner) : ForwardingRecordsStorage(inner)
 {
     private readonly List<TaskCompletionSource> _waiting = [];
     private int _inside;
@@ -42,7 +40,7 @@ public sealed class GatedRecordsStorage(IRecordsStorage inner) : IRecordsStorage
         newest.SetResult();
     }
 
-    public async Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
+    public override async Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken)
     {
         var inside = Interlocked.Increment(ref _inside);
         int max;
@@ -59,28 +57,11 @@ public sealed class GatedRecordsStorage(IRecordsStorage inner) : IRecordsStorage
             }
 
             await gate.Task.WaitAsync(cancellationToken);
-            return await inner.PublishAsync(topic, record, cancellationToken);
+            return await Inner.PublishAsync(topic, record, cancellationToken);
         }
         finally
         {
             Interlocked.Decrement(ref _inside);
         }
     }
-
-    public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) =>
-        inner.GetPartitionCountAsync(topic, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-        inner.GetEndOffsetsAsync(topic, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-        inner.GetEarliestOffsetsAsync(topic, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
-        inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) => inner.ListTopicsAsync(cancellationToken);
-
-    public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start) =>
-        inner.PartitionSource(topic, partition, start);
 }

@@ -7,6 +7,7 @@ using Liiklus.Actors.Browsing;
 using Liiklus.Actors.Receiving;
 using Liiklus.Storage.Records;
 using Liiklus.Storage.Records.Memory;
+using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Actors.Browsing;
@@ -108,27 +109,11 @@ public sealed class TopicBrowserSpecs : TestKit
     }
 
     /// <summary>A real storage whose partition sources say when they end.</summary>
-    private sealed class WatchedStorage(IRecordsStorage inner) : IRecordsStorage
+    private sealed class WatchedStorage(IRecordsStorage inner) : ForwardingRecordsStorage(inner)
     {
         public List<Task> Terminations { get; } = [];
 
-        public Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken) =>
-            inner.PublishAsync(topic, record, cancellationToken);
-
-        public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) => inner.GetPartitionCountAsync(topic, cancellationToken);
-
-        public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-            inner.GetEndOffsetsAsync(topic, cancellationToken);
-
-        public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-            inner.GetEarliestOffsetsAsync(topic, cancellationToken);
-
-        public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
-            inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);
-
-        public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) => inner.ListTopicsAsync(cancellationToken);
-
-        public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+        public override Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
         {
             var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (Terminations)
@@ -136,7 +121,7 @@ public sealed class TopicBrowserSpecs : TestKit
                 Terminations.Add(ended.Task);
             }
 
-            return inner.PartitionSource(topic, partition, start).WatchTermination((_, done) =>
+            return Inner.PartitionSource(topic, partition, start).WatchTermination((_, done) =>
             {
                 done.ContinueWith(_ => ended.TrySetResult());
                 return NotUsed.Instance;
