@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Akka;
 using Akka.Actor;
+using Akka.Dispatch;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -25,9 +26,11 @@ namespace Liiklus.Actors.Receiving;
 /// <remarks>
 /// A node holds one of these per open Receive call, most of them idle: it is an <see cref="UntypedActor"/> with its
 /// phase in a field, and waits for its coordinator with the receive timeout, so that each stream does not carry a
-/// table of handler delegates per behaviour and a timer scheduler of its own.
+/// table of handler delegates per behaviour and a timer scheduler of its own. Its mailbox is the
+/// <see cref="CompactMailbox"/>, asked for by the queue it requires (mapped in hocon/akka.conf), so that its props carry
+/// no deployment of their own.
 /// </remarks>
-internal sealed class PartitionStreamActor : UntypedActor
+internal sealed class PartitionStreamActor : UntypedActor, IRequiresMessageQueue<CompactMessageQueue>
 {
     private readonly SessionToken _session;
     private readonly string _sessionId;

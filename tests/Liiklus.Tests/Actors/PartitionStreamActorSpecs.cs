@@ -13,13 +13,14 @@ using Liiklus.Storage;
 using Liiklus.Storage.Positions;
 using Liiklus.Storage.Positions.Memory;
 using Liiklus.Storage.Records;
+using Liiklus.Storage.Records.Kafka;
 using Liiklus.Storage.Records.Memory;
 using Liiklus.Tests.Support;
 using Xunit;
 
 namespace Liiklus.Tests.Actors;
 
-public sealed class PartitionStreamActorSpecs : TestKit
+public sealed class PartitionStreamActorSpecs : TestKit, IClassFixture<MockKafkaCluster>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private readonly InMemoryRecordsStorage _records = new(new InMemoryRecordsOptions(PartitionsPerTopic: 1));
@@ -28,7 +29,13 @@ public sealed class PartitionStreamActorSpecs : TestKit
     private readonly SessionToken _session = SessionToken.New("topic", new GroupId("group", 2), OffsetReset.Earliest);
     private readonly Channel<ReceivedBatch> _received = Channel.CreateBounded<ReceivedBatch>(2);
 
-    public PartitionStreamActorSpecs() : base(WireCheckedConfig.Config) => _groups = CreateTestProbe();
+    private readonly MockKafkaCluster _kafka;
+
+    public PartitionStreamActorSpecs(MockKafkaCluster kafka) : base(WireCheckedConfig.Config)
+    {
+        _kafka = kafka;
+        _groups = CreateTestProbe();
+    }
 
     [Fact]
     public async Task Claimed_partition_streams_from_after_the_group_versions_last_ack()
@@ -165,7 +172,45 @@ public sealed class PartitionStreamActorSpecs : TestKit
         await _received.Reader.Completion.WaitAsync(Deadline);
     }
 
-    private void StartStream(IPositionsStorage? positions = null, TimeSpan? claimTimeout = null, IRecordsStorage? records = null, TimeSpan? restAfter = null)
+    [Fact]
+    public void A_stream_gets_the_compact_mailbox_whose_empty_queue_holds_no_buffer()
+    {
+        StartStream();
+        var stream = _groups.ExpectMsg<ClaimPartition>().Stream;
+
+        var queue = ((ActorCell)((ActorRefWithCell)stream).Underlying).Mailbox!.MessageQueue;
+
+        Assert.IsType<CompactMessageQueue>(queue);
+    }
+
+    [Fact]
+    public async Task A_new_kafka_group_at_earliest_whose_records_are_in_the_shared_tail_starts_with_no_graph()
+    {
+        using var kafka = new KafkaRecordsStorage(_kafka.StorageOptions(), Sys.Materializer());
+        var topic = _kafka.NewTopic(1);
+        // An earlier group reading the partition from its start runs its shared tail, which holds every record since.
+        var earlier = kafka.PartitionSource(topic, 0, StartPosition.Earliest).Records().PullOnDemand(Sys.Materializer());
+        await PublishTo(kafka, topic, 2);
+        Assert.Equal([0L, 1L], (await earlier.PullAsync(2, Deadline)).Select(r => r.Offset));
+        var records = new OpenSourcesStorage(kafka);
+        var session = SessionToken.New(topic, new GroupId("new-group", 1), OffsetReset.Earliest);
+
+        StartStream(records: records, session: session);
+        Claim();
+
+        Assert.Equal([0L, 1L], await Read(2));
+        await PublishTo(kafka, topic, 1);
+        Assert.Equal([2L], await Read(1));
+        Assert.Equal(0, records.Started);
+        earlier.KillSwitch.Shutdown();
+    }
+
+    private void StartStream(
+        IPositionsStorage? positions = null,
+        TimeSpan? claimTimeout = null,
+        IRecordsStorage? records = null,
+        TimeSpan? restAfter = null,
+        SessionToken? session = null)
     {
         var dependencies = new ReceiveDependencies(
             _groups.Ref,
@@ -174,7 +219,8 @@ public sealed class PartitionStreamActorSpecs : TestKit
             Sys.Materializer(),
             new ReceiveSettings(claimTimeout ?? Deadline, 64 * 1024, restAfter));
         var allowance = new StreamByteAllowance(64 * 1024, ByteBudget.Unbounded());
-        Sys.ActorOf(PartitionStreamActor.Props(_session, _session.Encode(), 0, dependencies, _received.Writer, allowance, new DeliveryWatermark()));
+        var token = session ?? _session;
+        Sys.ActorOf(PartitionStreamActor.Props(token, token.Encode(), 0, dependencies, _received.Writer, allowance, new DeliveryWatermark()));
     }
 
     /// <summary>Answers the stream's claim as its coordinator; the probe stands for that coordinator.</summary>
@@ -191,6 +237,14 @@ public sealed class PartitionStreamActorSpecs : TestKit
         for (var i = 0; i < count; i++)
         {
             await _records.PublishAsync("topic", new OutgoingRecord(null, Encoding.UTF8.GetBytes($"v{i}"), [], DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+    }
+
+    private static async Task PublishTo(IRecordsStorage records, string topic, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await records.PublishAsync(topic, new OutgoingRecord(null, Encoding.UTF8.GetBytes($"v{i}"), [], DateTimeOffset.UtcNow), CancellationToken.None);
         }
     }
 

@@ -285,11 +285,13 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IRetentionAwareRecord
 
     /// <remarks>
     /// Known only from a running shared tail: its window's end for a stream starting at the end (where
-    /// <see cref="TailOrCatchUpSource"/> would join it), or an offset inside the window.
+    /// <see cref="TailOrCatchUpSource"/> would join it), an offset inside the window, or for a stream starting at the
+    /// earliest position the partition's log start, when one seen before (by a reader that asked the brokers, or a
+    /// partition that ended at 0) is still inside the window.
     /// </remarks>
     public long? RestingOffset(string topic, int partition, StartPosition start)
     {
-        if (partition < 0 || _tails.WindowOf(new TopicPartition(topic, partition)) is not { } window)
+        if (partition < 0 || _tails.Find(new TopicPartition(topic, partition)) is not { } tail || tail.Window is not { } window)
         {
             return null;
         }
@@ -298,6 +300,7 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IRetentionAwareRecord
         {
             StartPosition.LatestPosition => window.End,
             StartPosition.OffsetPosition at when at.Offset >= window.Start && at.Offset <= window.End => at.Offset,
+            StartPosition.EarliestPosition => tail.EarliestInWindow(),
             _ => null,
         };
     }

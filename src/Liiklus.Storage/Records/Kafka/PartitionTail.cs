@@ -30,6 +30,9 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
     private long _end;
     private bool _resolved;
     private Exception? _failure;
+    // The highest log start offset seen for the partition (a lower bound of where it starts now: retention only moves
+    // it forward), or -1 while none was seen.
+    private long _logStartSeen = -1;
     // Records readers catching up read before the window, [_historyFrom, _historyEnd), kept until they reach it.
     private readonly List<StoredRecord> _history = [];
     private long _historyFrom;
@@ -66,9 +69,39 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
         {
             _start = _end = offset;
             _resolved = true;
+            if (offset == 0)
+            {
+                // A partition that ends at 0 starts there too.
+                _logStartSeen = Math.Max(_logStartSeen, 0);
+            }
         }
 
         WakeWaiting();
+    }
+
+    /// <summary>
+    /// A reader learnt from the brokers that the partition's oldest retained record is at <paramref name="offset"/>; the
+    /// partition starts there or later from now on.
+    /// </summary>
+    public void SawLogStart(long offset)
+    {
+        lock (_lock)
+        {
+            _logStartSeen = Math.Max(_logStartSeen, offset);
+        }
+    }
+
+    /// <summary>
+    /// Where a reader from the earliest position starts reading the window, when the window knows without I/O that it
+    /// holds every record from there on: a log start offset seen earlier lies inside it. Records retention deleted
+    /// since may still be read from the window, none is skipped. Null when not known.
+    /// </summary>
+    public long? EarliestInWindow()
+    {
+        lock (_lock)
+        {
+            return _resolved && _failure is null && _logStartSeen >= _start && _logStartSeen <= _end ? _logStartSeen : null;
+        }
     }
 
     /// <summary>The hub's fetch failed: every member fails with <paramref name="cause"/>.</summary>

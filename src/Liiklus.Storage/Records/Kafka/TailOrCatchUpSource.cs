@@ -72,6 +72,7 @@ internal sealed class TailOrCatchUpSource(
                 default:
                     var placed = GetAsyncCallback<long>(offset =>
                     {
+                        _tail!.SawLogStart(offset);
                         _nextOffset = offset;
                         Place();
                         Deliver();

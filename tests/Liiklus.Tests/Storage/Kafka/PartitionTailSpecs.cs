@@ -157,6 +157,42 @@ public sealed class PartitionTailSpecs
         Assert.Equal((8L, 12L, 4L * RecordBytes, 4), tail.Window);
     }
 
+    [Fact]
+    public void The_earliest_offset_is_known_only_while_a_log_start_seen_before_lies_inside_the_window()
+    {
+        var tail = new PartitionTail(new TopicPartition("t", 0), () => 3 * RecordBytes, ByteBudget.Unbounded());
+        Assert.Null(tail.EarliestInWindow());
+        tail.Resolve(10);
+        tail.Append(Records(10, 2));
+
+        // Nothing seen yet: the partition may start anywhere up to the window's end.
+        Assert.Null(tail.EarliestInWindow());
+        tail.SawLogStart(4);
+        Assert.Null(tail.EarliestInWindow());
+        tail.SawLogStart(11);
+        Assert.Equal(11L, tail.EarliestInWindow());
+        // An older answer arriving late never moves the start back.
+        tail.SawLogStart(4);
+        Assert.Equal(11L, tail.EarliestInWindow());
+
+        // The window let go of the record at the log start: where the partition starts now is not known without I/O.
+        tail.Append(Records(12, 2));
+        Assert.Equal((11L, 14L, 3L * RecordBytes, 3), tail.Window);
+        Assert.Equal(11L, tail.EarliestInWindow());
+        tail.Append(Records(14, 1));
+        Assert.Null(tail.EarliestInWindow());
+    }
+
+    [Fact]
+    public void A_partition_that_ended_at_0_when_its_tail_started_starts_at_0()
+    {
+        var tail = Resolved(at: 0);
+        tail.Append(Records(0, 3));
+
+        Assert.Equal(0L, tail.EarliestInWindow());
+        Assert.Null(Resolved(at: 5).EarliestInWindow());
+    }
+
     private static PartitionTail Resolved(long at)
     {
         var tail = new PartitionTail(new TopicPartition("t", 0), () => long.MaxValue, ByteBudget.Unbounded());
