@@ -262,7 +262,7 @@ public sealed class PartitionStreamActorSpecs : TestKit, IClassFixture<MockKafka
 
     /// <summary>A real records storage that counts its partition sources still running.</summary>
     /// <param name="readsInMemory">whether it offers the inner storage's reads at its tail, which need no graph</param>
-    private sealed class OpenSourcesStorage(IRecordsStorage inner, bool readsInMemory = true) : IRecordsStorage
+    private sealed class OpenSourcesStorage(IRecordsStorage inner, bool readsInMemory = true) : ForwardingRecordsStorage(inner)
     {
         private int _open;
         private int _started;
@@ -271,43 +271,25 @@ public sealed class PartitionStreamActorSpecs : TestKit, IClassFixture<MockKafka
 
         public int Started => Volatile.Read(ref _started);
 
-        public Task<PublishResult> PublishAsync(string topic, OutgoingRecord record, CancellationToken cancellationToken) =>
-            inner.PublishAsync(topic, record, cancellationToken);
-
-        public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) =>
-            inner.GetPartitionCountAsync(topic, cancellationToken);
-
-        public Task<IReadOnlyDictionary<int, long>> GetEndOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-            inner.GetEndOffsetsAsync(topic, cancellationToken);
-
-        public Task<IReadOnlyDictionary<int, long>> GetEarliestOffsetsAsync(string topic, CancellationToken cancellationToken) =>
-            inner.GetEarliestOffsetsAsync(topic, cancellationToken);
-
-        public Task<IReadOnlyDictionary<int, long>> GetOffsetsForTimestampAsync(string topic, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
-            inner.GetOffsetsForTimestampAsync(topic, timestamp, cancellationToken);
-
-        public Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken) =>
-            inner.ListTopicsAsync(cancellationToken);
-
-        public Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
+        public override Source<IReadOnlyList<StoredRecord>, NotUsed> PartitionSource(string topic, int partition, StartPosition start)
         {
             Interlocked.Increment(ref _open);
             Interlocked.Increment(ref _started);
-            return inner.PartitionSource(topic, partition, start).WatchTermination((_, ended) =>
+            return Inner.PartitionSource(topic, partition, start).WatchTermination((_, ended) =>
             {
                 ended.ContinueWith(_ => Interlocked.Decrement(ref _open), TaskScheduler.Default);
                 return NotUsed.Instance;
             });
         }
 
-        public IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake) =>
-            inner.WakeOnAppend(topic, partition, offset, wake);
+        public override IDisposable? WakeOnAppend(string topic, int partition, long offset, Action wake) =>
+            Inner.WakeOnAppend(topic, partition, offset, wake);
 
-        public IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords) =>
-            readsInMemory ? inner.ReadAtTail(topic, partition, offset, maxRecords) : null;
+        public override IReadOnlyList<StoredRecord>? ReadAtTail(string topic, int partition, long offset, int maxRecords) =>
+            readsInMemory ? Inner.ReadAtTail(topic, partition, offset, maxRecords) : null;
 
-        public long? RestingOffset(string topic, int partition, StartPosition start) =>
-            readsInMemory ? inner.RestingOffset(topic, partition, start) : null;
+        public override long? RestingOffset(string topic, int partition, StartPosition start) =>
+            readsInMemory ? Inner.RestingOffset(topic, partition, start) : null;
     }
 
     /// <summary>A broken storage: it throws where it should return a failed task.</summary>
