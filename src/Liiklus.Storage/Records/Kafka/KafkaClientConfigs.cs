@@ -39,6 +39,10 @@ internal static class KafkaClientConfigs
             ["fetch.wait.max.ms"] = "50",
             // Prefetch is per consumer, which serves many partitions: keep it to a few MB.
             ["queued.max.messages.kbytes"] = "16384",
+            // And per partition, no deeper than what a reader's buffer takes after a resume (half of it): a pause
+            // throws away what librdkafka prefetched for the partition, and librdkafka's own depth (100,000 records)
+            // had a fast stream fetch much of its partition twice, a cost in fetches, bytes and CPU per record.
+            ["queued.min.messages"] = Math.Max(1, options.ReaderBufferRecords / 2).ToString(CultureInfo.InvariantCulture),
             // Once that prefetch is full, librdkafka waits this long (1 s by default) before fetching the partition
             // again: a stream that drains the prefetch faster would then idle for most of each second.
             ["fetch.queue.backoff.ms"] = "10",

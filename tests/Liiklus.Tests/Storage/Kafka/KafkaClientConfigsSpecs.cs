@@ -18,6 +18,20 @@ public sealed class KafkaClientConfigsSpecs
         Assert.InRange(backoff, 0, 100);
     }
 
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(3)]
+    public void Consumers_prefetch_a_partition_no_deeper_than_a_readers_buffer_takes_after_a_resume(int readerBufferRecords)
+    {
+        // A pause discards what librdkafka prefetched for the partition; at its own depth (100,000 records) a fast
+        // stream fetched much of its partition twice.
+        var consumer = KafkaClientConfigs.Consumer(Options with { ReaderBufferRecords = readerBufferRecords });
+
+        var depth = int.Parse(consumer.Get("queued.min.messages"), CultureInfo.InvariantCulture);
+
+        Assert.InRange(depth, 1, readerBufferRecords / 2);
+    }
+
     [Fact]
     public void Operators_properties_win_over_the_gateways_consumer_defaults_but_not_over_what_it_relies_on()
     {
