@@ -53,16 +53,15 @@ public static class OperationsRegistration
             endpoint.Listen = listen;
         }));
 
-        // Singletons, as the status mapping: resolved once rather than made for every call.
-        var uncompressedSmallReplies = operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0;
-        if (uncompressedSmallReplies)
+        // Parts of the gateway's one interceptor (GatewayCallInterceptor), which takes them when they are registered.
+        if (operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0)
         {
-            services.AddSingleton<SmallRepliesUncompressedInterceptor>();
+            services.AddSingleton<SmallRepliesUncompressed>();
         }
 
         if (operations.MetricsEnabled)
         {
-            services.AddSingleton<CallMetricsInterceptor>();
+            services.AddSingleton<CallMetrics>();
         }
 
         services.Configure<GrpcServiceOptions>(grpc =>
@@ -70,15 +69,6 @@ public static class OperationsRegistration
             // Sent only to clients whose grpc-accept-encoding names gzip; gzip requests are read whatever this says.
             grpc.ResponseCompressionAlgorithm = operations.ResponseCompression;
             grpc.ResponseCompressionLevel = operations.CompressionLevel;
-            if (uncompressedSmallReplies)
-            {
-                grpc.Interceptors.Add<SmallRepliesUncompressedInterceptor>();
-            }
-
-            if (operations.MetricsEnabled)
-            {
-                grpc.Interceptors.Add<CallMetricsInterceptor>();
-            }
         });
         services.AddGrpcReflection();
 
