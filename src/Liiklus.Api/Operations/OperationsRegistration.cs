@@ -39,6 +39,11 @@ public static class OperationsRegistration
         "Microsoft.AspNetCore.Server.Kestrel",
     ];
 
+    /// <summary>ASP.NET Core's instruments the gateway leaves off (see <see cref="AddMetrics"/>).</summary>
+    public const string AspNetCoreActiveRequests = "http.server.active_requests";
+
+    public const string KestrelQueuedRequests = "kestrel.queued_requests";
+
     public static WebApplicationBuilder AddLiiklusOperations(this WebApplicationBuilder builder, GatewaySettings settings)
     {
         var operations = settings.Operations;
@@ -135,6 +140,11 @@ public static class OperationsRegistration
         });
         telemetry.WithMetrics(metrics => metrics
             .AddRuntimeInstrumentation()
+            // Not measured: each costs two updates of many labels per call, for what is exported otherwise. Requests in
+            // flight are the open streams (liiklus_subscribe_streams, liiklus_receive_streams) plus unary calls counted
+            // by http_server_request_duration_seconds; requests queued for a thread show in the thread pool's queue.
+            .AddView(AspNetCoreActiveRequests, MetricStreamConfiguration.Drop)
+            .AddView(KestrelQueuedRequests, MetricStreamConfiguration.Drop)
             // The positions and lag gauges are capped by liiklus.metrics.max-group-series, not by the SDK's default.
             .AddView("liiklus_topic_position", new MetricStreamConfiguration { CardinalityLimit = operations.MaxGroupSeries + 1 })
             .AddView("liiklus_group_lag", new MetricStreamConfiguration { CardinalityLimit = operations.MaxGroupSeries + 1 })
