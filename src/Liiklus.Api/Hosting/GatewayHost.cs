@@ -11,6 +11,8 @@ using Liiklus.Api.Security;
 using Liiklus.Api.Security.Cluster;
 using Liiklus.Api.Security.Tls;
 using Liiklus.Api.Operations;
+using Liiklus.Api.Operations.Compression;
+using Liiklus.Api.Operations.Metrics;
 using Liiklus.Api.WebConsole;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
@@ -31,6 +33,17 @@ public static class GatewayHost
         ["Logging:LogLevel:Grpc.AspNetCore.Server"] = "Warning",
     };
 
+    /// <summary>ASP.NET Core's category of request lines, whose being on makes an Activity for every request.</summary>
+    private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>Whether the configured level of the request lines' category, the most specific setting that covers it, lets them through.</summary>
+    private static bool RequestLinesAsked(IConfiguration configuration)
+    {
+        string[] covering = [HostingDiagnosticsCategory, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore", "Microsoft", "Default"];
+        var level = covering.Select(category => configuration[$"Logging:LogLevel:{category}"]).FirstOrDefault(value => value is not null);
+        return Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && parsed <= LogLevel.Information;
+    }
+
     /// <param name="args">command-line arguments for ASP.NET Core</param>
     /// <param name="overrides">HOCON that wins over the files and the environment (tests use it)</param>
     /// <param name="configureServices">last word on the services, e.g. a storage decorator</param>
@@ -44,6 +57,15 @@ public static class GatewayHost
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = QuietByDefault });
 
         ConfigureLogging(builder.Logging, settings.JsonLogs, settings.LogRepeats);
+        // ASP.NET Core starts an Activity for every request (ids, tags, the path) while its hosting category logs at any
+        // level, even with nothing listening for traces. Below Information that category writes nothing per request, and
+        // nothing else a gateway needs (a start-up failure is thrown as well), so it stays off unless the operator asks for
+        // the per-call lines; with tracing on, the tracer's own listener still makes every request's span.
+        if (!RequestLinesAsked(builder.Configuration))
+        {
+            builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
+        }
+
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -88,11 +110,16 @@ public static class GatewayHost
             .WithClusterTls(security.ClusterCertificates)
             .WithLiiklusCore(settings.Groups)
             .WithColdArchiversWhenOn(settings.Cold));
-        // Interceptors registered as services are resolved once, not made for every call (they keep no call's state).
-        builder.Services.AddSingleton<StatusMappingInterceptor>();
+        // An interceptor registered as a service is resolved, not made for every call (it keeps no call's state). Its
+        // compression and metrics parts are registered by AddLiiklusOperations when they are on.
+        builder.Services.AddSingleton<FailureStatuses>();
+        builder.Services.AddSingleton(services => new GatewayCallInterceptor(
+            services.GetRequiredService<FailureStatuses>(),
+            services.GetService<SmallRepliesUncompressed>(),
+            services.GetService<CallMetrics>()));
         builder.Services.AddGrpc(grpc =>
         {
-            grpc.Interceptors.Add<StatusMappingInterceptor>();
+            grpc.Interceptors.Add<GatewayCallInterceptor>();
             // Leave room above the record limit so an oversized record gets the gateway's own clear status.
             grpc.MaxReceiveMessageSize = settings.MaxRecordSizeBytes + 64 * 1024;
         });

@@ -39,6 +39,11 @@ public static class OperationsRegistration
         "Microsoft.AspNetCore.Server.Kestrel",
     ];
 
+    /// <summary>ASP.NET Core's instruments the gateway leaves off (see <see cref="AddMetrics"/>).</summary>
+    public const string AspNetCoreActiveRequests = "http.server.active_requests";
+
+    public const string KestrelQueuedRequests = "kestrel.queued_requests";
+
     public static WebApplicationBuilder AddLiiklusOperations(this WebApplicationBuilder builder, GatewaySettings settings)
     {
         var operations = settings.Operations;
@@ -53,16 +58,15 @@ public static class OperationsRegistration
             endpoint.Listen = listen;
         }));
 
-        // Singletons, as the status mapping: resolved once rather than made for every call.
-        var uncompressedSmallReplies = operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0;
-        if (uncompressedSmallReplies)
+        // Parts of the gateway's one interceptor (GatewayCallInterceptor), which takes them when they are registered.
+        if (operations.ResponseCompression is not null && operations.CompressionMinMessageBytes > 0)
         {
-            services.AddSingleton<SmallRepliesUncompressedInterceptor>();
+            services.AddSingleton<SmallRepliesUncompressed>();
         }
 
         if (operations.MetricsEnabled)
         {
-            services.AddSingleton<CallMetricsInterceptor>();
+            services.AddSingleton<CallMetrics>();
         }
 
         services.Configure<GrpcServiceOptions>(grpc =>
@@ -70,15 +74,6 @@ public static class OperationsRegistration
             // Sent only to clients whose grpc-accept-encoding names gzip; gzip requests are read whatever this says.
             grpc.ResponseCompressionAlgorithm = operations.ResponseCompression;
             grpc.ResponseCompressionLevel = operations.CompressionLevel;
-            if (uncompressedSmallReplies)
-            {
-                grpc.Interceptors.Add<SmallRepliesUncompressedInterceptor>();
-            }
-
-            if (operations.MetricsEnabled)
-            {
-                grpc.Interceptors.Add<CallMetricsInterceptor>();
-            }
         });
         services.AddGrpcReflection();
 
@@ -145,6 +140,11 @@ public static class OperationsRegistration
         });
         telemetry.WithMetrics(metrics => metrics
             .AddRuntimeInstrumentation()
+            // Not measured: each costs two updates of many labels per call, for what is exported otherwise. Requests in
+            // flight are the open streams (liiklus_subscribe_streams, liiklus_receive_streams) plus unary calls counted
+            // by http_server_request_duration_seconds; requests queued for a thread show in the thread pool's queue.
+            .AddView(AspNetCoreActiveRequests, MetricStreamConfiguration.Drop)
+            .AddView(KestrelQueuedRequests, MetricStreamConfiguration.Drop)
             // The positions and lag gauges are capped by liiklus.metrics.max-group-series, not by the SDK's default.
             .AddView("liiklus_topic_position", new MetricStreamConfiguration { CardinalityLimit = operations.MaxGroupSeries + 1 })
             .AddView("liiklus_group_lag", new MetricStreamConfiguration { CardinalityLimit = operations.MaxGroupSeries + 1 })

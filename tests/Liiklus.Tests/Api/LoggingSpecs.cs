@@ -38,4 +38,18 @@ public sealed class LoggingSpecs
         Assert.Contains(lines, l => l.Line.StartsWith($"Rebalanced topic {topic} group {group} over", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Line.StartsWith("[INFO]", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Request_lines_are_written_once_the_operator_raises_asp_net_cores_level()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await TestGateway.StartAsync("", logs.AddAsConsoleWouldSee, "--Logging:LogLevel:Microsoft.AspNetCore=Information");
+
+        await gateway.Client.PublishAsync(NewName("topic"), "v");
+
+        await Eventually.Until(
+            () => Task.FromResult(logs.Lines.Where(l => l.Category == "Microsoft.AspNetCore.Hosting.Diagnostics").Select(l => l.Line).ToList()),
+            lines => lines.Any(line => line.StartsWith("Request finished", StringComparison.Ordinal) && line.Contains("/Publish", StringComparison.Ordinal)),
+            "the Publish call's request lines");
+    }
 }

@@ -151,6 +151,19 @@ public sealed class MetricsSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asp_net_cores_per_call_duplicates_of_other_metrics_are_not_measured()
+    {
+        await Gateway.Client.PublishAsync(NewName("topic"), "v");
+        var text = await Operations.ScrapeAsync();
+
+        Assert.Contains("http_server_request_duration_seconds_count", text.Names);
+        // Open streams are liiklus_subscribe_streams and liiklus_receive_streams; queued work is the thread pool's queue.
+        Assert.DoesNotContain(text.Names, name => name.StartsWith("http_server_active_requests", StringComparison.Ordinal));
+        Assert.DoesNotContain(text.Names, name => name.StartsWith("kestrel_queued_requests", StringComparison.Ordinal));
+        Assert.Contains(text.Names, name => name.StartsWith("dotnet_thread_pool_queue_length", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Metrics_path_serves_the_same_metrics_as_prometheus_path()
     {
         await Gateway.Client.PublishAsync(NewName("topic"), "v");

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Liiklus.Protocol;
 using Liiklus.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using Xunit;
@@ -84,6 +86,41 @@ public sealed class TracingSpecs(MockKafkaCluster cluster) : IClassFixture<MockK
 
         var received = (await receive.ReadAsync(1)).Single().LiiklusEventRecord.Event;
         Assert.False(received.Extensions.ContainsKey("traceparent"));
+    }
+
+    [Fact]
+    public async Task Without_an_otlp_endpoint_a_call_starts_no_activity_of_its_own()
+    {
+        var seen = new ActivityAtPublish();
+        await using var gateway = await TestGateway.StartAsync("", services => services.AddSingleton<IStartupFilter>(seen));
+
+        await gateway.Client.PublishAsync(NewName("topic"), "v");
+
+        Assert.Equal(1, seen.Calls);
+        Assert.Null(seen.Current);
+    }
+
+    /// <summary>Notes <see cref="Activity.Current"/> as a Publish call enters the gateway's pipeline.</summary>
+    private sealed class ActivityAtPublish : IStartupFilter
+    {
+        public int Calls { get; private set; }
+
+        public Activity? Current { get; private set; }
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (context.Request.Path.Value?.EndsWith("/Publish", StringComparison.Ordinal) == true)
+                {
+                    Calls++;
+                    Current = Activity.Current;
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     private static Activity? Find(List<Activity> spans, Func<Activity, bool> match)

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Liiklus.Actors.Groups;
 using Liiklus.Actors.Receiving;
 using Liiklus.Actors.Sessions;
@@ -14,58 +13,13 @@ namespace Liiklus.Api.Grpc;
 /// Gives every failure a status a client can act on, never UNKNOWN: storage outages are UNAVAILABLE (which storage and
 /// a trace id; the storage's own words go to the log under that id), a coordinator that does not answer too, an ended session
 /// NOT_FOUND, an oversized record or a spent budget RESOURCE_EXHAUSTED, a call the client left CANCELLED, anything
-/// unexpected INTERNAL (logged with its details, which the client does not get).
+/// unexpected INTERNAL (logged with its details, which the client does not get). <see cref="GatewayCallInterceptor"/>
+/// applies it to every call.
 /// </summary>
-public sealed class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> logger) : Interceptor
+public sealed class FailureStatuses(ILogger<FailureStatuses> logger)
 {
-    // A call answered at once (an in-memory publish, say) passes through without a state machine of its own.
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request,
-        ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Task<TResponse> call;
-        try
-        {
-            call = continuation(request, context);
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            return Task.FromException<TResponse>(ToRpcException(e, context));
-        }
-
-        return call.IsCompletedSuccessfully ? call : MappedAsync(call, context);
-    }
-
-    private async Task<TResponse> MappedAsync<TResponse>(Task<TResponse> call, ServerCallContext context)
-    {
-        try
-        {
-            return await call;
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            throw ToRpcException(e, context);
-        }
-    }
-
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request,
-        IServerStreamWriter<TResponse> responseStream,
-        ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            await continuation(request, responseStream, context);
-        }
-        catch (Exception e) when (e is not RpcException)
-        {
-            throw ToRpcException(e, context);
-        }
-    }
-
-    private RpcException ToRpcException(Exception e, ServerCallContext context)
+    /// <summary>The status a call that failed with <paramref name="e"/> (not an <see cref="RpcException"/>) ends with.</summary>
+    public RpcException ToRpcException(Exception e, ServerCallContext context)
     {
         var traceId = context.GetHttpContext().TraceIdentifier;
         var status = e switch
