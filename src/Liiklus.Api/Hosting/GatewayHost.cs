@@ -117,6 +117,9 @@ public static class GatewayHost
             services.GetRequiredService<FailureStatuses>(),
             services.GetService<SmallRepliesUncompressed>(),
             services.GetService<CallMetrics>()));
+        // The Liiklus service keeps no call's state: resolved once rather than made for every call, which an idle node
+        // pays once per open stream.
+        builder.Services.AddSingleton<LiiklusGrpcService>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<GatewayCallInterceptor>();
