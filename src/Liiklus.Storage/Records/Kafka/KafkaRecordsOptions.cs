@@ -31,7 +31,7 @@ public sealed record KafkaRecordsOptions(string BootstrapServers)
     public long ReaderBufferBytes { get; init; } = 2 * 1024 * 1024;
 
     /// <summary>Longest one poll of a pooled consumer blocks: assignments and resumes wait for the poll in progress.</summary>
-    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
     /// Partitions one pooled consumer serves before the pool opens another (while it may): one poll thread carries

@@ -92,6 +92,21 @@ internal sealed class PartitionTail(TopicPartition topicPartition, Func<long> ma
     }
 
     /// <summary>
+    /// The latest log start offset a reader learnt (see <see cref="SawLogStart"/>), window or not; null when none did.
+    /// The partition starts there or later: retention may have deleted more since.
+    /// </summary>
+    public long? LogStartSeen
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _logStartSeen >= 0 ? _logStartSeen : null;
+            }
+        }
+    }
+
+    /// <summary>
     /// Where a reader from the earliest position starts reading the window, when the window knows without I/O that it
     /// holds every record from there on: a log start offset seen earlier lies inside it. Records retention deleted
     /// since may still be read from the window, none is skipped. Null when not known.

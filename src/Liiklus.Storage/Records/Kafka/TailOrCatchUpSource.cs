@@ -69,6 +69,13 @@ internal sealed class TailOrCatchUpSource(
                 case StartPosition.LatestPosition:
                     Place();
                     break;
+                case StartPosition.EarliestPosition when _tail.LogStartSeen is { } logStart:
+                    // Known to the partition's tail: no request to the brokers before the first fetch. Should retention
+                    // have deleted more since, the consumer's fetch resets to the oldest retained record, as the
+                    // lookup would have answered; a window holding the offset still has every record from there on.
+                    _nextOffset = logStart;
+                    Place();
+                    break;
                 default:
                     var placed = GetAsyncCallback<long>(offset =>
                     {
