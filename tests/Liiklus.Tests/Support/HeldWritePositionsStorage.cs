@@ -8,7 +8,7 @@ namespace Liiklus.Tests.Support;
 /// ack's write in flight; every other call goes straight to <paramref name="storage"/>. It keeps the offsets written,
 /// in the order they reached it.
 /// </summary>
-public sealed class HeldWritePositionsStorage(IPositionsStorage storage, long heldOffset) : IPositionsStorage
+public sealed class HeldWritePositionsStorage(IPositionsStorage storage, long heldOffset) : ForwardingPositionsStorage(storage)
 {
     private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _heldStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,7 +22,7 @@ public sealed class HeldWritePositionsStorage(IPositionsStorage storage, long he
 
     public void Release() => _held.TrySetResult();
 
-    public async Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken)
+    public override async Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken)
     {
         if (offset == heldOffset)
         {
@@ -30,28 +30,7 @@ public sealed class HeldWritePositionsStorage(IPositionsStorage storage, long he
             await _held.Task.WaitAsync(cancellationToken);
         }
 
-        await storage.UpdateAsync(topic, group, partition, offset, cancellationToken);
+        await Inner.UpdateAsync(topic, group, partition, offset, cancellationToken);
         _written.Enqueue(offset);
     }
-
-    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
-        storage.DeleteAsync(topic, group, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
-        storage.GetAsync(topic, group, cancellationToken);
-
-    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
-        string topic,
-        string groupName,
-        CancellationToken cancellationToken) =>
-        storage.GetAllVersionsAsync(topic, groupName, cancellationToken);
-
-    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
-        string topic,
-        GroupId reader,
-        CancellationToken cancellationToken) =>
-        storage.GetVersionsForAsync(topic, reader, cancellationToken);
-
-    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
-        storage.ListGroupsAsync(topic, cancellationToken);
 }

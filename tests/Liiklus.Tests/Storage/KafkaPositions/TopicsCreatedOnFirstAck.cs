@@ -9,38 +9,17 @@ namespace Liiklus.Tests.Storage.KafkaPositions;
 /// creates each topic in the mock cluster (32 partitions, the most the contract uses) before its first ack, as the
 /// gateway's records storage has created a topic before any client acks it. Everything else goes straight through.
 /// </summary>
-public sealed class TopicsCreatedOnFirstAck(IPositionsStorage storage, MockKafkaCluster cluster) : IPositionsStorage
+public sealed class TopicsCreatedOnFirstAck(IPositionsStorage storage, MockKafkaCluster cluster) : ForwardingPositionsStorage(storage)
 {
     private readonly ConcurrentDictionary<string, Lazy<bool>> _created = new();
 
-    public Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken)
+    public override Task UpdateAsync(string topic, GroupId group, int partition, long offset, CancellationToken cancellationToken)
     {
         _ = _created.GetOrAdd(topic, name => new Lazy<bool>(() =>
         {
             cluster.CreateTopic(name, 32);
             return true;
         })).Value;
-        return storage.UpdateAsync(topic, group, partition, offset, cancellationToken);
+        return Inner.UpdateAsync(topic, group, partition, offset, cancellationToken);
     }
-
-    public Task DeleteAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
-        storage.DeleteAsync(topic, group, cancellationToken);
-
-    public Task<IReadOnlyDictionary<int, long>> GetAsync(string topic, GroupId group, CancellationToken cancellationToken) =>
-        storage.GetAsync(topic, group, cancellationToken);
-
-    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetAllVersionsAsync(
-        string topic,
-        string groupName,
-        CancellationToken cancellationToken) =>
-        storage.GetAllVersionsAsync(topic, groupName, cancellationToken);
-
-    public Task<IReadOnlyDictionary<uint, IReadOnlyDictionary<int, long>>> GetVersionsForAsync(
-        string topic,
-        GroupId reader,
-        CancellationToken cancellationToken) =>
-        storage.GetVersionsForAsync(topic, reader, cancellationToken);
-
-    public Task<IReadOnlyList<StoredGroup>> ListGroupsAsync(string? topic, CancellationToken cancellationToken) =>
-        storage.ListGroupsAsync(topic, cancellationToken);
 }
