@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Liiklus.Api.Operations.Compression;
@@ -14,8 +15,15 @@ namespace Liiklus.Api.Grpc;
 /// </summary>
 /// <param name="compression">null when replies are not compressed</param>
 /// <param name="metrics">null when metrics are off</param>
-public sealed class GatewayCallInterceptor(FailureStatuses statuses, SmallRepliesUncompressed? compression, CallMetrics? metrics) : Interceptor
+/// <param name="grpc">grpc-dotnet's options: whether replies are compressed, and its limit on a reply's size</param>
+public sealed class GatewayCallInterceptor(FailureStatuses statuses, SmallRepliesUncompressed? compression, CallMetrics? metrics, GrpcServiceOptions grpc) : Interceptor
 {
+    // Replies at least this large are written by grpc-dotnet: it compresses them (when the call's replies are) or fails
+    // the call for exceeding its send limit.
+    private readonly int _framedBelowBytes = (int)Math.Min(
+        grpc.ResponseCompressionAlgorithm is null ? int.MaxValue : compression?.MinCompressedBytes ?? 0,
+        grpc.MaxSendMessageSize is { } max ? max + 1L : int.MaxValue);
+
     // A call answered at once (an in-memory publish, say) passes through without a state machine of its own.
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
@@ -94,6 +102,12 @@ public sealed class GatewayCallInterceptor(FailureStatuses statuses, SmallReplie
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var writer = compression is null ? responseStream : compression.Writer(responseStream);
+        if (writer is IServerStreamWriter<ReceiveReply> replies)
+        {
+            // A Receive stream writes a reply per record: see FramedReplyWriter.
+            writer = (IServerStreamWriter<TResponse>)(object)new FramedReplyWriter(replies, context.GetHttpContext().Response.BodyWriter, _framedBelowBytes);
+        }
+
         var measured = metrics?.StreamOpened(request, writer);
         try
         {

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Akka.Hosting;
+using Grpc.AspNetCore.Server;
 using Liiklus.Actors.Hosting;
 using Liiklus.Api.Configuration;
 using Liiklus.Api.Admin;
@@ -16,6 +17,7 @@ using Liiklus.Api.Operations.Metrics;
 using Liiklus.Api.WebConsole;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Liiklus.Api.Hosting;
 
@@ -116,7 +118,8 @@ public static class GatewayHost
         builder.Services.AddSingleton(services => new GatewayCallInterceptor(
             services.GetRequiredService<FailureStatuses>(),
             services.GetService<SmallRepliesUncompressed>(),
-            services.GetService<CallMetrics>()));
+            services.GetService<CallMetrics>(),
+            services.GetRequiredService<IOptions<GrpcServiceOptions>>().Value));
         // The Liiklus service keeps no call's state: resolved once rather than made for every call, which an idle node
         // pays once per open stream.
         builder.Services.AddSingleton<LiiklusGrpcService>();

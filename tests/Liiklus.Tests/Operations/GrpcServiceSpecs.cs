@@ -84,6 +84,30 @@ public sealed class GrpcServiceSpecs(GatewayFixture fixture) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task Small_and_large_replies_of_one_stream_arrive_in_order_and_only_the_large_ones_compressed()
+    {
+        // Small replies are framed by the gateway, large ones compressed by grpc-dotnet, into the same response body.
+        var wire = new EncodingRecorder();
+        using var channel = GrpcChannel.ForAddress(fixture.Gateway.Address, new GrpcChannelOptions { HttpHandler = wire });
+        var client = new LiiklusService.LiiklusServiceClient(channel);
+        var topic = NewName("topic");
+        string[] values = ["first", "second", new string('y', 3000), "fourth", "fifth", new string('z', 2000), "last"];
+        var partition = (await client.PublishAsync(topic, values[0], key: "k")).Partition;
+        foreach (var value in values[1..])
+        {
+            await client.PublishAsync(topic, value, key: "k");
+        }
+
+        using var subscription = client.Subscribe(topic, NewName("group"));
+        using var receive = client.Receive(new ReceiveRequest { Assignment = await AssignmentFor(subscription, partition) });
+        var records = await receive.ReadAsync(values.Length);
+
+        Assert.Equal(values, records.Select(r => r.Record.Value.ToStringUtf8()));
+        Assert.Equal(Enumerable.Range(0, values.Length).Select(i => (ulong)i), records.Select(r => r.Record.Offset));
+        Assert.Equal([false, false, true, false, false, true, false], wire.CompressedReplies("Receive"));
+    }
+
+    [Fact]
     public async Task A_gzip_request_is_read()
     {
         var wire = new EncodingRecorder();

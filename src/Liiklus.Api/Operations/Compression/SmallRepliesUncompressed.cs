@@ -14,6 +14,9 @@ public sealed class SmallRepliesUncompressed(OperationsSettings settings)
 {
     private static readonly WriteOptions Uncompressed = new(WriteFlags.NoCompress);
 
+    /// <summary>The size from which replies are compressed.</summary>
+    public int MinCompressedBytes => settings.CompressionMinMessageBytes;
+
     /// <summary>Sends a unary call's <paramref name="reply"/> uncompressed when it is small.</summary>
     public void Choose<TResponse>(TResponse reply, ServerCallContext context)
     {

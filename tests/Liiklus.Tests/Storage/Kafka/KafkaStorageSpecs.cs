@@ -232,6 +232,33 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public void With_room_for_both_kinds_to_spread_tails_and_readers_catching_up_are_kept_on_different_consumers()
+    {
+        using var storage = NewStorage(spreadOverConsumers: 2, maxConsumers: 4);
+        var pool = storage.Pool;
+        var topic = _cluster.NewTopic(4);
+        var buffers = new List<PartitionBuffer>();
+        for (var partition = 0; partition < 4; partition++)
+        {
+            var topicPartition = new TopicPartition(topic, partition);
+            foreach (var buffer in new[] { NewBuffer(topicPartition, evictable: false), NewBuffer(topicPartition) })
+            {
+                pool.Attach(buffer);
+                buffers.Add(buffer);
+            }
+        }
+
+        // Each kind spread over two consumers of its own.
+        Assert.Equal([0, 2, 0, 2], pool.CatchUpsPerConsumer);
+        Assert.Equal([2, 0, 2, 0], pool.TailsPerConsumer);
+        foreach (var buffer in buffers)
+        {
+            pool.Detach(buffer);
+            buffer.Close();
+        }
+    }
+
+    [Fact]
     public async Task Readers_of_a_partition_beyond_the_consumer_bound_wait_their_turn_and_all_read_everything()
     {
         const int records = 200;
