@@ -78,7 +78,9 @@ public sealed class LiiklusGrpcService(
             stream,
             responseStream,
             toReply,
-            () => context.GetHttpContext().Response.BodyWriter.FlushAsync(context.CancellationToken).AsTask(),
+            () => responseStream is IFlushingStreamWriter flushing
+                ? flushing.FlushAsync(context.CancellationToken)
+                : context.GetHttpContext().Response.BodyWriter.FlushAsync(context.CancellationToken).AsTask(),
             context.CancellationToken);
     }
 

@@ -1,15 +1,17 @@
 using System.Diagnostics.Metrics;
 using Grpc.Core;
+using Liiklus.Api.Grpc;
 using Liiklus.Protocol;
 
 namespace Liiklus.Api.Operations.Metrics;
 
 /// <summary>
 /// A Receive call's response stream that counts the records written through it, adding them to the counter when a write
-/// is flushed (not hinted to wait for more) rather than once per record.
+/// is flushed (not hinted to wait for more) or the call flushes, rather than once per record. The call's flushes reach
+/// the stream under it (GatewayCallInterceptor puts a <see cref="FramedReplyWriter"/> under every Receive stream).
 /// </summary>
 internal sealed class DeliveryCountingWriter(IServerStreamWriter<ReceiveReply> inner, Counter<long> delivered, string topic)
-    : IServerStreamWriter<ReceiveReply>
+    : IServerStreamWriter<ReceiveReply>, IFlushingStreamWriter
 {
     private readonly KeyValuePair<string, object?> _topic = new("topic", topic);
     private long _unreported;
@@ -33,6 +35,16 @@ internal sealed class DeliveryCountingWriter(IServerStreamWriter<ReceiveReply> i
 
         Written();
         return Task.CompletedTask;
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (inner is IFlushingStreamWriter flushing)
+        {
+            await flushing.FlushAsync(cancellationToken);
+        }
+
+        Flush();
     }
 
     private async Task CountWhenWrittenAsync(Task writing)

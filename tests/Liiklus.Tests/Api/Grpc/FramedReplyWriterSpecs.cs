@@ -11,7 +11,7 @@ namespace Liiklus.Tests.Api.Grpc;
 
 /// <summary>
 /// A Receive stream's replies written as gRPC frames straight into the response body: the frames a gRPC client reads,
-/// in the order written, whichever writer wrote each; a hinted reply is not flushed.
+/// in the order written, whichever writer wrote each; a hinted reply waits for a flush, its own or the call's.
 /// </summary>
 public sealed class FramedReplyWriterSpecs
 {
@@ -65,6 +65,20 @@ public sealed class FramedReplyWriterSpecs
         var frames = await ReadFramesAsync(3);
         Assert.Equal([1UL, 2UL, 3UL], frames.Select(f => f.Reply.Record.Offset));
         Assert.All(frames, f => Assert.Equal(0, f.Flag));
+    }
+
+    [Fact]
+    public async Task A_flush_of_the_call_sends_what_hinted_replies_left()
+    {
+        _writer.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
+        for (ulong offset = 0; offset < 100; offset++)
+        {
+            await _writer.WriteAsync(Reply(offset, 10));
+        }
+
+        await _writer.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (ulong)i), (await ReadFramesAsync(100)).Select(f => f.Reply.Record.Offset));
     }
 
     private static ReceiveReply Reply(ulong offset, int valueBytes) => new()
