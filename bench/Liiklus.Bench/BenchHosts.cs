@@ -46,6 +46,18 @@ public sealed class BenchHosts : IAsyncDisposable
     /// <summary>Another gateway, e.g. on other storages, started beside the first; the caller stops it.</summary>
     public Task<TestGateway> StartGatewayAsync(string hocon) => TestGateway.StartAsync(hocon);
 
+    /// <summary>
+    /// A gateway on <paramref name="kafka"/> with the storage's defaults but for the librdkafka
+    /// <paramref name="properties"/> a benchmark sets (a HOCON object's fields); the caller stops it.
+    /// </summary>
+    public Task<TestGateway> StartKafkaGatewayAsync(MockKafkaCluster kafka, string properties) => TestGateway.StartAsync($$"""
+        liiklus.storage.records.type = KAFKA
+        liiklus.storage.kafka {
+          bootstrap-servers = "{{kafka.BootstrapServers}}"
+          properties { {{properties}} }
+        }
+        """);
+
     /// <summary>A fresh client of the gateway on connections of its own.</summary>
     public LiiklusService.LiiklusServiceClient NewGatewayClient() => new(ChannelTo(_gateway.Address));
 

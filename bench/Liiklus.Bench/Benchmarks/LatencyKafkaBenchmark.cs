@@ -25,13 +25,7 @@ public static class LatencyKafkaBenchmark
     public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
     {
         using var kafka = new MockKafkaCluster();
-        await using var gateway = await hosts.StartGatewayAsync($$"""
-            liiklus.storage.records.type = KAFKA
-            liiklus.storage.kafka {
-              bootstrap-servers = "{{kafka.BootstrapServers}}"
-              properties { "fetch.wait.max.ms" = {{TailFetchWaitMs}} }
-            }
-            """);
+        await using var gateway = await hosts.StartKafkaGatewayAsync(kafka, $"\"fetch.wait.max.ms\" = {TailFetchWaitMs}");
         var gatewayTopic = kafka.NewTopic(partitions: 1);
         var rawTopic = kafka.NewTopic(partitions: 1);
         using var raw = new RawTrip(kafka, rawTopic);

@@ -19,13 +19,7 @@ public static class ReceiveKafkaBenchmark
     public static async Task RunAsync(BenchHosts hosts, Workload workload, BenchResults results)
     {
         using var kafka = new MockKafkaCluster();
-        await using var gateway = await hosts.StartGatewayAsync($$"""
-            liiklus.storage.records.type = KAFKA
-            liiklus.storage.kafka {
-              bootstrap-servers = "{{kafka.BootstrapServers}}"
-              properties { "fetch.wait.max.ms" = 10, "statistics.interval.ms" = 200 }
-            }
-            """);
+        await using var gateway = await hosts.StartKafkaGatewayAsync(kafka, "\"fetch.wait.max.ms\" = 10, \"statistics.interval.ms\" = 200");
         // The mock keeps roughly the newest 45,000 100-byte records of a partition: stay within that.
         var perPartition = workload.Quick ? 5_000 : 30_000;
         var topic = $"receive-kafka-{Guid.NewGuid():N}";
