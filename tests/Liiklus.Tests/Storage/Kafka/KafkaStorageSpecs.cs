@@ -209,26 +209,10 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     {
         using var storage = NewStorage(spreadOverConsumers: 2, maxConsumers: 2);
         var pool = storage.Pool;
-        var topic = _cluster.NewTopic(4);
-        var buffers = new List<PartitionBuffer>();
-        // As streams start from the earliest record: each partition's shared tail, then its catch-up reader, which can
-        // only go to a consumer other than the tail's.
-        for (var partition = 0; partition < 4; partition++)
-        {
-            var topicPartition = new TopicPartition(topic, partition);
-            foreach (var buffer in new[] { NewBuffer(topicPartition, evictable: false), NewBuffer(topicPartition) })
-            {
-                pool.Attach(buffer);
-                buffers.Add(buffer);
-            }
-        }
+        var buffers = AttachTailsAndCatchUps(pool, _cluster.NewTopic(4), 4);
 
         Assert.Equal([2, 2], pool.CatchUpsPerConsumer);
-        foreach (var buffer in buffers)
-        {
-            pool.Detach(buffer);
-            buffer.Close();
-        }
+        DetachAll(pool, buffers);
     }
 
     [Fact]
@@ -236,9 +220,20 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     {
         using var storage = NewStorage(spreadOverConsumers: 2, maxConsumers: 4);
         var pool = storage.Pool;
-        var topic = _cluster.NewTopic(4);
+        var buffers = AttachTailsAndCatchUps(pool, _cluster.NewTopic(4), 4);
+
+        // Each kind spread over two consumers of its own.
+        Assert.Equal([0, 2, 0, 2], pool.CatchUpsPerConsumer);
+        Assert.Equal([2, 0, 2, 0], pool.TailsPerConsumer);
+        DetachAll(pool, buffers);
+    }
+
+    // As streams start from the earliest record: each partition's shared tail, then its catch-up reader, which can only
+    // go to a consumer other than the tail's.
+    private List<PartitionBuffer> AttachTailsAndCatchUps(KafkaConsumerPool pool, string topic, int partitions)
+    {
         var buffers = new List<PartitionBuffer>();
-        for (var partition = 0; partition < 4; partition++)
+        for (var partition = 0; partition < partitions; partition++)
         {
             var topicPartition = new TopicPartition(topic, partition);
             foreach (var buffer in new[] { NewBuffer(topicPartition, evictable: false), NewBuffer(topicPartition) })
@@ -248,9 +243,11 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             }
         }
 
-        // Each kind spread over two consumers of its own.
-        Assert.Equal([0, 2, 0, 2], pool.CatchUpsPerConsumer);
-        Assert.Equal([2, 0, 2, 0], pool.TailsPerConsumer);
+        return buffers;
+    }
+
+    private static void DetachAll(KafkaConsumerPool pool, List<PartitionBuffer> buffers)
+    {
         foreach (var buffer in buffers)
         {
             pool.Detach(buffer);
