@@ -50,18 +50,6 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         }
     }
 
-    /// <summary>Buffers of shared tails (not evictable) that each open consumer holds, in the order the consumers were opened.</summary>
-    public IReadOnlyList<int> TailsPerConsumer
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _consumers.Select(c => c.BufferCount - c.CatchUpCount)];
-            }
-        }
-    }
-
     /// <summary>Buffers waiting for a consumer slot.</summary>
     public int WaitingCount
     {
@@ -241,13 +229,14 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
     private bool TryAttach(PartitionBuffer buffer)
     {
         var topicPartition = buffer.TopicPartition;
-        // Catch-ups and tails on consumers apart when the bound leaves room for both kinds to spread over the cores: a
-        // consumer fetches for all of its partitions at once, so a catch-up's first fetch would wait for a tail's long
-        // poll (fetch.wait.max.ms) in flight, and a tail's new records would queue behind a catch-up's large batches.
-        var apart = options.MaxConsumers >= 2 * options.ConsumersToSpreadOver;
-        var kind = apart ? _consumers.Where(c => OtherKind(c, buffer) == 0).ToList() : _consumers;
-        var consumer = LeastLoaded(kind, buffer);
-        var spreading = consumer is { BufferCount: > 0 } && kind.Count < options.ConsumersToSpreadOver;
+        // Spread by kind first: a reader catching up fetches as fast as its stream takes records, a shared tail only as
+        // fast as they are published, and one poll thread carries all of its consumer's. Counted together, a tail and
+        // the catch-up of the same partition (never on one consumer) would put every tail on one consumer and every
+        // catch-up on another.
+        var consumer = _consumers
+            .Where(c => c.Holder(topicPartition) is null)
+            .MinBy(c => (buffer.Evictable ? c.CatchUpCount : c.BufferCount - c.CatchUpCount, c.BufferCount));
+        var spreading = consumer is { BufferCount: > 0 } && _consumers.Count < options.ConsumersToSpreadOver;
         var crowded = consumer is { } c2 && c2.BufferCount >= options.ReadersPerConsumer;
         if ((consumer is null || spreading || crowded) && _consumers.Count < options.MaxConsumers)
         {
@@ -256,8 +245,6 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
             consumer.Start();
         }
 
-        // With the bound reached, kinds share consumers rather than wait.
-        consumer ??= apart ? LeastLoaded(_consumers, buffer) : null;
         if (consumer is null && HolderToEvict(topicPartition, forTail: !buffer.Evictable) is var (holder, idle))
         {
             holder.Evict(idle);
@@ -277,19 +264,6 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         _buffers.Add(buffer);
         return true;
     }
-
-    // Spread by kind first: a reader catching up fetches as fast as its stream takes records, a shared tail only as fast
-    // as they are published, and one poll thread carries all of its consumer's. Counted together, a tail and the
-    // catch-up of the same partition (never on one consumer) would put every tail on one consumer and every catch-up on
-    // another.
-    private static PooledConsumer? LeastLoaded(List<PooledConsumer> consumers, PartitionBuffer buffer) => consumers
-        .Where(c => c.Holder(buffer.TopicPartition) is null)
-        .MinBy(c => (SameKind(c, buffer), c.BufferCount));
-
-    private static int SameKind(PooledConsumer consumer, PartitionBuffer buffer) =>
-        buffer.Evictable ? consumer.CatchUpCount : consumer.BufferCount - consumer.CatchUpCount;
-
-    private static int OtherKind(PooledConsumer consumer, PartitionBuffer buffer) => consumer.BufferCount - SameKind(consumer, buffer);
 
     /// <summary>
     /// A catch-up buffer of <paramref name="topicPartition"/> whose slot may go to another: one whose stream is not

@@ -215,19 +215,6 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         DetachAll(pool, buffers);
     }
 
-    [Fact]
-    public void With_room_for_both_kinds_to_spread_tails_and_readers_catching_up_are_kept_on_different_consumers()
-    {
-        using var storage = NewStorage(spreadOverConsumers: 2, maxConsumers: 4);
-        var pool = storage.Pool;
-        var buffers = AttachTailsAndCatchUps(pool, _cluster.NewTopic(4), 4);
-
-        // Each kind spread over two consumers of its own.
-        Assert.Equal([0, 2, 0, 2], pool.CatchUpsPerConsumer);
-        Assert.Equal([2, 0, 2, 0], pool.TailsPerConsumer);
-        DetachAll(pool, buffers);
-    }
-
     // As streams start from the earliest record: each partition's shared tail, then its catch-up reader, which can only
     // go to a consumer other than the tail's.
     private List<PartitionBuffer> AttachTailsAndCatchUps(KafkaConsumerPool pool, string topic, int partitions)
