@@ -209,18 +209,11 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     {
         using var storage = NewStorage(spreadOverConsumers: 2, maxConsumers: 2);
         var pool = storage.Pool;
-        var buffers = AttachTailsAndCatchUps(pool, _cluster.NewTopic(4), 4);
-
-        Assert.Equal([2, 2], pool.CatchUpsPerConsumer);
-        DetachAll(pool, buffers);
-    }
-
-    // As streams start from the earliest record: each partition's shared tail, then its catch-up reader, which can only
-    // go to a consumer other than the tail's.
-    private List<PartitionBuffer> AttachTailsAndCatchUps(KafkaConsumerPool pool, string topic, int partitions)
-    {
+        var topic = _cluster.NewTopic(4);
         var buffers = new List<PartitionBuffer>();
-        for (var partition = 0; partition < partitions; partition++)
+        // As streams start from the earliest record: each partition's shared tail, then its catch-up reader, which can
+        // only go to a consumer other than the tail's.
+        for (var partition = 0; partition < 4; partition++)
         {
             var topicPartition = new TopicPartition(topic, partition);
             foreach (var buffer in new[] { NewBuffer(topicPartition, evictable: false), NewBuffer(topicPartition) })
@@ -230,11 +223,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
             }
         }
 
-        return buffers;
-    }
-
-    private static void DetachAll(KafkaConsumerPool pool, List<PartitionBuffer> buffers)
-    {
+        Assert.Equal([2, 2], pool.CatchUpsPerConsumer);
         foreach (var buffer in buffers)
         {
             pool.Detach(buffer);
