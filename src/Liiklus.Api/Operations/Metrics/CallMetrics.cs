@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Liiklus.Actors.Sessions;
+using Liiklus.Api.Grpc;
 using Liiklus.Protocol;
 
 namespace Liiklus.Api.Operations.Metrics;
@@ -38,7 +39,7 @@ public sealed class CallMetrics(GatewayMetrics metrics)
             case SubscribeRequest:
                 metrics.SubscribeStreams.Add(1);
                 return new MeasuredStream<TResponse>(responseStream, () => metrics.SubscribeStreams.Add(-1));
-            case ReceiveRequest receive when responseStream is IServerStreamWriter<ReceiveReply> replies:
+            case ReceiveRequest receive when responseStream is FramedReplyWriter replies:
                 var counting = new DeliveryCountingWriter(replies, metrics.Delivered, metrics.TopicLabel(TopicOf(receive)));
                 metrics.ReceiveStreams.Add(1);
                 return new MeasuredStream<TResponse>((IServerStreamWriter<TResponse>)(object)counting, () =>

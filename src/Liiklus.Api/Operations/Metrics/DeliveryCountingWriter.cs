@@ -7,10 +7,11 @@ namespace Liiklus.Api.Operations.Metrics;
 
 /// <summary>
 /// A Receive call's response stream that counts the records written through it, adding them to the counter when a write
-/// is flushed (not hinted to wait for more) or the call flushes, rather than once per record. The call's flushes reach
-/// the stream under it (GatewayCallInterceptor puts a <see cref="FramedReplyWriter"/> under every Receive stream).
+/// is flushed (not hinted to wait for more) or the call flushes, rather than once per record. It sits on the
+/// <see cref="FramedReplyWriter"/> that GatewayCallInterceptor puts under every Receive stream, so that a flush it
+/// counts is one that sent what the hinted writes left.
 /// </summary>
-internal sealed class DeliveryCountingWriter(IServerStreamWriter<ReceiveReply> inner, Counter<long> delivered, string topic)
+internal sealed class DeliveryCountingWriter(FramedReplyWriter inner, Counter<long> delivered, string topic)
     : IServerStreamWriter<ReceiveReply>, IFlushingStreamWriter
 {
     private readonly KeyValuePair<string, object?> _topic = new("topic", topic);
@@ -39,11 +40,7 @@ internal sealed class DeliveryCountingWriter(IServerStreamWriter<ReceiveReply> i
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (inner is IFlushingStreamWriter flushing)
-        {
-            await flushing.FlushAsync(cancellationToken);
-        }
-
+        await inner.FlushAsync(cancellationToken);
         Flush();
     }
 

@@ -300,6 +300,34 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     }
 
     [Fact]
+    public async Task An_earliest_reader_asks_the_brokers_where_the_log_starts_only_when_its_partitions_tail_has_not_learnt_it()
+    {
+        const int records = 50;
+        const short listOffsets = 2;
+        using var storage = NewStorage();
+        var topic = _cluster.NewTopic(1);
+        await PublishToEveryPartition(topic, 1, records);
+        var everyOffset = Enumerable.Range(0, records).Select(o => (long)o).ToList();
+
+        OnDemandReader? first = null;
+        var firstRequests = await _cluster.CountRequestsAsync(async () =>
+        {
+            first = storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().PullOnDemand(_materializer);
+            Assert.Equal(everyOffset, (await first.PullAsync(records, Deadline)).Select(r => r.Offset));
+        });
+        // Still reading, so the partition's tail keeps what the first reader learnt.
+        var secondRequests = await _cluster.CountRequestsAsync(async () =>
+        {
+            var second = storage.PartitionSource(topic, 0, StartPosition.Earliest).Records().Take(records).RunWith(Sink.Seq<StoredRecord>(), _materializer);
+            Assert.Equal(everyOffset, (await second.WaitAsync(Deadline)).Select(r => r.Offset));
+        });
+
+        Assert.True(firstRequests.GetValueOrDefault(listOffsets) >= 1, $"first reader's requests by API key: {string.Join(", ", firstRequests)}");
+        Assert.Equal(0, secondRequests.GetValueOrDefault(listOffsets));
+        first!.KillSwitch.Shutdown();
+    }
+
+    [Fact]
     public async Task A_stalled_reader_drops_out_of_the_tail_without_slowing_the_other_and_then_reads_every_record_in_order()
     {
         const int records = 3000;
