@@ -236,8 +236,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
     {
         const int records = 200;
         using var storage = NewStorage(maxConsumers: 2, readerBuffer: 20);
-        var topic = _cluster.NewTopic(1);
-        await PublishToEveryPartition(topic, 1, records);
+        var topic = await OnePartitionHoldingAsync(records);
 
         // Six streams catching up on one partition, with two consumers: one holds the tail, the other one catch-up at a
         // time (or a paused one gives its slot up).
@@ -276,8 +275,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         const int records = 200;
         const int groups = 30;
         using var storage = NewStorage();
-        var topic = _cluster.NewTopic(1);
-        await PublishToEveryPartition(topic, 1, records);
+        var topic = await OnePartitionHoldingAsync(records);
         var atTail = storage.PartitionSource(topic, 0, StartPosition.Latest).Records().PullOnDemand(_materializer);
         await Eventually.Until(() => Task.FromResult(storage.SharedTailWindow(topic, 0)), window => window is not null, "the tail knows where it starts");
 
@@ -305,8 +303,7 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         const int records = 50;
         const short listOffsets = 2;
         using var storage = NewStorage();
-        var topic = _cluster.NewTopic(1);
-        await PublishToEveryPartition(topic, 1, records);
+        var topic = await OnePartitionHoldingAsync(records);
         var everyOffset = Enumerable.Range(0, records).Select(o => (long)o).ToList();
 
         OnDemandReader? first = null;
@@ -472,6 +469,14 @@ public sealed class KafkaStorageSpecs : TestKit, IClassFixture<MockKafkaCluster>
         }
 
         return read;
+    }
+
+    /// <summary>A new topic of one partition holding <paramref name="records"/> records from offset 0.</summary>
+    private async Task<string> OnePartitionHoldingAsync(int records)
+    {
+        var topic = _cluster.NewTopic(1);
+        await PublishToEveryPartition(topic, 1, records);
+        return topic;
     }
 
     private async Task PublishToEveryPartition(string topic, int partitions, int perPartition, int valueBytes = 0)
