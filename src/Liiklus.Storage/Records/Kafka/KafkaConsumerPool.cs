@@ -62,6 +62,18 @@ internal sealed class KafkaConsumerPool(KafkaRecordsOptions options, Action<LogM
         }
     }
 
+    /// <summary>Whether there are consumers, and every one of them reads librdkafka's queue in batches.</summary>
+    public bool EveryConsumerReadsInBatches
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _consumers.Count > 0 && _consumers.All(c => c.ReadsInBatches);
+            }
+        }
+    }
+
     public long LateRecords
     {
         get

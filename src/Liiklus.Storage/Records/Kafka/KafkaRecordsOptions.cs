@@ -30,6 +30,12 @@ public sealed record KafkaRecordsOptions(string BootstrapServers)
     /// <summary>The same bound in bytes (key, value and headers).</summary>
     public long ReaderBufferBytes { get; init; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// Whether pooled consumers take records from librdkafka's queue in batches (the default), or one by one through
+    /// Confluent.Kafka's <c>Consume</c>, as they also do when librdkafka cannot be called directly.
+    /// </summary>
+    internal bool ReadInBatches { get; init; } = true;
+
     /// <summary>Longest one poll of a pooled consumer blocks: assignments and resumes wait for the poll in progress.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(5);
 

@@ -98,6 +98,9 @@ public sealed class KafkaRecordsStorage : IRecordsStorage, IRetentionAwareRecord
     /// <summary>Bytes held by partition buffers (the shared tails' windows are not included).</summary>
     internal long BufferedBytes => _pool.BufferedBytes;
 
+    /// <summary>Whether this node's consumers (one at least) all read librdkafka's queue in batches.</summary>
+    internal bool EveryConsumerReadsInBatches => _pool.EveryConsumerReadsInBatches;
+
     /// <summary>Records fetched before their partition's pause took effect and fetched again after it.</summary>
     internal long LateRecords => _pool.LateRecords;
 

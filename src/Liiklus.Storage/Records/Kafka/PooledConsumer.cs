@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
+using Liiklus.Storage.Records.Kafka.Native;
 
 namespace Liiklus.Storage.Records.Kafka;
 
@@ -9,7 +10,7 @@ namespace Liiklus.Storage.Records.Kafka;
 /// pool hands it assign, unassign and evict requests through a queue. It pauses a partition whose buffer is full and
 /// resumes it once the buffer has drained to half. Nothing is committed: the gateway keeps positions itself.
 /// </summary>
-internal sealed class PooledConsumer
+internal sealed unsafe class PooledConsumer
 {
     private readonly KafkaConsumerPool _pool;
     private readonly KafkaRecordsOptions _options;
@@ -22,7 +23,10 @@ internal sealed class PooledConsumer
     private readonly List<PartitionBuffer> _paused = [];
     // Accepted records of one buffer not yet handed over: a run of them crosses to the stage as one chunk.
     private readonly List<StoredRecord> _pending = new(ChunkBounds.MaxRecords);
+    private readonly IntPtr[] _batch;
     private IConsumer<byte[], byte[]>? _consumer;
+    private ConsumerQueue? _queue;
+    private volatile bool _readsInBatches;
     private PartitionBuffer? _pendingBuffer;
     private long _pendingBytes;
     private volatile bool _stopping;
@@ -43,6 +47,9 @@ internal sealed class PooledConsumer
         _options = options;
         _log = log;
         _thread = new Thread(Run) { IsBackground = true, Name = $"liiklus-kafka-consumer-{id}" };
+        // Messages taken from librdkafka's queue in one call. When a partition pauses within a batch, the batch's later
+        // records of it are dropped and fetched again: a batch is kept to a small share of a reader's buffer.
+        _batch = new IntPtr[Math.Clamp(options.ReaderBufferRecords / 64, 1, 32)];
     }
 
     public int Id { get; }
@@ -64,6 +71,9 @@ internal sealed class PooledConsumer
     /// 0 unless <c>statistics.interval.ms</c> is set among the storage's properties.
     /// </summary>
     public long BrokerMessageBytes => Interlocked.Read(ref _brokerMessageBytes);
+
+    /// <summary>Whether this consumer reads librdkafka's queue in batches rather than through Confluent.Kafka's <c>Consume</c>.</summary>
+    public bool ReadsInBatches => _readsInBatches;
 
     public void Start() => _thread.Start();
 
@@ -125,6 +135,7 @@ internal sealed class PooledConsumer
                 .SetErrorHandler((_, error) => _log(KafkaErrors.AsLogMessage($"consumer-{Id}", error)))
                 .SetStatisticsHandler((_, statistics) => Interlocked.Exchange(ref _brokerMessageBytes, KafkaStatistics.MessageBytesReceived(statistics)))
                 .Build();
+            OpenQueue(_consumer);
             PollUntilStopped(_consumer);
         }
         catch (Exception e)
@@ -182,8 +193,25 @@ internal sealed class PooledConsumer
         }
     }
 
+    private void OpenQueue(IConsumer<byte[], byte[]> consumer)
+    {
+        if (!_options.ReadInBatches)
+        {
+            return;
+        }
+
+        _queue = ConsumerQueue.TryOpen(consumer, out var unavailable);
+        _readsInBatches = _queue is not null;
+        if (unavailable is not null)
+        {
+            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "POLL", $"reading record by record, librdkafka's batch read is not available: {unavailable}"));
+        }
+    }
+
     private void CloseConsumer()
     {
+        // librdkafka requires the queue's reference dropped before the consumer closes.
+        _queue?.Dispose();
         if (_consumer is null)
         {
             return;
@@ -284,6 +312,89 @@ internal sealed class PooledConsumer
 
     private void Poll(IConsumer<byte[], byte[]> consumer)
     {
+        if (_queue is { } queue)
+        {
+            PollBatch(consumer, queue);
+        }
+        else
+        {
+            PollOne(consumer);
+        }
+    }
+
+    private void PollBatch(IConsumer<byte[], byte[]> consumer, ConsumerQueue queue)
+    {
+        var count = queue.TakeQueued(_batch);
+        if (count == 0)
+        {
+            // As in PollOne: records waiting to be handed over go at once; only then does the thread block.
+            if (_pending.Count > 0)
+            {
+                HandOver();
+                return;
+            }
+
+            var one = queue.Poll(_options.PollTimeout);
+            if (one == IntPtr.Zero)
+            {
+                return;
+            }
+
+            _batch[0] = one;
+            count = 1;
+        }
+
+        var next = 0;
+        try
+        {
+            while (next < count)
+            {
+                var message = _batch[next++];
+                try
+                {
+                    Route(consumer, queue, message);
+                }
+                finally
+                {
+                    ConsumerQueue.Release(message);
+                }
+            }
+        }
+        finally
+        {
+            // A fatal error ends the loop early: the batch's remaining messages are freed all the same.
+            while (next < count)
+            {
+                ConsumerQueue.Release(_batch[next++]);
+            }
+        }
+    }
+
+    private void Route(IConsumer<byte[], byte[]> consumer, ConsumerQueue queue, IntPtr message)
+    {
+        var fields = ConsumerQueue.Read(message);
+        var topic = queue.TopicOf(fields);
+        if (fields->Error != 0)
+        {
+            var error = new Error((ErrorCode)fields->Error);
+            if (error.Code == ErrorCode.Local_Fatal)
+            {
+                throw new KafkaException(error);
+            }
+
+            HandOver();
+            OnConsumeError(topic is null ? null : new TopicPartition(topic, fields->Partition), error);
+            return;
+        }
+
+        if (Accepting(topic, fields->Partition, fields->Offset) is { } buffer)
+        {
+            Accept(consumer, buffer, ConsumerQueue.ToStoredRecord(message));
+        }
+    }
+
+    private void PollOne(IConsumer<byte[], byte[]> consumer)
+    {
         ConsumeResult<byte[], byte[]>? result;
         try
         {
@@ -294,7 +405,7 @@ internal sealed class PooledConsumer
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
             HandOver();
-            OnConsumeError(e);
+            OnConsumeError(e.ConsumerRecord?.TopicPartition, e.Error);
             return;
         }
 
@@ -304,9 +415,18 @@ internal sealed class PooledConsumer
             return;
         }
 
-        if (BufferOf(result) is not { Failed: false } buffer)
+        if (Accepting(result.Topic, result.Partition.Value, result.Offset.Value) is { } buffer)
         {
-            return;
+            Accept(consumer, buffer, ToStoredRecord(result));
+        }
+    }
+
+    /// <summary>The buffer to take a fetched record, or null when the record is to be dropped.</summary>
+    private PartitionBuffer? Accepting(string? topic, int partition, long offset)
+    {
+        if (topic is null || BufferOf(topic, partition) is not { Failed: false } buffer)
+        {
+            return null;
         }
 
         if (buffer.Paused)
@@ -314,21 +434,20 @@ internal sealed class PooledConsumer
             // Fetched before the pause took effect: dropped, and fetched again on resume, which starts at the
             // buffer's next offset, so the buffer never grows past its bound.
             Interlocked.Increment(ref _lateRecords);
-            return;
+            return null;
         }
 
-        if (buffer.Started && result.Offset.Value < buffer.NextOffset)
-        {
-            return;
-        }
+        return buffer.Started && offset < buffer.NextOffset ? null : buffer;
+    }
 
+    private void Accept(IConsumer<byte[], byte[]> consumer, PartitionBuffer buffer, StoredRecord record)
+    {
         if (buffer != _pendingBuffer)
         {
             HandOver();
             _pendingBuffer = buffer;
         }
 
-        var record = ToStoredRecord(result);
         var size = record.SizeInBytes;
         _pending.Add(record);
         _pendingBytes += size;
@@ -367,12 +486,12 @@ internal sealed class PooledConsumer
 
     // Records come in runs from one partition (a fetch's batch): the buffer with records pending usually takes the
     // next one too, found without allocating a TopicPartition and looking it up.
-    private PartitionBuffer? BufferOf(ConsumeResult<byte[], byte[]> result) =>
+    private PartitionBuffer? BufferOf(string topic, int partition) =>
         _pendingBuffer is { } pending
-        && pending.TopicPartition.Partition.Value == result.Partition.Value
-        && pending.TopicPartition.Topic == result.Topic
+        && pending.TopicPartition.Partition.Value == partition
+        && pending.TopicPartition.Topic == topic
             ? pending
-            : _buffers.GetValueOrDefault(result.TopicPartition);
+            : _buffers.GetValueOrDefault(new TopicPartition(topic, partition));
 
     /// <summary>
     /// Stops fetching a full buffer's partition by unassigning it, and resumes by assigning it again at the buffer's
@@ -417,22 +536,21 @@ internal sealed class PooledConsumer
         }
     }
 
-    private void OnConsumeError(ConsumeException e)
+    private void OnConsumeError(TopicPartition? topicPartition, Error error)
     {
-        var topicPartition = e.ConsumerRecord?.TopicPartition;
         if (topicPartition is not null && _buffers.TryGetValue(topicPartition, out var buffer) && !buffer.Failed)
         {
-            if (_failBelowRetention && e.Error.Code == ErrorCode.Local_AutoOffsetReset)
+            if (_failBelowRetention && error.Code == ErrorCode.Local_AutoOffsetReset)
             {
                 buffer.Fail(new OffsetBelowRetentionException(topicPartition.Topic, topicPartition.Partition.Value, buffer.NextOffset));
                 return;
             }
 
-            buffer.Fail(KafkaErrors.Unavailable(e.Error, $"reading {topicPartition}"));
+            buffer.Fail(KafkaErrors.Unavailable(error, $"reading {topicPartition}"));
             return;
         }
 
-        _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "CONSUME", $"consume failed: {e.Error}"));
+        _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "CONSUME", $"consume failed: {error}"));
     }
 
     private static StoredRecord ToStoredRecord(ConsumeResult<byte[], byte[]> result)
