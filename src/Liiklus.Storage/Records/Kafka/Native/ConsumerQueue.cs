@@ -25,13 +25,11 @@ internal sealed unsafe class ConsumerQueue : IDisposable
     private bool _lastTopicCurrent;
     private bool _disposed;
 
-    private ConsumerQueue(SafeHandle kafka)
+    private ConsumerQueue(SafeHandle kafka, IntPtr queue)
     {
-        var added = false;
-        kafka.DangerousAddRef(ref added);
         _kafka = kafka;
         _handle = kafka.DangerousGetHandle();
-        _queue = Librdkafka.QueueGetConsumer(_handle);
+        _queue = queue;
     }
 
     /// <summary>The queue of <paramref name="consumer"/>, or null (with why) when librdkafka cannot be called directly.</summary>
@@ -49,7 +47,18 @@ internal sealed unsafe class ConsumerQueue : IDisposable
             return null;
         }
 
-        return new ConsumerQueue(kafka);
+        // Held while the queue is: the queue must go before the consumer's handle does.
+        var added = false;
+        kafka.DangerousAddRef(ref added);
+        var queue = Librdkafka.QueueGetConsumer(kafka.DangerousGetHandle());
+        if (queue == IntPtr.Zero)
+        {
+            kafka.DangerousRelease();
+            unavailable = "librdkafka gave the consumer no queue";
+            return null;
+        }
+
+        return new ConsumerQueue(kafka, queue);
     }
 
     /// <summary>Fills <paramref name="into"/> with messages already queued, without waiting; answers how many.</summary>
