@@ -133,7 +133,7 @@ internal sealed unsafe class PooledConsumer
             _consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(_options, _failBelowRetention))
                 .SetLogHandler((_, message) => _log(message))
                 .SetErrorHandler((_, error) => _log(KafkaErrors.AsLogMessage($"consumer-{Id}", error)))
-                .SetStatisticsHandler((_, statistics) => Interlocked.Exchange(ref _brokerMessageBytes, KafkaStatistics.MessageBytesReceived(statistics)))
+                .SetStatisticsHandler((_, statistics) => OnStatistics(statistics))
                 .Build();
             OpenQueue(_consumer);
             PollUntilStopped(_consumer);
@@ -193,6 +193,20 @@ internal sealed unsafe class PooledConsumer
         }
     }
 
+    // Never throws: Confluent.Kafka keeps a handler's exception for the next Consume or Close, and the batch path never
+    // calls Consume, so the exception would wait for Close.
+    private void OnStatistics(string statistics)
+    {
+        try
+        {
+            Interlocked.Exchange(ref _brokerMessageBytes, KafkaStatistics.MessageBytesReceived(statistics));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "STATS", $"statistics not read: {e.Message}"));
+        }
+    }
+
     private void OpenQueue(IConsumer<byte[], byte[]> consumer)
     {
         if (!_options.ReadInBatches)
@@ -222,9 +236,11 @@ internal sealed unsafe class PooledConsumer
             // Leaves no group (none was joined) and commits nothing (auto-commit is off).
             _consumer.Close();
         }
-        catch (KafkaException e)
+        catch (Exception e)
         {
-            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "CLOSE", $"closing failed: {e.Error}"));
+            // The poll thread's last act: whatever Close throws (a handler's kept exception among them) must not end
+            // the process.
+            _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "CLOSE", $"closing failed: {(e is KafkaException kafka ? kafka.Error : e.Message)}"));
         }
         finally
         {
@@ -376,8 +392,8 @@ internal sealed unsafe class PooledConsumer
         var topic = queue.TopicOf(fields);
         if (fields->Error != 0)
         {
-            var error = new Error((ErrorCode)fields->Error);
-            if (error.Code == ErrorCode.Local_Fatal)
+            var error = queue.ErrorOf(message);
+            if (error.IsFatal)
             {
                 throw new KafkaException(error);
             }

@@ -77,6 +77,24 @@ internal sealed unsafe class ConsumerQueue : IDisposable
 
     public static RdKafkaMessage* Read(IntPtr message) => (RdKafkaMessage*)message;
 
+    /// <summary>
+    /// The error an errored message carries, with its text; for a fatal one, the client's underlying error, as
+    /// Confluent.Kafka's <c>Consume</c> reports it.
+    /// </summary>
+    public Error ErrorOf(IntPtr message)
+    {
+        var code = (ErrorCode)Read(message)->Error;
+        if (code == ErrorCode.Local_Fatal)
+        {
+            var (fatal, reason) = Librdkafka.FatalError(_handle);
+            return new Error((ErrorCode)fatal, reason, isFatal: true);
+        }
+
+        return Librdkafka.MessageErrorText(message) is var text && text != IntPtr.Zero
+            ? new Error(code, Marshal.PtrToStringUTF8(text))
+            : new Error(code);
+    }
+
     public static void Release(IntPtr message) => Librdkafka.MessageDestroy(message);
 
     /// <summary>The name of the message's topic; null for a message of no topic (a consumer-wide error).</summary>

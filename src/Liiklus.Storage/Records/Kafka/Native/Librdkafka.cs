@@ -21,6 +21,8 @@ internal static unsafe class Librdkafka
     private static delegate* unmanaged[Cdecl]<IntPtr, void> _messageDestroy;
     private static delegate* unmanaged[Cdecl]<IntPtr, IntPtr*, int> _messageHeaders;
     private static delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr*, nuint*, int> _headerGetAll;
+    private static delegate* unmanaged[Cdecl]<IntPtr, IntPtr> _messageErrorText;
+    private static delegate* unmanaged[Cdecl]<IntPtr, byte*, nuint, int> _fatalError;
     // Field reads of a message and its topic: no lock, no allocation, no callback, so no GC transition either.
     private static delegate* unmanaged[Cdecl, SuppressGCTransition]<IntPtr, int*, long> _messageTimestamp;
     private static delegate* unmanaged[Cdecl, SuppressGCTransition]<IntPtr, IntPtr> _topicName;
@@ -74,6 +76,19 @@ internal static unsafe class Librdkafka
         return found;
     }
 
+    /// <summary>The text of an errored message's error (zero when it has none), owned by the message.</summary>
+    public static IntPtr MessageErrorText(IntPtr message) => _messageErrorText(message);
+
+    /// <summary>The client's fatal error, with its text, once librdkafka raised one.</summary>
+    public static (int Code, string Reason) FatalError(IntPtr kafka)
+    {
+        const int size = 512;
+        var text = stackalloc byte[size];
+        text[0] = 0;
+        var code = _fatalError(kafka, text, size);
+        return (code, System.Text.Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(text)));
+    }
+
     /// <summary>The topic's name, a NUL-terminated UTF-8 string owned by librdkafka.</summary>
     public static IntPtr TopicName(IntPtr topic) => _topicName(topic);
 
@@ -99,13 +114,16 @@ internal static unsafe class Librdkafka
             _messageDestroy = (delegate* unmanaged[Cdecl]<IntPtr, void>)NativeLibrary.GetExport(library, "rd_kafka_message_destroy");
             _messageHeaders = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr*, int>)NativeLibrary.GetExport(library, "rd_kafka_message_headers");
             _headerGetAll = (delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr*, nuint*, int>)NativeLibrary.GetExport(library, "rd_kafka_header_get_all");
+            _messageErrorText = (delegate* unmanaged[Cdecl]<IntPtr, IntPtr>)NativeLibrary.GetExport(library, "rd_kafka_message_errstr");
+            _fatalError = (delegate* unmanaged[Cdecl]<IntPtr, byte*, nuint, int>)NativeLibrary.GetExport(library, "rd_kafka_fatal_error");
             _messageTimestamp = (delegate* unmanaged[Cdecl, SuppressGCTransition]<IntPtr, int*, long>)NativeLibrary.GetExport(library, "rd_kafka_message_timestamp");
             _topicName = (delegate* unmanaged[Cdecl, SuppressGCTransition]<IntPtr, IntPtr>)NativeLibrary.GetExport(library, "rd_kafka_topic_name");
             return null;
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or TypeLoadException or InvalidOperationException)
+        catch (Exception e)
         {
-            return e.Message;
+            // Whatever went wrong, the consumers still read, record by record.
+            return $"{e.GetType().Name}: {e.Message}";
         }
     }
 }
