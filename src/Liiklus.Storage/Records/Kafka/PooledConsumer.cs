@@ -26,7 +26,6 @@ internal sealed unsafe class PooledConsumer
     private readonly IntPtr[] _batch;
     private IConsumer<byte[], byte[]>? _consumer;
     private ConsumerQueue? _queue;
-    private volatile bool _readsInBatches;
     private PartitionBuffer? _pendingBuffer;
     private long _pendingBytes;
     private volatile bool _stopping;
@@ -73,7 +72,7 @@ internal sealed unsafe class PooledConsumer
     public long BrokerMessageBytes => Interlocked.Read(ref _brokerMessageBytes);
 
     /// <summary>Whether this consumer reads librdkafka's queue in batches rather than through Confluent.Kafka's <c>Consume</c>.</summary>
-    public bool ReadsInBatches => _readsInBatches;
+    public bool ReadsInBatches => Volatile.Read(ref _queue) is not null;
 
     public void Start() => _thread.Start();
 
@@ -214,8 +213,7 @@ internal sealed unsafe class PooledConsumer
             return;
         }
 
-        _queue = ConsumerQueue.TryOpen(consumer, out var unavailable);
-        _readsInBatches = _queue is not null;
+        Volatile.Write(ref _queue, ConsumerQueue.TryOpen(consumer, out var unavailable));
         if (unavailable is not null)
         {
             _log(new LogMessage($"consumer-{Id}", SyslogLevel.Warning, "POLL", $"reading record by record, librdkafka's batch read is not available: {unavailable}"));
